@@ -1,0 +1,29 @@
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { OrderQueue } from '../../orders/ports.js';
+
+/** Attempts and backoff for transient execution failures: 1 s, 2 s, then give up after the third. */
+export const JOB_ATTEMPTS = 3;
+const BACKOFF_MS = 1_000;
+
+/** The OrderQueue port on BullMQ: one job per order, its id the order id, so a duplicate add is a no-op. */
+export function createOrderQueue(options: { connection: Redis; prefix: string; name: string }): OrderQueue & { close(): Promise<void> } {
+  const queue = new Queue(options.name, { connection: options.connection, prefix: options.prefix });
+  return {
+    async enqueue(orderId) {
+      await queue.add(
+        'execute',
+        { orderId },
+        {
+          jobId: orderId,
+          attempts: JOB_ATTEMPTS,
+          backoff: { type: 'exponential', delay: BACKOFF_MS },
+          // Kept long enough that a late duplicate add is still recognised; the database guards beyond that.
+          removeOnComplete: { age: 24 * 3600, count: 100_000 },
+          removeOnFail: { age: 7 * 24 * 3600 },
+        },
+      );
+    },
+    close: () => queue.close(),
+  };
+}

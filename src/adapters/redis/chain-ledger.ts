@@ -1,0 +1,29 @@
+import type { Redis } from 'ioredis';
+import type { ChainLedger, TxOutcome, TxRecord } from '../../venues/chain.js';
+
+const TTL_SECONDS = 7 * 24 * 3600;
+
+/** The simulated chain's memory in Redis, shared by every worker: signatures and their outcomes, each written once. */
+export function createChainLedger(redis: Redis, prefix: string): ChainLedger {
+  const txKey = (signature: string) => `${prefix}:tx:${signature}`;
+  const outcomeKey = (signature: string) => `${prefix}:outcome:${signature}`;
+
+  async function setOnce<T>(key: string, value: T): Promise<T> {
+    const written = await redis.set(key, JSON.stringify(value), 'EX', TTL_SECONDS, 'NX');
+    if (written === 'OK') return value;
+    const stored = await redis.get(key);
+    return stored === null ? value : (JSON.parse(stored) as T);
+  }
+
+  async function read<T>(key: string): Promise<T | null> {
+    const stored = await redis.get(key);
+    return stored === null ? null : (JSON.parse(stored) as T);
+  }
+
+  return {
+    put: (record: TxRecord) => setOnce(txKey(record.signature), record),
+    get: (signature) => read<TxRecord>(txKey(signature)),
+    settle: (signature, outcome: TxOutcome) => setOnce(outcomeKey(signature), outcome),
+    outcome: (signature) => read<TxOutcome>(outcomeKey(signature)),
+  };
+}

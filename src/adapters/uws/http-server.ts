@@ -1,0 +1,175 @@
+import { randomUUID } from 'node:crypto';
+import type { HttpResponse, TemplatedApp, WebSocket, us_listen_socket } from 'uWebSockets.js';
+import type { Logger } from '../../log.js';
+import type { Sink } from '../../gateway/order-feed.js';
+import type { UwsModule } from './load.js';
+import type { StaticFile } from './static-files.js';
+
+/** What a connection's protocol logic looks like to the socket adapter. */
+export interface ConnectionHandler {
+  hello(): void;
+  onText(text: string): Promise<void>;
+  onBinary(): void;
+  onClose(): void;
+}
+
+export interface HealthReport {
+  readonly ok: boolean;
+  readonly checks: Record<string, 'up' | 'down'>;
+}
+
+export interface HttpServerOptions {
+  readonly uws: UwsModule;
+  readonly host: string;
+  readonly port: number;
+  readonly log: Logger;
+  readonly health: () => Promise<HealthReport>;
+  readonly metrics: () => string;
+  readonly files: Map<string, StaticFile>;
+  /** When set, `/ws` accepts WebSocket clients (ROLE=gateway or all). */
+  readonly connect?: (sink: Sink, log: Logger) => ConnectionHandler;
+  readonly onConnectionCount?: (count: number) => void;
+}
+
+interface UserData {
+  readonly connId: string;
+  closed: boolean;
+  handler?: ConnectionHandler;
+}
+
+/** Largest frame a client may send; bigger ones close the connection with 1009. */
+export const MAX_PAYLOAD_BYTES = 16 * 1024;
+/** A client that stops reading may hold at most this much unsent data before it is disconnected. */
+const MAX_BACKPRESSURE_BYTES = 8 * 1024 * 1024;
+export const IDLE_TIMEOUT_SECONDS = 60;
+
+/**
+ * The uWebSockets.js edge: HTTP routes (page, health, metrics) and the `/ws` endpoint. It copies
+ * what it needs out of uWS objects before any await and never touches a closed socket.
+ */
+export async function startHttpServer(options: HttpServerOptions) {
+  const { uws, log, connect } = options;
+  const app: TemplatedApp = uws.App();
+  const sockets = new Set<WebSocket<UserData>>();
+
+  if (connect) {
+    app.ws<UserData>('/ws', {
+      compression: uws.DISABLED,
+      maxPayloadLength: MAX_PAYLOAD_BYTES,
+      idleTimeout: IDLE_TIMEOUT_SECONDS,
+      sendPingsAutomatically: true,
+      maxBackpressure: MAX_BACKPRESSURE_BYTES,
+      closeOnBackpressureLimit: 1,
+      upgrade: (res, req, context) => {
+        res.upgrade<UserData>(
+          { connId: randomUUID(), closed: false },
+          req.getHeader('sec-websocket-key'),
+          req.getHeader('sec-websocket-protocol'),
+          req.getHeader('sec-websocket-extensions'),
+          context,
+        );
+      },
+      open: (ws) => {
+        const data = ws.getUserData();
+        const connLog = log.child({ connId: data.connId });
+        const sink: Sink = {
+          send(text) {
+            if (data.closed) return; // the socket is gone; its orders still complete and are persisted
+            if (ws.send(text, false) === 2) connLog.warn('client is not reading; message dropped and connection closing');
+          },
+        };
+        data.handler = connect(sink, connLog);
+        sockets.add(ws);
+        options.onConnectionCount?.(sockets.size);
+        connLog.debug('connection open');
+        data.handler.hello();
+      },
+      message: (ws, message, isBinary) => {
+        const data = ws.getUserData();
+        if (isBinary) return data.handler?.onBinary();
+        // uWS neuters `message` when this callback returns: copy it out now.
+        const text = Buffer.from(message).toString('utf8');
+        void data.handler?.onText(text);
+      },
+      close: (ws, code) => {
+        const data = ws.getUserData();
+        data.closed = true;
+        sockets.delete(ws);
+        options.onConnectionCount?.(sockets.size);
+        data.handler?.onClose();
+        log.debug({ connId: data.connId, code }, 'connection closed');
+      },
+    });
+  }
+
+  app.get('/health', (res) => {
+    let aborted = false;
+    res.onAborted(() => (aborted = true));
+    void options.health().then((report) => {
+      if (aborted) return;
+      res.cork(() => {
+        res.writeStatus(report.ok ? '200 OK' : '503 Service Unavailable');
+        res.writeHeader('content-type', 'application/json');
+        res.writeHeader('cache-control', 'no-store');
+        res.end(JSON.stringify({ status: report.ok ? 'ok' : 'unavailable', ...report.checks }));
+      });
+    });
+  });
+
+  app.get('/metrics', (res) => {
+    res.writeHeader('content-type', 'text/plain; version=0.0.4');
+    res.end(options.metrics());
+  });
+
+  app.any('/*', (res, req) => {
+    const method = req.getMethod();
+    const url = req.getUrl();
+    const ifNoneMatch = req.getHeader('if-none-match');
+    const file = options.files.get(url);
+    if ((method !== 'get' && method !== 'head') || !file) return notFound(res, method);
+    if (ifNoneMatch === file.etag) {
+      res.writeStatus('304 Not Modified').writeHeader('etag', file.etag).endWithoutBody();
+      return;
+    }
+    res.writeHeader('content-type', file.type);
+    res.writeHeader('etag', file.etag);
+    res.writeHeader('cache-control', file.cacheControl);
+    res.writeHeader('x-content-type-options', 'nosniff');
+    if (method === 'head') res.endWithoutBody(file.body.length);
+    else res.end(file.body);
+  });
+
+  const listenSocket = await new Promise<us_listen_socket>((resolve, reject) => {
+    app.listen(options.host, options.port, (token) => (token ? resolve(token) : reject(new Error(`cannot listen on ${options.host}:${options.port}`))));
+  });
+  const port = uws.us_socket_local_port(listenSocket);
+  log.info({ host: options.host, port, websocket: Boolean(connect) }, 'listening');
+
+  let listening = true;
+  return {
+    port,
+    /** Stops accepting connections; open ones stay until closeConnections. */
+    stopListening(): void {
+      if (!listening) return;
+      listening = false;
+      uws.us_listen_socket_close(listenSocket);
+    },
+    /** Closes every WebSocket with `code` (1001 = going away). */
+    closeConnections(code: number, reason: string): void {
+      for (const ws of [...sockets]) {
+        if (!ws.getUserData().closed) ws.end(code, reason);
+      }
+    },
+    get connections() {
+      return sockets.size;
+    },
+  };
+}
+
+function notFound(res: HttpResponse, method: string): void {
+  res.writeStatus(method === 'get' || method === 'head' ? '404 Not Found' : '405 Method Not Allowed');
+  res.writeHeader('content-type', 'text/plain; charset=utf-8');
+  res.end('not found\n');
+}
+
+export type HttpServer = Awaited<ReturnType<typeof startHttpServer>>;

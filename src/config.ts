@@ -1,0 +1,124 @@
+import * as v from 'valibot';
+
+const intString = (min: number, max: number) =>
+  v.pipe(
+    v.string(),
+    v.trim(),
+    v.regex(/^\d+$/, 'must be a whole number'),
+    v.transform(Number),
+    v.minValue(min, `must be at least ${min}`),
+    v.maxValue(max, `must be at most ${max}`),
+  );
+
+/** "2000-3000" or "2500" (or "0" to switch the wait off) → an inclusive range in ms. */
+const latencyRange = v.pipe(
+  v.string(),
+  v.trim(),
+  v.regex(/^\d+(\s*-\s*\d+)?$/, 'must be a number of ms or a range such as 2000-3000'),
+  v.transform((text) => {
+    const [lo, hi = lo] = text.split('-').map((part) => Number(part.trim())) as [number, number?];
+    return { min: lo, max: hi };
+  }),
+  v.check((range) => range.min <= range.max, 'the range must go from low to high'),
+  v.check((range) => range.max <= 120_000, 'must be at most 120000 ms'),
+);
+
+const url = (protocols: readonly string[]) =>
+  v.pipe(
+    v.string(),
+    v.trim(),
+    v.url('must be a URL'),
+    v.check(
+      (text) => protocols.some((protocol) => text.startsWith(`${protocol}:`)),
+      `must start with ${protocols.map((protocol) => `${protocol}://`).join(' or ')}`,
+    ),
+  );
+
+const EnvSchema = v.object({
+  PORT: v.optional(intString(0, 65535), '3000'),
+  HOST: v.optional(v.pipe(v.string(), v.trim(), v.nonEmpty('must not be empty')), '0.0.0.0'),
+  DATABASE_URL: v.optional(url(['postgres', 'postgresql'])),
+  REDIS_URL: v.optional(url(['redis', 'rediss'])),
+  ROLE: v.optional(v.picklist(['all', 'gateway', 'worker'], 'must be one of all, gateway, worker'), 'all'),
+  WORKER_CONCURRENCY: v.optional(intString(1, 10_000), '10'),
+  LOG_LEVEL: v.optional(
+    v.picklist(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'must be a pino level (fatal … trace, silent)'),
+    'info',
+  ),
+  DATA_DIR: v.optional(v.pipe(v.string(), v.trim(), v.nonEmpty('must not be empty')), './.data'),
+  MOCK_QUOTE_LATENCY_MS: v.optional(latencyRange, '200'),
+  MOCK_EXEC_LATENCY_MS: v.optional(latencyRange, '2000-3000'),
+  MOCK_FAILURE_RATE: v.optional(
+    v.pipe(
+      v.string(),
+      v.trim(),
+      v.regex(/^(0(\.\d+)?|1(\.0+)?)$/, 'must be a number from 0 to 1'),
+      v.transform(Number),
+    ),
+    '0',
+  ),
+  MOCK_SEED: v.optional(v.pipe(v.string(), v.trim(), v.nonEmpty('must not be empty')), 'dex-order-engine'),
+  SHUTDOWN_TIMEOUT_MS: v.optional(intString(100, 600_000), '10000'),
+});
+
+export type Role = 'all' | 'gateway' | 'worker';
+export interface LatencyRange {
+  readonly min: number;
+  readonly max: number;
+}
+
+/** The validated, typed configuration; the only view of the environment anything else gets. */
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly databaseUrl: string | undefined;
+  readonly redisUrl: string | undefined;
+  readonly role: Role;
+  readonly workerConcurrency: number;
+  readonly logLevel: string;
+  readonly dataDir: string;
+  readonly mockQuoteLatencyMs: LatencyRange;
+  readonly mockExecLatencyMs: LatencyRange;
+  readonly mockFailureRate: number;
+  readonly mockSeed: string;
+  readonly shutdownTimeoutMs: number;
+}
+
+/** Raised when the environment is invalid; `message` names every bad variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  readonly code = 'CONFIG_INVALID';
+}
+
+/** Reads and validates the environment once; an empty variable counts as unset. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const present: Record<string, string> = {};
+  for (const key of Object.keys(EnvSchema.entries)) {
+    const value = env[key];
+    if (value !== undefined && value.trim() !== '') present[key] = value;
+  }
+  const result = v.safeParse(EnvSchema, present);
+  if (!result.success) {
+    const lines = result.issues.map((issue) => {
+      const key = v.getDotPath(issue) ?? '(environment)';
+      return `${key}=${JSON.stringify(present[key] ?? '')}: ${issue.message}`;
+    });
+    throw new ConfigError(`invalid configuration: ${lines.join('; ')}`);
+  }
+  const out = result.output;
+  return Object.freeze({
+    port: out.PORT,
+    host: out.HOST,
+    databaseUrl: out.DATABASE_URL,
+    redisUrl: out.REDIS_URL,
+    role: out.ROLE,
+    workerConcurrency: out.WORKER_CONCURRENCY,
+    logLevel: out.LOG_LEVEL,
+    dataDir: out.DATA_DIR,
+    mockQuoteLatencyMs: out.MOCK_QUOTE_LATENCY_MS,
+    mockExecLatencyMs: out.MOCK_EXEC_LATENCY_MS,
+    mockFailureRate: out.MOCK_FAILURE_RATE,
+    mockSeed: out.MOCK_SEED,
+    shutdownTimeoutMs: out.SHUTDOWN_TIMEOUT_MS,
+  });
+}

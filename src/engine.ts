@@ -1,0 +1,178 @@
+import { join } from 'node:path';
+import type { Config } from './config.js';
+import { startOrderWorker } from './adapters/bullmq/order-worker.js';
+import { createOrderQueue } from './adapters/bullmq/order-queue.js';
+import { connectPostgres } from './adapters/postgres/connect.js';
+import { migrate } from './adapters/postgres/migrate.js';
+import { createOrderStore } from './adapters/postgres/order-store.js';
+import { createChainLedger } from './adapters/redis/chain-ledger.js';
+import { connectRedis } from './adapters/redis/connect.js';
+import { createEventPublisher, startEventSubscriber } from './adapters/redis/event-bus.js';
+import { startHttpServer, type HealthReport } from './adapters/uws/http-server.js';
+import { loadUws } from './adapters/uws/load.js';
+import { loadStaticFiles } from './adapters/uws/static-files.js';
+import { createOrderFeed } from './gateway/order-feed.js';
+import { createSession } from './gateway/session.js';
+import { randomIds } from './ids.js';
+import type { Logger } from './log.js';
+import { createMetrics } from './metrics.js';
+import type { Clock } from './orders/ports.js';
+import { createProcessOrder } from './orders/process-order.js';
+import { createSubmitOrder } from './orders/submit-order.js';
+import { createSimulatedChain, type SendFailure, type SignedTx } from './venues/chain.js';
+import { createMarket } from './venues/market.js';
+import { PAIRS, findPair } from './venues/pairs.js';
+import { createRng, hashKey } from './venues/random.js';
+import { createVenueClient } from './venues/venue-client.js';
+import type { LatencyRange } from './config.js';
+
+export interface EngineOptions {
+  readonly config: Config;
+  readonly log: Logger;
+  readonly databaseUrl: string;
+  readonly redisUrl: string;
+  /** Directory holding `sql/` and `web/`. */
+  readonly rootDir: string;
+  /** Prefix of every Redis key (queue, event stream, chain ledger); tests give each engine its own. */
+  readonly namespace?: string;
+  /** Overrides the simulated RPC's failure model (tests inject a failure on a chosen attempt). */
+  readonly sendFailure?: (tx: SignedTx, attempt: number) => SendFailure;
+}
+
+const realClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+/**
+ * The composition root: builds what `config.role` asks for (gateway, worker or both), wires the
+ * pure core to its adapters, starts listening, and returns the handle that shuts it all down in order.
+ */
+export async function startEngine(options: EngineOptions) {
+  const { config, log } = options;
+  const namespace = options.namespace ?? 'dex';
+  const isGateway = config.role !== 'worker';
+  const isWorker = config.role !== 'gateway';
+  const uws = loadUws();
+
+  const sql = connectPostgres(options.databaseUrl, log);
+  await migrate(sql, join(options.rootDir, 'sql'), log);
+  const redis = connectRedis(options.redisUrl, log, `${namespace}:commands`);
+  const store = createOrderStore(sql);
+  const metrics = createMetrics();
+  const streamKey = `${namespace}:events`;
+  const queueOptions = { connection: redis, prefix: `${namespace}:bull`, name: 'orders' };
+  const closers: Array<() => Promise<unknown>> = [];
+
+  // Simulated venues and chain. Seeded, so a run can be replayed; MOCK_* shape latency and failures.
+  const random = createRng(hashKey(config.mockSeed, process.pid, Date.now()));
+  const between = (range: LatencyRange) => range.min + (range.max - range.min) * random();
+  const market = createMarket({ seed: config.mockSeed, startMs: realClock.now() });
+  const chain = createSimulatedChain({
+    ledger: createChainLedger(redis, `${namespace}:chain`),
+    fill: (tx, atMs) => market.fill(tx.dex, tx.pair, tx.side, tx.amount, tx.limit, atMs) ?? { ok: false, code: 'INSUFFICIENT_LIQUIDITY' },
+    landingDelayMs: () => between(config.mockExecLatencyMs),
+    sendFailure:
+      options.sendFailure ??
+      (() => (random() < config.mockFailureRate ? (random() < 0.5 ? 'refused' : 'timeout') : null)),
+  });
+
+  let worker: ReturnType<typeof startOrderWorker> | undefined;
+  if (isWorker) {
+    const venues = createVenueClient({ market, clock: realClock, latencyMs: () => between(config.mockQuoteLatencyMs) });
+    const processOrder = createProcessOrder({
+      store,
+      events: createEventPublisher(redis, streamKey),
+      chain,
+      quote: venues.quote,
+      clock: realClock,
+      ids: randomIds,
+      findPair,
+      log,
+    });
+    worker = startOrderWorker({ ...queueOptions, concurrency: config.workerConcurrency, processOrder, log });
+  }
+
+  let accepting = true;
+  let connect: Parameters<typeof startHttpServer>[0]['connect'];
+  if (isGateway) {
+    const queue = createOrderQueue(queueOptions);
+    closers.push(() => queue.close());
+    const feed = createOrderFeed({ loadAfter: store.eventsAfter, log });
+    const subscriber = startEventSubscriber({
+      redis: connectRedis(options.redisUrl, log, `${namespace}:events`),
+      streamKey,
+      log,
+      onEvent: feed.deliver,
+    });
+    closers.unshift(() => subscriber.close());
+    const submitted = metrics.counter('dex_orders_accepted_total', 'Orders acked by this gateway');
+    const submitOrder = createSubmitOrder({ store, queue, clock: realClock, ids: randomIds, findPair, log });
+    const pairs = PAIRS.map((pair) => pair.symbol);
+    connect = (sink, connLog) =>
+      createSession(
+        {
+          submitOrder: async (message, watch) => {
+            const result = await submitOrder(message, watch);
+            if (result.ok) submitted.inc();
+            return result;
+          },
+          feed,
+          now: realClock.now,
+          pairs,
+          accepting: () => accepting,
+        },
+        sink,
+        connLog,
+      );
+  }
+
+  const connections = metrics.gauge('dex_ws_connections', 'Open WebSocket connections');
+  const health = async (): Promise<HealthReport> => {
+    const [redisUp, postgresUp] = await Promise.all([
+      withTimeout(redis.ping(), 2_000).then((reply) => reply === 'PONG'),
+      withTimeout(sql`select 1`, 2_000).then(() => true),
+    ].map((check) => check.catch(() => false)));
+    return { ok: Boolean(redisUp && postgresUp), checks: { redis: redisUp ? 'up' : 'down', postgres: postgresUp ? 'up' : 'down' } };
+  };
+  const http = await startHttpServer({
+    uws,
+    host: config.host,
+    port: config.port,
+    log,
+    health,
+    metrics: metrics.render,
+    files: isGateway ? await loadStaticFiles(join(options.rootDir, 'web')) : new Map(),
+    connect,
+    onConnectionCount: connections.set,
+  });
+
+  return {
+    port: http.port,
+    market,
+    health,
+    /** Shutdown mirrors start-up: stop intake, drain workers, tell clients (1001), close Redis and Postgres. */
+    async close(timeoutMs = config.shutdownTimeoutMs): Promise<void> {
+      const started = Date.now();
+      accepting = false;
+      http.stopListening();
+      if (worker) await worker.close(Math.max(500, timeoutMs * 0.6));
+      // Let the last events of drained jobs reach their sockets before saying goodbye.
+      if (isGateway && http.connections > 0) await new Promise((resolve) => setTimeout(resolve, 250));
+      http.closeConnections(1001, 'server shutting down');
+      for (const close of closers) await close().catch((err: unknown) => log.warn({ err }, 'close step failed'));
+      await withTimeout(redis.quit(), 2_000).catch(() => redis.disconnect());
+      await sql.end({ timeout: Math.max(1, Math.round((timeoutMs - (Date.now() - started)) / 2000)) });
+    },
+  };
+}
+
+export type Engine = Awaited<ReturnType<typeof startEngine>>;
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    promise.finally(() => clearTimeout(timer)),
+    new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms))),
+  ]);
+}

@@ -1,0 +1,35 @@
+import type { Dex, Side } from '../venues/types.js';
+import type { OrderStatus } from './status.js';
+
+/** An order as the engine keeps it; mirrors a row of the `orders` table. */
+export interface Order {
+  readonly id: string;
+  readonly clientOrderId: string | null;
+  readonly type: 'market';
+  readonly side: Side;
+  readonly pair: string;
+  /** BASE amount as the client sent it (a decimal string). */
+  readonly amount: string;
+  readonly slippageBps: number;
+  readonly status: OrderStatus;
+  readonly dex: Dex | null;
+  /** The slippage bound chosen at routing: max QUOTE in for a buy, min QUOTE out for a sell. */
+  readonly limitAmount: string | null;
+  readonly txHash: string | null;
+  readonly lastValidBlockHeight: number | null;
+  readonly executedPrice: string | null;
+  readonly amountOut: string | null;
+  readonly failureCode: string | null;
+  readonly failureReason: string | null;
+  readonly attempts: number;
+  /** The seq of the last event written for this order. */
+  readonly lastSeq: number;
+}
+
+/** The fields a new order starts with. */
+export type NewOrder = Pick<Order, 'id' | 'clientOrderId' | 'type' | 'side' | 'pair' | 'amount' | 'slippageBps'>;
+
+/** Columns a status change may set alongside the status. */
+export type OrderChanges = Partial<
+  Pick<Order, 'dex' | 'limitAmount' | 'txHash' | 'lastValidBlockHeight' | 'executedPrice' | 'amountOut' | 'failureCode' | 'failureReason' | 'attempts'>
+>;

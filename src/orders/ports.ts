@@ -1,0 +1,52 @@
+import type { AckMessage, OrderEvent, OrderUpdate } from '../protocol/server-messages.js';
+import type { NewOrder, Order, OrderChanges } from './order.js';
+import type { OrderStatus } from './status.js';
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+/** An event before the store has given it its seq. */
+export type EventDraft = DistributiveOmit<OrderEvent, 'seq'>;
+
+/** Durable order state and history. Every method is atomic; a status change writes its event in the same statement. */
+export interface OrderStore {
+  /** Inserts the order and its ack (event seq 1) together. */
+  create(order: NewOrder, ack: AckMessage): Promise<void>;
+  /** The order, or null when no such id exists. */
+  get(orderId: string): Promise<Order | null>;
+  /**
+   * Moves the order from `from` to the draft's status (guarded: nothing happens unless the order is
+   * in `from`), sets `changes`, and appends the event with the next seq. Returns the updated order and
+   * the stored event, or null when the order was not in `from`.
+   */
+  transition(orderId: string, from: OrderStatus, changes: OrderChanges, draft: EventDraft): Promise<{ order: Order; event: OrderEvent } | null>;
+  /** Saves a signed transaction's hash before it is sent; guarded on status and on the previous hash. */
+  saveTx(orderId: string, status: OrderStatus, previousTxHash: string | null, tx: { txHash: string; lastValidBlockHeight: number }): Promise<Order | null>;
+  /** Records that an execution attempt started (attempts only grow). */
+  recordAttempt(orderId: string, attempt: number): Promise<void>;
+  /** Events with seq greater than `afterSeq`, in seq order. */
+  eventsAfter(orderId: string, afterSeq: number): Promise<OrderUpdate[]>;
+}
+
+/** The work queue between gateways and workers. */
+export interface OrderQueue {
+  /** Queues the order for execution; deduplicated by order id. */
+  enqueue(orderId: string): Promise<void>;
+}
+
+/** Carries persisted events from workers to every gateway. */
+export interface EventPublisher {
+  /** Publishes an event that is already durable. */
+  publish(event: OrderEvent): Promise<void>;
+}
+
+/** Time, injected so the core is deterministic under test. */
+export interface Clock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+/** Identifier sources. */
+export interface Ids {
+  orderId(): string;
+  /** A transaction signature shaped like Solana's (base58 of 64 bytes). */
+  signature(): string;
+}
