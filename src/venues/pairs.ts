@@ -11,7 +11,7 @@ const RAY: Token = { symbol: 'RAY', decimals: 6 };
  * bins hold about half Raydium's depth but charge less (base fee = bin step) and fill small orders
  * inside one bin at no impact. So Meteora wins small orders, and Raydium wins once an order crosses
  * enough bins that Meteora's impact and variable fee overtake Raydium's higher fixed fee
- * (SOL/USDC: around 250 SOL). A uniform bin pool of L per bin and step s slides like a CPMM of
+ * (SOL/USDC: around 300 SOL at the start). A uniform bin pool of L per bin and step s slides like a CPMM of
  * 2·L·10000/s BASE, which is how the depths below were matched.
  */
 export const PAIRS: readonly PairSpec[] = [

@@ -1,0 +1,78 @@
+import WebSocket from 'ws';
+
+export type Message = Record<string, unknown> & { type: string };
+
+/**
+ * A real `ws` client that records every message and lets a test wait for one matching a
+ * predicate (already received or still to come), with a bounded wait.
+ */
+export async function connectClient(url: string) {
+  const socket = new WebSocket(url);
+  const messages: Message[] = [];
+  const waiters: Array<{ match: (m: Message) => boolean; resolve: (m: Message) => void }> = [];
+  let closeInfo: { code: number; reason: string } | undefined;
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    socket.on('close', (code, reason) => resolve((closeInfo = { code, reason: reason.toString() }))),
+  );
+  socket.on('message', (data) => {
+    const message = JSON.parse(data.toString()) as Message;
+    messages.push(message);
+    for (const waiter of [...waiters]) {
+      if (waiter.match(message)) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve(message);
+      }
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('open', () => resolve());
+    socket.once('error', reject);
+  });
+
+  const client = {
+    socket,
+    messages,
+    closed,
+    get closeInfo() {
+      return closeInfo;
+    },
+    send(message: unknown): void {
+      socket.send(typeof message === 'string' ? message : JSON.stringify(message));
+    },
+    /** Resolves with the first message (past or future) that matches. */
+    waitFor(match: (m: Message) => boolean, timeoutMs = 15_000): Promise<Message> {
+      const seen = messages.find(match);
+      if (seen) return Promise.resolve(seen);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          waiters.splice(waiters.indexOf(waiter), 1);
+          reject(new Error(`no matching message within ${timeoutMs} ms; got ${JSON.stringify(messages.slice(-5))}`));
+        }, timeoutMs);
+        const waiter = {
+          match,
+          resolve: (m: Message) => {
+            clearTimeout(timer);
+            resolve(m);
+          },
+        };
+        waiters.push(waiter);
+      });
+    },
+    /** Every update (ack and events) of one order, in arrival order. */
+    updatesOf(orderId: string): Message[] {
+      return messages.filter((m) => (m.type === 'ack' || m.type === 'order') && m.orderId === orderId);
+    },
+    /** Waits for the order's terminal event and returns all its updates. */
+    async settle(orderId: string, timeoutMs = 20_000): Promise<Message[]> {
+      await client.waitFor((m) => m.type === 'order' && m.orderId === orderId && (m.status === 'confirmed' || m.status === 'failed'), timeoutMs);
+      return client.updatesOf(orderId);
+    },
+    close(): Promise<unknown> {
+      socket.close();
+      return closed;
+    },
+  };
+  return client;
+}
+
+export type Client = Awaited<ReturnType<typeof connectClient>>;
