@@ -31,6 +31,8 @@ export interface ChainLedger {
   /** Stores the record unless one with the same signature exists; returns the stored one. */
   put(record: TxRecord): Promise<TxRecord>;
   get(signature: string): Promise<TxRecord | null>;
+  /** Claims the right to execute a landed transaction for `ttlMs` (so a crashed claimer is replaced); true for the one winner. */
+  claim(signature: string, ttlMs: number): Promise<boolean>;
   /** Stores the outcome unless one exists; returns the stored one, so a landing settles exactly once. */
   settle(signature: string, outcome: TxOutcome): Promise<TxOutcome>;
   outcome(signature: string): Promise<TxOutcome | null>;
@@ -52,6 +54,9 @@ export class BlockhashExpiredError extends Error {
 }
 
 export type SendFailure = 'refused' | 'timeout' | null;
+
+const CLAIM_TTL_MS = 10_000;
+const SETTLE_POLL_MS = 50;
 
 export interface ChainOptions {
   readonly ledger: ChainLedger;
@@ -101,7 +106,11 @@ export function createSimulatedChain(options: ChainOptions) {
       const record = await ledger.get(signature);
       if (!record) return { state: 'unknown' };
       if (nowMs < record.landsAt) return { state: 'pending', landsAt: record.landsAt };
-      const outcome = (await ledger.outcome(signature)) ?? (await ledger.settle(signature, fill(record, record.landsAt)));
+      const settled = await ledger.outcome(signature);
+      if (settled) return { state: 'landed', landedAt: record.landsAt, outcome: settled };
+      // Exactly one caller executes the swap; the others look again shortly.
+      if (!(await ledger.claim(signature, CLAIM_TTL_MS))) return { state: 'pending', landsAt: nowMs + SETTLE_POLL_MS };
+      const outcome = await ledger.settle(signature, fill(record, record.landsAt));
       return { state: 'landed', landedAt: record.landsAt, outcome };
     },
   };

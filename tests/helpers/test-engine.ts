@@ -17,7 +17,7 @@ export async function startTestEngine(options: { env?: Record<string, string>; s
   const config = loadConfig({
     PORT: '0',
     HOST: '127.0.0.1',
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error',
     MOCK_QUOTE_LATENCY_MS: '20',
     MOCK_EXEC_LATENCY_MS: '50-100',
     ...options.env,

@@ -48,11 +48,6 @@ export function startOrderWorker(options: {
     },
   );
   worker.on('error', (err) => log.error({ err }, 'worker error'));
-  worker.on('failed', (job, err) => {
-    if (job && !(err instanceof UnrecoverableError) && job.attemptsMade < (job.opts.attempts ?? 1)) {
-      log.warn({ orderId: job.data?.orderId, jobId: job.id, attempt: job.attemptsMade, err }, 'attempt failed; will retry');
-    }
-  });
   return {
     /** Stops taking jobs and waits for running ones, but never longer than `timeoutMs` (close hangs while Redis is down). */
     async close(timeoutMs: number) {

@@ -7,6 +7,7 @@ const TTL_SECONDS = 7 * 24 * 3600;
 export function createChainLedger(redis: Redis, prefix: string): ChainLedger {
   const txKey = (signature: string) => `${prefix}:tx:${signature}`;
   const outcomeKey = (signature: string) => `${prefix}:outcome:${signature}`;
+  const claimKey = (signature: string) => `${prefix}:claim:${signature}`;
 
   async function setOnce<T>(key: string, value: T): Promise<T> {
     const written = await redis.set(key, JSON.stringify(value), 'EX', TTL_SECONDS, 'NX');
@@ -23,6 +24,7 @@ export function createChainLedger(redis: Redis, prefix: string): ChainLedger {
   return {
     put: (record: TxRecord) => setOnce(txKey(record.signature), record),
     get: (signature) => read<TxRecord>(txKey(signature)),
+    claim: async (signature, ttlMs) => (await redis.set(claimKey(signature), '1', 'PX', ttlMs, 'NX')) === 'OK',
     settle: (signature, outcome: TxOutcome) => setOnce(outcomeKey(signature), outcome),
     outcome: (signature) => read<TxOutcome>(outcomeKey(signature)),
   };

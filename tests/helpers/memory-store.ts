@@ -1,0 +1,100 @@
+import type { Order } from '../../src/orders/order.js';
+import type { OrderStore } from '../../src/orders/ports.js';
+import type { OrderEvent, OrderUpdate } from '../../src/protocol/server-messages.js';
+import type { ChainLedger, TxOutcome, TxRecord } from '../../src/venues/chain.js';
+
+/** An in-memory OrderStore with the same guards as the SQL one, for unit tests of the core. */
+export function createMemoryStore() {
+  const orders = new Map<string, Order>();
+  const events = new Map<string, OrderUpdate[]>();
+  const store: OrderStore = {
+    async create(order, ack) {
+      if (orders.has(order.id)) throw new Error('duplicate key');
+      orders.set(order.id, {
+        ...order,
+        status: 'pending',
+        dex: null,
+        limitAmount: null,
+        txHash: null,
+        lastValidBlockHeight: null,
+        executedPrice: null,
+        amountOut: null,
+        failureCode: null,
+        failureReason: null,
+        attempts: 0,
+        lastSeq: 1,
+      });
+      events.set(order.id, [ack]);
+    },
+    async get(orderId) {
+      return orders.get(orderId) ?? null;
+    },
+    async transition(orderId, from, changes, draft) {
+      const current = orders.get(orderId);
+      if (!current || current.status !== from) return null;
+      const seq = current.lastSeq + 1;
+      const order: Order = { ...current, ...changes, status: draft.status, lastSeq: seq };
+      orders.set(orderId, order);
+      const event = { ...draft, seq } as OrderEvent;
+      events.get(orderId)!.push(event);
+      return { order, event };
+    },
+    async saveTx(orderId, status, previousTxHash, tx) {
+      const current = orders.get(orderId);
+      if (!current || current.status !== status || current.txHash !== previousTxHash) return null;
+      const order = { ...current, ...tx };
+      orders.set(orderId, order);
+      return order;
+    },
+    async recordAttempt(orderId, attempt) {
+      const current = orders.get(orderId);
+      if (current) orders.set(orderId, { ...current, attempts: Math.max(current.attempts, attempt) });
+    },
+    async eventsAfter(orderId, afterSeq) {
+      return (events.get(orderId) ?? []).filter((event) => event.seq > afterSeq);
+    },
+  };
+  return { store, orders, events };
+}
+
+/** An in-memory chain ledger with write-once semantics. */
+export function createMemoryLedger() {
+  const records = new Map<string, TxRecord>();
+  const outcomes = new Map<string, TxOutcome>();
+  const claims = new Set<string>();
+  const ledger: ChainLedger = {
+    async put(record) {
+      if (!records.has(record.signature)) records.set(record.signature, record);
+      return records.get(record.signature)!;
+    },
+    async get(signature) {
+      return records.get(signature) ?? null;
+    },
+    async claim(signature) {
+      if (claims.has(signature)) return false;
+      claims.add(signature);
+      return true;
+    },
+    async settle(signature, outcome) {
+      if (!outcomes.has(signature)) outcomes.set(signature, outcome);
+      return outcomes.get(signature)!;
+    },
+    async outcome(signature) {
+      return outcomes.get(signature) ?? null;
+    },
+  };
+  return { ledger, records, outcomes };
+}
+
+/** Virtual time: sleeping advances the clock at once, so tests are fast and deterministic. */
+export function createVirtualClock(startMs = 1_800_000_000_000) {
+  let now = startMs;
+  return {
+    now: () => now,
+    sleep: async (ms: number) => {
+      now += Math.max(0, ms);
+      await Promise.resolve();
+    },
+    advance: (ms: number) => void (now += ms),
+  };
+}

@@ -1,0 +1,208 @@
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import { createProcessOrder } from '../../../src/orders/process-order.js';
+import { canTransition } from '../../../src/orders/status.js';
+import { createSubmitOrder } from '../../../src/orders/submit-order.js';
+import type { OrderEvent } from '../../../src/protocol/server-messages.js';
+import { TransientSendError, createSimulatedChain, type SendFailure, type SignedTx } from '../../../src/venues/chain.js';
+import { createMarket } from '../../../src/venues/market.js';
+import { findPair } from '../../../src/venues/pairs.js';
+import { createMemoryLedger, createMemoryStore, createVirtualClock } from '../../helpers/memory-store.js';
+
+const log = pino({ level: 'silent' });
+
+function harness(options: { sendFailure?: (tx: SignedTx, attempt: number) => SendFailure; beforeLanding?: (tx: SignedTx, at: number) => void } = {}) {
+  const { store, orders, events } = createMemoryStore();
+  const { ledger, records } = createMemoryLedger();
+  const clock = createVirtualClock();
+  const market = createMarket({ seed: 'unit', startMs: clock.now() });
+  let fills = 0;
+  let sends = 0;
+  const chain = createSimulatedChain({
+    ledger,
+    fill: (tx, at) => {
+      fills += 1;
+      options.beforeLanding?.(tx, at);
+      return market.fill(tx.dex, tx.pair, tx.side, tx.amount, tx.limit, at) ?? { ok: false, code: 'INSUFFICIENT_LIQUIDITY' };
+    },
+    landingDelayMs: () => 1_500,
+    sendFailure: (tx, attempt) => {
+      sends += 1;
+      return options.sendFailure?.(tx, attempt) ?? null;
+    },
+  });
+  let counter = 0;
+  const ids = {
+    orderId: () => `00000000-0000-4000-8000-${String(++counter).padStart(12, '0')}`,
+    signature: () => `Sig${++counter}`,
+  };
+  const published: OrderEvent[] = [];
+  const deps = {
+    store,
+    events: { publish: async (event: OrderEvent) => void published.push(event) },
+    chain,
+    quote: async (dex: 'raydium' | 'meteora', pair: string, side: 'buy' | 'sell', amount: number) => market.quote(dex, pair, side, amount, clock.now()),
+    clock,
+    ids,
+    findPair,
+    log,
+  };
+  const submit = createSubmitOrder({ store, queue: { enqueue: async () => undefined }, clock, ids, findPair, log });
+  async function newOrder(amount = '2', side: 'buy' | 'sell' = 'buy') {
+    const result = await submit({ op: 'submit', type: 'market', side, pair: 'SOL/USDC', amount, slippageBps: 100 }, () => undefined);
+    if (!result.ok) throw new Error(result.error.message);
+    return result.ack.orderId;
+  }
+  return { deps, store, orders, events, records, clock, market, published, newOrder, process: createProcessOrder(deps), counts: () => ({ fills, sends }) };
+}
+
+const first = { number: 1, max: 3 };
+const statuses = (h: ReturnType<typeof harness>, id: string) => h.events.get(id)!.map((e) => e.status);
+
+describe('processOrder', () => {
+  it('takes an order through routing, building, submitted to confirmed, publishing each stored event in seq order', async () => {
+    const h = harness();
+    const id = await h.newOrder();
+    const order = await h.process(id, first);
+    expect(order.status).toBe('confirmed');
+    expect(statuses(h, id)).toEqual(['pending', 'routing', 'building', 'submitted', 'confirmed']);
+    expect(h.published).toEqual(h.events.get(id)!.slice(1));
+    expect(h.published.map((e) => e.seq)).toEqual([2, 3, 4, 5]);
+    const stored = h.events.get(id)!;
+    for (let i = 1; i < stored.length; i += 1) expect(canTransition(stored[i - 1]!.status, stored[i]!.status)).toBe(true);
+    expect(h.counts().fills).toBe(1);
+    expect(order.executedPrice).toMatch(/^\d+\.\d+$/);
+  });
+
+  it('does nothing when a finished order is delivered again', async () => {
+    const h = harness();
+    const id = await h.newOrder();
+    await h.process(id, first);
+    const before = h.events.get(id)!.length;
+    await h.process(id, { number: 1, max: 3 });
+    expect(h.events.get(id)!.length).toBe(before);
+    expect(h.counts()).toEqual({ fills: 1, sends: 1 });
+  });
+
+  it('re-sends the saved signature, not a new transaction, after a crash between signing and sending', async () => {
+    const h = harness();
+    const id = await h.newOrder();
+    const crashing = createProcessOrder({
+      ...h.deps,
+      store: {
+        ...h.store,
+        saveTx: async (...args) => {
+          await h.store.saveTx(...args);
+          throw new Error('worker killed');
+        },
+      },
+    });
+    await expect(crashing(id, first)).rejects.toThrow('worker killed');
+    const signed = h.orders.get(id)!.txHash;
+    expect(signed).not.toBeNull();
+    const order = await h.process(id, first);
+    expect(order).toMatchObject({ status: 'confirmed', txHash: signed });
+    expect([...h.records.keys()]).toEqual([signed]);
+    expect(h.counts().fills).toBe(1);
+  });
+
+  it('finds a transaction that was sent just before a crash and confirms it without sending another', async () => {
+    const h = harness();
+    const id = await h.newOrder();
+    const crashing = createProcessOrder({
+      ...h.deps,
+      chain: {
+        ...h.deps.chain,
+        send: async (...args) => {
+          await h.deps.chain.send(...args);
+          throw new Error('worker killed');
+        },
+      },
+    });
+    await expect(crashing(id, first)).rejects.toThrow('worker killed');
+    expect(h.orders.get(id)!.status).toBe('building');
+    const order = await h.process(id, first);
+    expect(order.status).toBe('confirmed');
+    expect(h.records.size).toBe(1);
+    expect(h.counts()).toEqual({ fills: 1, sends: 1 });
+    expect(statuses(h, id)).toEqual(['pending', 'routing', 'building', 'submitted', 'confirmed']);
+  });
+
+  it('builds a new transaction when the unsent one has an expired blockhash', async () => {
+    const h = harness();
+    const id = await h.newOrder();
+    const crashing = createProcessOrder({
+      ...h.deps,
+      chain: { ...h.deps.chain, send: async () => Promise.reject(new Error('worker killed')) },
+    });
+    await expect(crashing(id, first)).rejects.toThrow('worker killed');
+    const stale = h.orders.get(id)!.txHash;
+    h.clock.advance(2 * 60_000); // far past 150 blocks of 400 ms
+    const order = await h.process(id, first);
+    expect(order.status).toBe('confirmed');
+    expect(order.txHash).not.toBe(stale);
+    expect([...h.records.keys()]).toEqual([order.txHash]);
+  });
+
+  it('executes once when two deliveries of the same job run at the same time', async () => {
+    const h = harness();
+    const id = await h.newOrder();
+    const [a, b] = await Promise.all([h.process(id, first), h.process(id, first)]);
+    expect(a.status).toBe('confirmed');
+    expect(b.status).toBe('confirmed');
+    expect(h.records.size).toBe(1);
+    expect(h.counts().fills).toBe(1);
+    const seqs = h.events.get(id)!.map((e) => e.seq);
+    expect(seqs).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('throws a transient failure for the queue to retry while attempts remain', async () => {
+    const h = harness({ sendFailure: () => 'refused' });
+    const id = await h.newOrder();
+    await expect(h.process(id, first)).rejects.toBeInstanceOf(TransientSendError);
+    expect(h.orders.get(id)!.status).toBe('building');
+  });
+
+  it('on the last attempt, confirms a timed-out send that reached the chain instead of reporting failure', async () => {
+    const h = harness({ sendFailure: () => 'timeout' });
+    const id = await h.newOrder();
+    const order = await h.process(id, { number: 3, max: 3 });
+    expect(order.status).toBe('confirmed');
+    expect(h.records.size).toBe(1);
+  });
+
+  it('on the last attempt, fails with EXECUTION_FAILED when the chain never got the transaction', async () => {
+    const h = harness({ sendFailure: () => 'refused' });
+    const id = await h.newOrder();
+    const order = await h.process(id, { number: 3, max: 3 });
+    expect(order).toMatchObject({ status: 'failed', failureCode: 'EXECUTION_FAILED', attempts: 3 });
+    expect(h.records.size).toBe(0);
+    expect(h.published.at(-1)).toMatchObject({ status: 'failed', attempts: 3, error: { code: 'EXECUTION_FAILED' } });
+  });
+
+  it('fails with INSUFFICIENT_LIQUIDITY when no venue can fill the size', async () => {
+    const h = harness();
+    const id = await h.newOrder('100000000');
+    const order = await h.process(id, first);
+    expect(order).toMatchObject({ status: 'failed', failureCode: 'INSUFFICIENT_LIQUIDITY' });
+    expect(statuses(h, id)).toEqual(['pending', 'routing', 'failed']);
+    expect(h.counts().sends).toBe(0);
+  });
+
+  it('fails with SLIPPAGE_EXCEEDED when a bigger buy lands just before it, and its swap leaves the pool as it was', async () => {
+    let midAfterWhale = 0;
+    let landedAt = 0;
+    const h = harness({
+      beforeLanding: (tx, at) => {
+        h.market.fill(tx.dex, tx.pair, 'buy', 5_000, { side: 'buy', maxAmountIn: Number.MAX_VALUE }, at);
+        midAfterWhale = h.market.midPrice(tx.pair, tx.dex, at);
+        landedAt = at;
+      },
+    });
+    const id = await h.newOrder('2', 'buy');
+    const order = await h.process(id, first);
+    expect(order).toMatchObject({ status: 'failed', failureCode: 'SLIPPAGE_EXCEEDED' });
+    expect(order.failureReason).toMatch(/above the limit/);
+    expect(h.market.midPrice('SOL/USDC', order.dex!, landedAt)).toBe(midAfterWhale);
+  });
+});
