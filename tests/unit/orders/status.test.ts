@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { canTransition, isTerminal } from '../../../src/orders/status.js';
+import { ORDER_STATUSES } from '../../../src/protocol/server-messages.js';
+
+describe('order status machine', () => {
+  it('allows the happy path in order and only forward', () => {
+    const path = ['pending', 'routing', 'building', 'submitted', 'confirmed'] as const;
+    for (let i = 0; i + 1 < path.length; i += 1) {
+      expect(canTransition(path[i]!, path[i + 1]!)).toBe(true);
+      expect(canTransition(path[i + 1]!, path[i]!)).toBe(false);
+    }
+    expect(canTransition('pending', 'building')).toBe(false);
+    expect(canTransition('routing', 'submitted')).toBe(false);
+    expect(canTransition('building', 'confirmed')).toBe(false);
+  });
+
+  it('lets every live status fail and nothing leave a terminal status', () => {
+    for (const status of ORDER_STATUSES) {
+      if (isTerminal(status)) {
+        for (const next of ORDER_STATUSES) expect(canTransition(status, next)).toBe(false);
+      } else {
+        expect(canTransition(status, 'failed')).toBe(true);
+      }
+    }
+    expect(ORDER_STATUSES.filter(isTerminal)).toEqual(['confirmed', 'failed']);
+  });
+});
