@@ -59,6 +59,10 @@ const EnvSchema = v.object({
   ),
   MOCK_SEED: v.optional(v.pipe(v.string(), v.trim(), v.nonEmpty('must not be empty')), 'dex-order-engine'),
   SHUTDOWN_TIMEOUT_MS: v.optional(intString(100, 600_000), '10000'),
+  REDIS_PREFIX: v.optional(
+    v.pipe(v.string(), v.trim(), v.regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be 1-64 letters, digits or _ . : -')),
+    'dex',
+  ),
 });
 
 export type Role = 'all' | 'gateway' | 'worker';
@@ -82,6 +86,7 @@ export interface Config {
   readonly mockFailureRate: number;
   readonly mockSeed: string;
   readonly shutdownTimeoutMs: number;
+  readonly redisPrefix: string;
 }
 
 /** Raised when the environment is invalid; `message` names every bad variable. */
@@ -120,5 +125,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mockFailureRate: out.MOCK_FAILURE_RATE,
     mockSeed: out.MOCK_SEED,
     shutdownTimeoutMs: out.SHUTDOWN_TIMEOUT_MS,
+    redisPrefix: out.REDIS_PREFIX,
   });
 }

@@ -33,7 +33,7 @@ export interface EngineOptions {
   readonly redisUrl: string;
   /** Directory holding `sql/` and `web/`. */
   readonly rootDir: string;
-  /** Prefix of every Redis key (queue, event stream, chain ledger); tests give each engine its own. */
+  /** Prefix of every Redis key (queue, event stream, chain ledger); defaults to REDIS_PREFIX. */
   readonly namespace?: string;
   /** Overrides the simulated RPC's failure model (tests inject a failure on a chosen attempt). */
   readonly sendFailure?: (tx: SignedTx, attempt: number) => SendFailure;
@@ -50,7 +50,7 @@ const realClock: Clock = {
  */
 export async function startEngine(options: EngineOptions) {
   const { config, log } = options;
-  const namespace = options.namespace ?? 'dex';
+  const namespace = options.namespace ?? config.redisPrefix;
   const isGateway = config.role !== 'worker';
   const isWorker = config.role !== 'gateway';
   const uws = loadUws();

@@ -17,6 +17,7 @@ describe('loadConfig', () => {
       mockFailureRate: 0,
       mockSeed: 'dex-order-engine',
       shutdownTimeoutMs: 10000,
+      redisPrefix: 'dex',
     });
   });
 
