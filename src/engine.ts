@@ -96,7 +96,7 @@ export async function startEngine(options: EngineOptions) {
   let accepting = true;
   let connect: Parameters<typeof startHttpServer>[0]['connect'];
   if (isGateway) {
-    const queue = createOrderQueue(queueOptions);
+    const queue = createOrderQueue({ ...queueOptions, log });
     closers.push(() => queue.close());
     const feed = createOrderFeed({ loadAfter: store.eventsAfter, log });
     const subscriber = startEventSubscriber({
@@ -160,7 +160,8 @@ export async function startEngine(options: EngineOptions) {
       // Let the last events of drained jobs reach their sockets before saying goodbye.
       if (isGateway && http.connections > 0) await new Promise((resolve) => setTimeout(resolve, 250));
       http.closeConnections(1001, 'server shutting down');
-      for (const close of closers) await close().catch((err: unknown) => log.warn({ err }, 'close step failed'));
+      // Each close waits on Redis; while Redis is down they would wait forever, so each gets a bound.
+      for (const close of closers) await withTimeout(close(), 2_000).catch((err: unknown) => log.warn({ err }, 'close step failed'));
       await withTimeout(redis.quit(), 2_000).catch(() => redis.disconnect());
       await sql.end({ timeout: Math.max(1, Math.round((timeoutMs - (Date.now() - started)) / 2000)) });
     },

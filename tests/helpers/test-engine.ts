@@ -12,7 +12,9 @@ export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
  * Starts a real engine (uWS on a free loopback port, BullMQ, Redis, PostgreSQL) with its own
  * database and Redis namespace. `env` overrides configuration exactly as environment variables would.
  */
-export async function startTestEngine(options: { env?: Record<string, string>; sendFailure?: EngineOptions['sendFailure'] } = {}) {
+export async function startTestEngine(
+  options: { env?: Record<string, string>; sendFailure?: EngineOptions['sendFailure']; redisUrl?: string } = {},
+) {
   const database = await createTestDatabase(inject('databaseUrl'));
   const config = loadConfig({
     PORT: '0',
@@ -28,7 +30,7 @@ export async function startTestEngine(options: { env?: Record<string, string>; s
     config,
     log,
     databaseUrl: database.url,
-    redisUrl: inject('redisUrl'),
+    redisUrl: options.redisUrl ?? inject('redisUrl'),
     rootDir: ROOT,
     namespace,
     ...(options.sendFailure && { sendFailure: options.sendFailure }),

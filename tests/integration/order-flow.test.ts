@@ -92,7 +92,7 @@ describe('an order submitted over the WebSocket', () => {
   });
 
   it('answers every bad message with a clear error, keeps the socket open, and creates nothing', async () => {
-    const [{ count: before }] = await sql<{ count: string }[]>`select count(*) from orders`;
+    const [{ count: before } = { count: '' }] = await sql<{ count: string }[]>`select count(*) from orders`;
     const bad: Array<[unknown, string, string | undefined]> = [
       ['this is not json', 'BAD_JSON', undefined],
       [{ op: 'submit', reqId: 'neg', type: 'market', side: 'buy', pair: 'SOL/USDC', amount: '-1' }, 'INVALID_ORDER', 'amount'],
@@ -117,7 +117,7 @@ describe('an order submitted over the WebSocket', () => {
     }
     client.send({ op: 'ping', reqId: 'still-here' });
     await client.waitFor((m) => m.type === 'pong' && m.reqId === 'still-here');
-    const [{ count: after }] = await sql<{ count: string }[]>`select count(*) from orders`;
+    const [{ count: after } = { count: '' }] = await sql<{ count: string }[]>`select count(*) from orders`;
     expect(after).toBe(before);
     expect(client.messages.some((m) => m.type === 'ack' && ['neg', 'zero', 'pair', 'missing', 'slip', 'dec', 'extra'].includes(m.reqId as string))).toBe(false);
   });

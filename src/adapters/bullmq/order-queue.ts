@@ -1,5 +1,6 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { Logger } from '../../log.js';
 import type { OrderQueue } from '../../orders/ports.js';
 
 /** Attempts and backoff for transient execution failures: 1 s, 2 s, then give up after the third. */
@@ -7,8 +8,10 @@ export const JOB_ATTEMPTS = 3;
 const BACKOFF_MS = 1_000;
 
 /** The OrderQueue port on BullMQ: one job per order, its id the order id, so a duplicate add is a no-op. */
-export function createOrderQueue(options: { connection: Redis; prefix: string; name: string }): OrderQueue & { close(): Promise<void> } {
+export function createOrderQueue(options: { connection: Redis; prefix: string; name: string; log: Logger }): OrderQueue & { close(): Promise<void> } {
   const queue = new Queue(options.name, { connection: options.connection, prefix: options.prefix });
+  // The shared connection already reports its own errors; this only keeps them off stderr.
+  queue.on('error', (err) => options.log.debug({ err }, 'queue error'));
   return {
     async enqueue(orderId) {
       await queue.add(

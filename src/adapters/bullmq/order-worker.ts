@@ -47,7 +47,13 @@ export function startOrderWorker(options: {
       maxStalledCount: 100,
     },
   );
-  worker.on('error', (err) => log.error({ err }, 'worker error'));
+  let lastError = '';
+  worker.on('error', (err) => {
+    // While Redis is down this fires on every reconnect attempt; log each distinct error once.
+    if (err.message !== lastError) log.error({ err }, 'worker error');
+    lastError = err.message;
+  });
+  worker.on('ready', () => (lastError = ''));
   return {
     /** Stops taking jobs and waits for running ones, but never longer than `timeoutMs` (close hangs while Redis is down). */
     async close(timeoutMs: number) {
