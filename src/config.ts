@@ -46,7 +46,7 @@ const EnvSchema = v.object({
     'info',
   ),
   DATA_DIR: v.optional(v.pipe(v.string(), v.trim(), v.nonEmpty('must not be empty')), './.data'),
-  MOCK_QUOTE_LATENCY_MS: v.optional(latencyRange, '200'),
+  MOCK_QUOTE_LATENCY_MS: v.optional(latencyRange, '150-250'),
   MOCK_EXEC_LATENCY_MS: v.optional(latencyRange, '2000-3000'),
   MOCK_FAILURE_RATE: v.optional(
     v.pipe(

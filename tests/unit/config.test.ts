@@ -12,7 +12,7 @@ describe('loadConfig', () => {
       workerConcurrency: 10,
       logLevel: 'info',
       dataDir: './.data',
-      mockQuoteLatencyMs: { min: 200, max: 200 },
+      mockQuoteLatencyMs: { min: 150, max: 250 },
       mockExecLatencyMs: { min: 2000, max: 3000 },
       mockFailureRate: 0,
       mockSeed: 'dex-order-engine',

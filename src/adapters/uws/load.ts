@@ -8,9 +8,10 @@ export type UwsModule = typeof Uws;
  * slow pure-JS server when the binary does not fit this Node/glibc; we refuse to start instead.
  * This file is the one place that knows which package provides the binding.
  */
-export function loadUws(): UwsModule {
+export function loadUws(
+  binary = `uWebSockets.js/binaries/uws_${process.platform}_${process.arch}_${process.versions.modules}.node`,
+): UwsModule {
   const require = createRequire(import.meta.url);
-  const binary = `uWebSockets.js/binaries/uws_${process.platform}_${process.arch}_${process.versions.modules}.node`;
   try {
     return require(binary) as UwsModule;
   } catch (err) {
