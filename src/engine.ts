@@ -17,6 +17,7 @@ import { randomIds } from './ids.js';
 import type { Logger } from './log.js';
 import { createMetrics } from './metrics.js';
 import type { Clock } from './orders/ports.js';
+import { failUnqueuedOrders } from './orders/fail-unqueued.js';
 import { createProcessOrder } from './orders/process-order.js';
 import { createSubmitOrder } from './orders/submit-order.js';
 import { createSimulatedChain, type SendFailure, type SignedTx } from './venues/chain.js';
@@ -91,6 +92,19 @@ export async function startEngine(options: EngineOptions) {
       log,
     });
     worker = startOrderWorker({ ...queueOptions, concurrency: config.workerConcurrency, processOrder, log });
+
+    const sweepQueue = createOrderQueue({ ...queueOptions, log });
+    const sweep = () =>
+      failUnqueuedOrders({ store, queue: sweepQueue, events: createEventPublisher(redis, streamKey), clock: realClock, log }).catch((err: unknown) =>
+        log.warn({ err }, 'sweep for unqueued orders failed'),
+      );
+    const sweeper = setInterval(() => void sweep(), 30_000);
+    sweeper.unref();
+    void sweep();
+    closers.push(async () => {
+      clearInterval(sweeper);
+      await sweepQueue.close();
+    });
   }
 
   let accepting = true;

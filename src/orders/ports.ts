@@ -24,12 +24,16 @@ export interface OrderStore {
   recordAttempt(orderId: string, attempt: number): Promise<void>;
   /** Events with seq greater than `afterSeq`, in seq order. */
   eventsAfter(orderId: string, afterSeq: number): Promise<OrderUpdate[]>;
+  /** Ids of orders still `pending` whose last change is older than `ageMs`, oldest first. */
+  stalePending(ageMs: number, limit: number): Promise<string[]>;
 }
 
 /** The work queue between gateways and workers. */
 export interface OrderQueue {
   /** Queues the order for execution; deduplicated by order id. */
   enqueue(orderId: string): Promise<void>;
+  /** Whether a job for the order exists (waiting, running, delayed or finished). */
+  has(orderId: string): Promise<boolean>;
 }
 
 /** Carries persisted events from workers to every gateway. */

@@ -53,6 +53,9 @@ export function createMemoryStore() {
     async eventsAfter(orderId, afterSeq) {
       return (events.get(orderId) ?? []).filter((event) => event.seq > afterSeq);
     },
+    async stalePending() {
+      return [...orders.values()].filter((order) => order.status === 'pending').map((order) => order.id);
+    },
   };
   return { store, orders, events };
 }

@@ -27,6 +27,7 @@ export function createOrderQueue(options: { connection: Redis; prefix: string; n
         },
       );
     },
+    has: async (orderId) => (await queue.getJob(orderId)) !== undefined,
     close: () => queue.close(),
   };
 }

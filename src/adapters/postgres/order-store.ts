@@ -93,6 +93,15 @@ export function createOrderStore(sql: Sql): OrderStore {
         select payload from order_events where order_id = ${orderId} and seq > ${afterSeq} order by seq`;
       return rows.map((row) => row.payload);
     },
+
+    async stalePending(ageMs, limit) {
+      const rows = await sql<{ id: string }[]>`
+        select id from orders
+        where status = 'pending' and updated_at < now() - ${ageMs / 1000} * interval '1 second'
+        order by updated_at
+        limit ${limit}`;
+      return rows.map((row) => row.id);
+    },
   };
 }
 

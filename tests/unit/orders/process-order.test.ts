@@ -47,7 +47,7 @@ function harness(options: { sendFailure?: (tx: SignedTx, attempt: number) => Sen
     findPair,
     log,
   };
-  const submit = createSubmitOrder({ store, queue: { enqueue: async () => undefined }, clock, ids, findPair, log });
+  const submit = createSubmitOrder({ store, queue: { enqueue: async () => undefined, has: async () => true }, clock, ids, findPair, log });
   async function newOrder(amount = '2', side: 'buy' | 'sell' = 'buy') {
     const result = await submit({ op: 'submit', type: 'market', side, pair: 'SOL/USDC', amount, slippageBps: 100 }, () => undefined);
     if (!result.ok) throw new Error(result.error.message);

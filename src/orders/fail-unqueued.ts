@@ -1,0 +1,45 @@
+import { ERRORS } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { Clock, EventPublisher, OrderQueue, OrderStore } from './ports.js';
+
+/** How long a `pending` order may go without a job before it is judged never queued. */
+export const UNQUEUED_AFTER_MS = 60_000;
+
+/**
+ * Closes orders a gateway stored but never queued (it stopped between the insert and the queue
+ * add). Such an order was never acked (the ack follows the queue add), so the client saw no ack
+ * and may have sent it again: it is failed with QUEUE_UNAVAILABLE, never executed late.
+ * Returns the ids it failed.
+ */
+export async function failUnqueuedOrders(deps: {
+  store: OrderStore;
+  queue: OrderQueue;
+  events: EventPublisher;
+  clock: Clock;
+  log: Logger;
+  ageMs?: number;
+}): Promise<string[]> {
+  const { store, queue, events, clock, log } = deps;
+  const failed: string[] = [];
+  for (const orderId of await store.stalePending(deps.ageMs ?? UNQUEUED_AFTER_MS, 100)) {
+    if (await queue.has(orderId)) continue;
+    const result = await store.transition(
+      orderId,
+      'pending',
+      { failureCode: 'QUEUE_UNAVAILABLE', failureReason: 'stored but never queued (the gateway stopped in between); never acked' },
+      {
+        type: 'order',
+        orderId,
+        status: 'failed',
+        error: { code: 'QUEUE_UNAVAILABLE', message: `${ERRORS.QUEUE_UNAVAILABLE.message}; the order was never acked` },
+        attempts: 0,
+        ts: clock.now(),
+      },
+    );
+    if (!result) continue;
+    await events.publish(result.event);
+    log.warn({ orderId }, 'failed an order that was stored but never queued');
+    failed.push(orderId);
+  }
+  return failed;
+}

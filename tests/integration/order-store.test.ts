@@ -1,0 +1,89 @@
+import pino from 'pino';
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { migrate } from '../../src/adapters/postgres/migrate.js';
+import { createOrderStore } from '../../src/adapters/postgres/order-store.js';
+import type { OrderStore } from '../../src/orders/ports.js';
+import { createTestDatabase } from '../helpers/test-database.js';
+import { ROOT } from '../helpers/test-engine.js';
+
+const log = pino({ level: 'silent' });
+let counter = 0;
+const newId = () => `00000000-0000-4000-8000-${String(++counter).padStart(12, '0')}`;
+
+describe('the PostgreSQL order store', () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let sql: postgres.Sql;
+  let store: OrderStore;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(inject('databaseUrl'));
+    sql = postgres(database.url, { max: 4, onnotice: () => undefined });
+    await migrate(sql, `${ROOT}/sql`, log);
+    store = createOrderStore(sql);
+  });
+  afterAll(async () => {
+    await sql?.end();
+    await database?.drop();
+  });
+
+  async function created() {
+    const id = newId();
+    await store.create(
+      { id, clientOrderId: 'c', type: 'market', side: 'sell', pair: 'SOL/USDC', amount: '1.000000001', slippageBps: 75 },
+      { type: 'ack', orderId: id, status: 'pending', seq: 1, ts: 1 },
+    );
+    return id;
+  }
+
+  it('is idempotent to migrate: a second run applies nothing', async () => {
+    expect(await migrate(sql, `${ROOT}/sql`, log)).toEqual([]);
+    const rows = await sql`select version, name from schema_migrations`;
+    expect(rows).toEqual([{ version: 1, name: '0001_orders.sql' }]);
+  });
+
+  it('creates the order with its ack as event 1 and keeps the amount exact', async () => {
+    const id = await created();
+    const order = await store.get(id);
+    expect(order).toMatchObject({ status: 'pending', amount: '1.000000001', slippageBps: 75, lastSeq: 1, clientOrderId: 'c' });
+    expect(await store.eventsAfter(id, 0)).toEqual([{ type: 'ack', orderId: id, status: 'pending', seq: 1, ts: 1 }]);
+  });
+
+  it('changes status only from the expected one and writes the event with the next seq in the same statement', async () => {
+    const id = await created();
+    const moved = await store.transition(id, 'pending', {}, { type: 'order', orderId: id, status: 'routing', ts: 2 });
+    expect(moved?.event).toEqual({ type: 'order', orderId: id, seq: 2, status: 'routing', ts: 2 });
+    expect(moved?.order.status).toBe('routing');
+    const stale = await store.transition(id, 'pending', {}, { type: 'order', orderId: id, status: 'routing', ts: 3 });
+    expect(stale).toBeNull();
+    const [{ count } = { count: '' }] = await sql<{ count: string }[]>`select count(*) from order_events where order_id = ${id}`;
+    expect(count).toBe('2');
+    expect(await store.eventsAfter(id, 1)).toEqual([{ type: 'order', orderId: id, seq: 2, status: 'routing', ts: 2 }]);
+  });
+
+  it('lets exactly one of many racing transitions win', async () => {
+    const id = await created();
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => store.transition(id, 'pending', {}, { type: 'order', orderId: id, status: 'routing', ts: i })),
+    );
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect((await store.get(id))!.lastSeq).toBe(2);
+  });
+
+  it('saves a transaction hash only over the hash it expects', async () => {
+    const id = await created();
+    expect(await store.saveTx(id, 'pending', null, { txHash: `tx-${id}`, lastValidBlockHeight: 4_500_000_000 })).toMatchObject({
+      txHash: `tx-${id}`,
+      lastValidBlockHeight: 4_500_000_000,
+    });
+    expect(await store.saveTx(id, 'pending', null, { txHash: `other-${id}`, lastValidBlockHeight: 1 })).toBeNull();
+    expect((await store.get(id))!.txHash).toBe(`tx-${id}`);
+  });
+
+  it('finds pending orders older than an age', async () => {
+    const id = await created();
+    expect(await store.stalePending(60_000, 100)).not.toContain(id);
+    await sql`update orders set updated_at = now() - interval '2 minutes' where id = ${id}`;
+    expect(await store.stalePending(60_000, 100)).toContain(id);
+  });
+});
