@@ -1,10 +1,163 @@
-// Placeholder client: shows the connection state and the server's hello. The trading page replaces it.
+import { createBlotter } from './blotter.js';
+import { createConnection } from './connection.js';
+import { clearErrors, readOrder, showErrors } from './form.js';
+import { TERMINAL, applyUpdate, createOrder } from './orders.js';
+
+const $ = (selector) => document.querySelector(selector);
+const form = $('#order-form');
+const place = $('#place');
+const fire = $('#fire5');
+const stateLine = $('#connection');
+const announcer = $('#announcer');
+
+const orders = new Map();
+const submits = new Map(); // reqId → the fields the page sent, until the ack names the order
+let pairs = [];
+let counter = 0;
+
+const blotter = createBlotter({
+  body: $('#orders-body'),
+  empty: $('#orders-empty'),
+  announce: (text) => {
+    announcer.textContent = '';
+    requestAnimationFrame(() => (announcer.textContent = text));
+  },
+});
+
 const url = new URL('/ws', location.href);
 url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-document.getElementById('endpoint').textContent = url.href;
-const state = document.getElementById('state');
-const log = document.getElementById('log');
-const socket = new WebSocket(url);
-socket.addEventListener('open', () => (state.textContent = 'connected'));
-socket.addEventListener('close', () => (state.textContent = 'disconnected'));
-socket.addEventListener('message', (event) => (log.textContent += `${event.data}\n`));
+
+const connection = createConnection({
+  url: url.href,
+  onState: showState,
+  onOpen: () => void resync(),
+  onMessage: handle,
+});
+
+function showState(state) {
+  const text = {
+    connecting: 'Connecting…',
+    connected: 'Connected',
+    reconnecting: `Reconnecting (attempt ${state.attempt})…`,
+    offline: `Offline, retrying in ${Math.ceil((state.retryInMs ?? 0) / 1000)} s`,
+    closed: 'Closed',
+  }[state.name];
+  stateLine.textContent = text;
+  stateLine.dataset.state = state.name;
+  const live = state.name === 'connected';
+  place.disabled = !live;
+  fire.disabled = !live;
+}
+
+function handle(message) {
+  switch (message.type) {
+    case 'hello':
+      if (pairs.length === 0) setPairs(message.pairs.map((symbol) => pairFromSymbol(symbol)));
+      return;
+    case 'ack': {
+      const sent = submits.get(message.reqId);
+      submits.delete(message.reqId);
+      const order = orders.get(message.orderId) ?? createOrder({ ...sent, orderId: message.orderId });
+      orders.set(order.orderId, order);
+      return update(order, message);
+    }
+    case 'order': {
+      const order = orders.get(message.orderId);
+      if (order) update(order, message);
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+function update(order, message) {
+  if (!applyUpdate(order, message)) return;
+  blotter.render(order);
+  blotter.announce(order);
+}
+
+/** After (re)connecting: pair details, the order history, and every order still in flight resumed where it stopped. */
+async function resync() {
+  const reply = await connection.request({ op: 'pairs' }).catch(() => null);
+  if (reply?.type === 'pairs') setPairs(reply.pairs);
+  const history = await connection.request({ op: 'list', limit: 50 }).catch(() => null);
+  if (history?.type === 'orders') {
+    for (const snapshot of [...history.orders].reverse()) {
+      if (orders.has(snapshot.orderId)) continue;
+      const order = createOrder(snapshot);
+      if (TERMINAL.has(order.status)) order.steps = { [order.status]: snapshot.updatedAt };
+      else Object.assign(order, { status: 'pending', lastSeq: 0 }); // replayed in full below, quotes and timings included
+      orders.set(order.orderId, order);
+      blotter.render(order);
+    }
+  }
+  for (const order of orders.values()) {
+    if (TERMINAL.has(order.status)) continue;
+    // Replays what this page missed, then streams the rest: no gap, no duplicate.
+    connection.request({ op: 'subscribe', orderId: order.orderId, fromSeq: order.lastSeq }).catch(() => undefined);
+  }
+}
+
+function setPairs(list) {
+  pairs = list;
+  const select = $('#pair');
+  const current = select.value;
+  select.replaceChildren(
+    ...list.map((pair) => {
+      const option = document.createElement('option');
+      option.value = pair.symbol;
+      option.textContent = pair.symbol;
+      return option;
+    }),
+  );
+  if (list.some((pair) => pair.symbol === current)) select.value = current;
+  updateUnit();
+}
+
+function pairFromSymbol(symbol) {
+  const [base, quote] = symbol.split('/');
+  return { symbol, base: { symbol: base, decimals: base === 'SOL' ? 9 : 6 }, quote: { symbol: quote, decimals: 6 } };
+}
+
+function updateUnit() {
+  const pair = pairs.find((p) => p.symbol === $('#pair').value);
+  $('#amount-unit').textContent = pair ? pair.base.symbol : '';
+}
+
+async function submit(fields) {
+  const reqId = `web-${Date.now().toString(36)}-${(counter++).toString(36)}`;
+  const clientOrderId = `web-${crypto.randomUUID()}`;
+  submits.set(reqId, { ...fields, clientOrderId });
+  const reply = await connection.request({ op: 'submit', reqId, clientOrderId, ...fields });
+  if (reply.type === 'error') {
+    submits.delete(reqId);
+    showErrors(form, { [reply.field ?? 'form']: `${reply.message}${reply.retryable ? ' (try again)' : ''}` });
+  }
+  return reply;
+}
+
+async function placeFromForm(times) {
+  const read = readOrder(form, pairs);
+  if (!read.ok) return showErrors(form, read.errors);
+  clearErrors(form);
+  try {
+    await Promise.all(Array.from({ length: times }, () => submit(read.order)));
+  } catch (err) {
+    showErrors(form, { form: `Not sent: ${err.message}. Check the connection and try again.` });
+  }
+}
+
+form.addEventListener('submit', (event) => {
+  event.preventDefault();
+  void placeFromForm(1);
+});
+fire.addEventListener('click', () => void placeFromForm(5));
+$('#pair').addEventListener('change', updateUnit);
+$('#amount').addEventListener('input', () => {
+  $('#amount-error').textContent = '';
+  $('#amount').removeAttribute('aria-invalid');
+});
+
+// For tests and the curious: drop the socket and watch the page reconnect.
+window.dexEngine = { dropConnection: () => connection.drop(), orders };

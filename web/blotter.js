@@ -1,0 +1,165 @@
+import { DEX_NAMES, formatAmount, formatDuration, formatPrice, formatTime, shortHash } from './format.js';
+import { STEPS, TERMINAL, stepDurations } from './orders.js';
+
+/** Renders orders as rows of the "Orders" table, newest first, updating rows in place. Data goes in with textContent only. */
+export function createBlotter({ body, empty, announce }) {
+  const rows = new Map();
+
+  function cell(row, name) {
+    return row.querySelector(`[data-cell="${name}"]`);
+  }
+
+  function createRow(order) {
+    const row = document.createElement('tr');
+    row.dataset.orderId = order.orderId;
+    for (const [name, label] of COLUMNS) {
+      const td = document.createElement('td');
+      td.dataset.cell = name;
+      td.dataset.label = label;
+      if (['amount', 'price', 'out'].includes(name)) td.className = 'num';
+      row.append(td);
+    }
+    const track = document.createElement('ol');
+    track.className = 'track';
+    for (const step of [...STEPS, 'done']) {
+      const li = document.createElement('li');
+      li.dataset.step = step;
+      const label = document.createElement('span');
+      label.className = 'label';
+      label.textContent = step === 'done' ? 'confirmed' : step;
+      const time = document.createElement('span');
+      time.className = 'took';
+      li.append(label, time);
+      track.append(li);
+    }
+    const detail = document.createElement('p');
+    detail.className = 'detail';
+    cell(row, 'status').append(track, detail);
+    return row;
+  }
+
+  function renderQuotes(td, order) {
+    td.replaceChildren();
+    if (!order.quotes) return;
+    const list = document.createElement('ul');
+    list.className = 'quotes';
+    for (const quote of order.quotes) {
+      const li = document.createElement('li');
+      const winner = quote.dex === order.dex;
+      li.className = winner ? 'winner' : '';
+      const name = document.createElement('span');
+      name.className = 'dex';
+      name.textContent = `${DEX_NAMES[quote.dex] ?? quote.dex}${winner ? ' ★' : ''}`;
+      const price = document.createElement('span');
+      price.className = 'num';
+      price.textContent = formatPrice(quote.price);
+      price.title = `fee ${quote.feeBps} bps, impact ${quote.priceImpactBps} bps`;
+      li.append(name, price);
+      if (winner) {
+        const hidden = document.createElement('span');
+        hidden.className = 'visually-hidden';
+        hidden.textContent = ' (best, chosen)';
+        li.append(hidden);
+      }
+      list.append(li);
+    }
+    td.append(list);
+  }
+
+  function renderTx(td, order) {
+    td.replaceChildren();
+    if (!order.txHash) return;
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'hash';
+    button.textContent = shortHash(order.txHash);
+    button.title = `${order.txHash} (click to copy)`;
+    button.setAttribute('aria-label', `Copy transaction hash ${order.txHash}`);
+    button.addEventListener('click', () => {
+      navigator.clipboard?.writeText(order.txHash).then(
+        () => flash(button, 'copied'),
+        () => flash(button, 'copy failed'),
+      );
+    });
+    td.append(button);
+  }
+
+  function flash(button, text) {
+    const before = button.textContent;
+    button.textContent = text;
+    setTimeout(() => (button.textContent = before), 1200);
+  }
+
+  function render(order) {
+    let row = rows.get(order.orderId);
+    if (!row) {
+      row = createRow(order);
+      rows.set(order.orderId, row);
+      body.prepend(row);
+      empty.hidden = true;
+    }
+    const [base, quote] = (order.pair ?? '/').split('/');
+    row.dataset.status = order.status;
+    cell(row, 'time').textContent = formatTime(order.createdAt);
+    cell(row, 'pair').textContent = order.pair ?? '';
+    const side = cell(row, 'side');
+    side.textContent = order.side ?? '';
+    side.className = `side ${order.side}`;
+    cell(row, 'amount').textContent = formatAmount(order.amount, base);
+
+    const durations = stepDurations(order);
+    const reached = new Set(Object.keys(order.steps));
+    for (const li of cell(row, 'status').querySelectorAll('li')) {
+      const step = li.dataset.step;
+      const isDone = step === 'done';
+      const done = isDone ? TERMINAL.has(order.status) : reached.has(step) || stepIndex(order.status) > stepIndex(step);
+      li.className = done ? 'reached' : '';
+      if (isDone) {
+        li.querySelector('.label').textContent = TERMINAL.has(order.status) ? order.status : 'confirmed';
+        li.classList.toggle('failed', order.status === 'failed' || order.status === 'cancelled');
+      }
+      const current = !isDone && order.status === step;
+      if (current) li.classList.add('current');
+      li.querySelector('.took').textContent = isDone ? '' : formatDuration(durations[step]);
+    }
+    cell(row, 'status').setAttribute('aria-label', `status ${order.status}`);
+    renderQuotes(cell(row, 'quotes'), order);
+    cell(row, 'price').textContent = formatPrice(order.executedPrice);
+    cell(row, 'out').textContent = order.amountOut ? `${formatAmount(order.amountOut, order.side === 'buy' ? base : quote)} ${order.side === 'buy' ? base : quote}` : '';
+    renderTx(cell(row, 'tx'), order);
+    const detail = cell(row, 'status').querySelector('.detail');
+    detail.textContent = order.error ? `${order.error.code}: ${order.error.message}` : '';
+    detail.hidden = !order.error;
+  }
+
+  return {
+    render,
+    /** Announces a status change to screen readers. */
+    announce(order) {
+      const what = `${order.side} ${order.amount} ${order.pair}`;
+      const where = order.dex ? ` on ${DEX_NAMES[order.dex] ?? order.dex}` : '';
+      const price = order.status === 'confirmed' && order.executedPrice ? ` at ${formatPrice(order.executedPrice)}` : '';
+      const why = order.status === 'failed' && order.error ? `: ${order.error.code}` : '';
+      announce(`Order ${what} ${order.status}${where}${price}${why}`);
+    },
+    has: (orderId) => rows.has(orderId),
+  };
+}
+
+const COLUMNS = [
+  ['time', 'Time'],
+  ['pair', 'Pair'],
+  ['side', 'Side'],
+  ['amount', 'Amount'],
+  ['status', 'Status'],
+  ['quotes', 'Quotes'],
+  ['price', 'Exec. price'],
+  ['out', 'Amount out'],
+  ['tx', 'Tx'],
+];
+
+const ORDER = ['pending', 'routing', 'building', 'submitted', 'confirmed', 'failed', 'cancelled'];
+function stepIndex(status) {
+  const i = ORDER.indexOf(status);
+  return i === -1 ? 0 : Math.min(i, 4);
+}

@@ -1,0 +1,53 @@
+// The page's view of each order, built from the server's ack and events (or a snapshot from history).
+
+export const STEPS = ['pending', 'routing', 'building', 'submitted'];
+export const TERMINAL = new Set(['confirmed', 'failed', 'cancelled']);
+
+/** A new order record from what the page sent (or a history snapshot). */
+export function createOrder(fields) {
+  return {
+    orderId: fields.orderId,
+    clientOrderId: fields.clientOrderId,
+    pair: fields.pair,
+    side: fields.side,
+    amount: fields.amount,
+    createdAt: fields.createdAt ?? Date.now(),
+    status: fields.status ?? 'pending',
+    lastSeq: fields.lastSeq ?? 0,
+    steps: {},
+    quotes: fields.quotes ?? null,
+    dex: fields.dex ?? null,
+    limit: fields.limit ?? null,
+    txHash: fields.txHash ?? null,
+    executedPrice: fields.executedPrice ?? null,
+    amountIn: fields.amountIn ?? null,
+    amountOut: fields.amountOut ?? null,
+    error: fields.error ?? null,
+    attempts: fields.attempts ?? null,
+  };
+}
+
+/** Applies an ack or event in seq order; returns false for one already applied. */
+export function applyUpdate(order, message) {
+  if (typeof message.seq !== 'number' || message.seq <= order.lastSeq) return false;
+  order.lastSeq = message.seq;
+  order.status = message.status;
+  order.steps[message.status] = message.ts;
+  for (const key of ['dex', 'quotes', 'limit', 'txHash', 'executedPrice', 'amountIn', 'amountOut', 'error', 'attempts', 'clientOrderId']) {
+    if (message[key] !== undefined) order[key] = message[key];
+  }
+  if (message.type === 'ack') order.createdAt = message.ts;
+  return true;
+}
+
+/** Milliseconds each step took: from the step's own time to the next recorded one. */
+export function stepDurations(order) {
+  const times = [...STEPS, order.status].filter((step, i, all) => all.indexOf(step) === i).map((step) => [step, order.steps[step]]);
+  const out = {};
+  for (let i = 0; i + 1 < times.length; i += 1) {
+    const [step, start] = times[i];
+    const end = times[i + 1][1];
+    if (start !== undefined && end !== undefined) out[step] = end - start;
+  }
+  return out;
+}
