@@ -20,6 +20,9 @@ import type { Clock } from './orders/ports.js';
 import { failUnqueuedOrders } from './orders/fail-unqueued.js';
 import { createProcessOrder } from './orders/process-order.js';
 import { createSubmitOrder } from './orders/submit-order.js';
+import { createCancelOrder } from './orders/cancel-order.js';
+import { createOrderQueries } from './orders/query-orders.js';
+import { DEXES } from './venues/types.js';
 import { createSimulatedChain, type SendFailure, type SignedTx } from './venues/chain.js';
 import { createMarket } from './venues/market.js';
 import { PAIRS, findPair } from './venues/pairs.js';
@@ -122,15 +125,24 @@ export async function startEngine(options: EngineOptions) {
     closers.unshift(() => subscriber.close());
     const submitted = metrics.counter('dex_orders_accepted_total', 'Orders acked by this gateway');
     const submitOrder = createSubmitOrder({ store, queue, clock: realClock, ids: randomIds, findPair, log });
-    const pairs = PAIRS.map((pair) => pair.symbol);
+    const cancelOrder = createCancelOrder({ store, events: createEventPublisher(redis, streamKey), clock: realClock });
+    const queries = createOrderQueries(store);
+    const pairs = PAIRS.map((pair) => ({
+      symbol: pair.symbol,
+      base: { symbol: pair.base.symbol, decimals: pair.base.decimals },
+      quote: { symbol: pair.quote.symbol, decimals: pair.quote.decimals },
+      venues: [...DEXES],
+    }));
     connect = (sink, connLog) =>
       createSession(
         {
-          submitOrder: async (message, watch) => {
-            const result = await submitOrder(message, watch);
-            if (result.ok) submitted.inc();
+          submitOrder: async (message, subscriber) => {
+            const result = await submitOrder(message, subscriber);
+            if (result.ok && 'ack' in result) submitted.inc();
             return result;
           },
+          cancelOrder,
+          queries,
           feed,
           now: realClock.now,
           pairs,

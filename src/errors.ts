@@ -9,6 +9,10 @@ export const ERRORS = {
   UNKNOWN_OP: { retryable: false, message: 'unknown op' },
   INVALID_ORDER: { retryable: false, message: 'the order is invalid' },
   UNKNOWN_PAIR: { retryable: false, message: 'the pair is not traded here' },
+  DUPLICATE_CLIENT_ORDER_ID: { retryable: false, message: 'this clientOrderId already names a different order' },
+  ORDER_NOT_FOUND: { retryable: false, message: 'no such order' },
+  NOT_CANCELLABLE: { retryable: false, message: 'the order can no longer be cancelled' },
+  INVALID_CURSOR: { retryable: false, message: 'the cursor is not one this server gave out' },
   // Replies when the engine cannot take the order right now (nothing was acked).
   SERVICE_UNAVAILABLE: { retryable: true, message: 'the engine cannot take orders right now; try again' },
   SHUTTING_DOWN: { retryable: true, message: 'the server is shutting down; reconnect and try again' },

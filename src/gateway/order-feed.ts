@@ -1,4 +1,4 @@
-import type { Logger } from '../log.js';
+import type { Logger } from '../orders/ports.js';
 import { encodeServerMessage, type OrderUpdate } from '../protocol/server-messages.js';
 
 /** One order update ready for the wire: serialized once, delivered to whoever watches the order. */
@@ -20,84 +20,154 @@ interface Watch {
   next: number;
   readonly early: Map<number, BusEvent>;
   gapTimer: NodeJS.Timeout | undefined;
+  quietTimer: NodeJS.Timeout | undefined;
+  quietMs: number;
 }
 
-const TERMINAL = new Set(['confirmed', 'failed']);
+const TERMINAL = new Set(['confirmed', 'failed', 'cancelled']);
+
+export interface OrderFeedOptions {
+  readonly loadAfter: (orderId: string, afterSeq: number) => Promise<OrderUpdate[]>;
+  readonly log: Logger;
+  /** How long an early update waits for the one before it before the store is asked. */
+  readonly gapMs?: number;
+  /** How long a live order may stay silent before the store is asked whether an update was missed. */
+  readonly quietMs?: number;
+}
 
 /**
- * Delivers each watched order's updates to its sink exactly once and in seq order. Updates that
- * arrive early are held; a gap that is still open after `gapMs` is filled from the store (the
- * durable history), so a reordered or dropped bus message never leaves a client with a hole.
+ * Delivers each watched order's updates to each watching sink exactly once and in seq order. An
+ * update that arrives early is held; a gap still open after `gapMs` is filled from the store (the
+ * durable history); and an order that goes quiet for `quietMs` is checked against the store too,
+ * so even a lost final update reaches the client. Several sinks may watch one order.
  */
-export function createOrderFeed(deps: { loadAfter: (orderId: string, afterSeq: number) => Promise<OrderUpdate[]>; log: Logger; gapMs?: number }) {
-  const { loadAfter, log } = deps;
-  const gapMs = deps.gapMs ?? 250;
-  const watches = new Map<string, Watch>();
+export function createOrderFeed(options: OrderFeedOptions) {
+  const { loadAfter, log } = options;
+  const gapMs = options.gapMs ?? 250;
+  const quietMs = options.quietMs ?? 10_000;
+  const watches = new Map<string, Map<Sink, Watch>>();
   const bySink = new Map<Sink, Set<string>>();
 
-  function unwatch(orderId: string): void {
-    const watch = watches.get(orderId);
-    if (!watch) return;
+  function remove(watch: Watch): void {
     clearTimeout(watch.gapTimer);
-    watches.delete(orderId);
-    bySink.get(watch.sink)?.delete(orderId);
+    clearTimeout(watch.quietTimer);
+    const sinks = watches.get(watch.orderId);
+    if (sinks?.get(watch.sink) !== watch) return;
+    sinks.delete(watch.sink);
+    if (sinks.size === 0) watches.delete(watch.orderId);
+    bySink.get(watch.sink)?.delete(watch.orderId);
   }
 
-  function flush(watch: Watch): void {
-    for (let event = watch.early.get(watch.next); event; event = watch.early.get(watch.next)) {
+  const live = (watch: Watch) => watches.get(watch.orderId)?.get(watch.sink) === watch;
+
+  function armQuiet(watch: Watch): void {
+    clearTimeout(watch.quietTimer);
+    watch.quietTimer = setTimeout(() => void catchUp(watch, 'quiet'), watch.quietMs);
+    watch.quietTimer.unref?.();
+  }
+
+  function offer(watch: Watch, event: BusEvent): void {
+    if (event.seq < watch.next) return; // already delivered
+    watch.early.set(event.seq, event);
+    let delivered = false;
+    for (let next = watch.early.get(watch.next); next; next = watch.early.get(watch.next)) {
       watch.early.delete(watch.next);
       watch.next += 1;
-      watch.sink.send(event.text);
-      if (TERMINAL.has(event.status)) return unwatch(watch.orderId);
+      watch.sink.send(next.text);
+      delivered = true;
+      if (TERMINAL.has(next.status)) return remove(watch);
+    }
+    if (delivered) {
+      watch.quietMs = quietMs;
+      armQuiet(watch);
     }
     if (watch.early.size > 0 && !watch.gapTimer) {
-      watch.gapTimer = setTimeout(() => void fillGap(watch), gapMs);
+      watch.gapTimer = setTimeout(() => void catchUp(watch, 'gap'), gapMs);
     }
   }
 
-  async function fillGap(watch: Watch): Promise<void> {
-    watch.gapTimer = undefined;
-    if (watches.get(watch.orderId) !== watch || watch.early.size === 0) return;
-    log.debug({ orderId: watch.orderId, next: watch.next }, 'filling an event gap from the store');
+  /** Asks the store for everything after what this watch has delivered. */
+  async function catchUp(watch: Watch, why: 'gap' | 'quiet' | 'replay'): Promise<void> {
+    if (why === 'gap') watch.gapTimer = undefined;
+    if (!live(watch)) return;
     try {
-      for (const update of await loadAfter(watch.orderId, watch.next - 1)) deliver(toBusEvent(update));
+      const updates = await loadAfter(watch.orderId, watch.next - 1);
+      if (why !== 'replay' && updates.length > 0) log.debug({ orderId: watch.orderId, why, count: updates.length }, 'recovered updates from the store');
+      for (const update of updates) if (live(watch)) offer(watch, toBusEvent(update));
     } catch (err) {
-      log.warn({ err, orderId: watch.orderId }, 'could not fill an event gap; will retry');
-      if (!watch.gapTimer && watches.get(watch.orderId) === watch) watch.gapTimer = setTimeout(() => void fillGap(watch), gapMs * 4);
+      log.warn({ err, orderId: watch.orderId, why }, 'could not read updates from the store; will retry');
+      if (why === 'replay') throw err;
+    }
+    if (why === 'quiet' && live(watch)) {
+      watch.quietMs = Math.min(watch.quietMs * 2, 120_000);
+      armQuiet(watch);
+    }
+    if (why === 'gap' && live(watch) && watch.early.size > 0 && !watch.gapTimer) {
+      watch.gapTimer = setTimeout(() => void catchUp(watch, 'gap'), gapMs * 4);
     }
   }
 
-  function deliver(event: BusEvent): void {
-    const watch = watches.get(event.orderId);
-    if (!watch || event.seq < watch.next) return; // not ours, or already delivered
-    watch.early.set(event.seq, event);
-    flush(watch);
+  function watch(orderId: string, sink: Sink, fromSeq: number): Watch {
+    const existing = watches.get(orderId)?.get(sink);
+    if (existing) return existing;
+    const created: Watch = { orderId, sink, next: fromSeq + 1, early: new Map(), gapTimer: undefined, quietTimer: undefined, quietMs };
+    let sinks = watches.get(orderId);
+    if (!sinks) watches.set(orderId, (sinks = new Map()));
+    sinks.set(sink, created);
+    let ids = bySink.get(sink);
+    if (!ids) bySink.set(sink, (ids = new Set()));
+    ids.add(orderId);
+    armQuiet(created);
+    return created;
   }
 
   return {
-    /** Starts delivering `orderId`'s updates (from seq `fromSeq`) to `sink`. */
-    watch(orderId: string, sink: Sink, fromSeq = 1): void {
-      unwatch(orderId);
-      watches.set(orderId, { orderId, sink, next: fromSeq, early: new Map(), gapTimer: undefined });
-      let ids = bySink.get(sink);
-      if (!ids) bySink.set(sink, (ids = new Set()));
-      ids.add(orderId);
+    /** Starts delivering `orderId`'s updates after seq `fromSeq` to `sink` (a no-op if it already watches). */
+    watch(orderId: string, sink: Sink, fromSeq = 0): void {
+      watch(orderId, sink, fromSeq);
     },
-    unwatch,
-    /** Offers an update from the bus (or the ack from the submit path). */
-    deliver,
-    deliverUpdate: (update: OrderUpdate) => deliver(toBusEvent(update)),
+
+    /**
+     * Watches from `fromSeq` and replays the stored updates after it. Live updates that arrive
+     * meanwhile are held and merged by seq: no gap, no duplicate.
+     */
+    async subscribe(orderId: string, sink: Sink, fromSeq: number): Promise<void> {
+      await catchUp(watch(orderId, sink, fromSeq), 'replay');
+    },
+
+    unwatch(orderId: string, sink: Sink): void {
+      const existing = watches.get(orderId)?.get(sink);
+      if (existing) remove(existing);
+    },
+
+    /** Offers an update from the bus, or the ack from the submit path, to every watcher of its order. */
+    deliver(event: BusEvent): void {
+      const sinks = watches.get(event.orderId);
+      if (!sinks) return;
+      for (const each of [...sinks.values()]) offer(each, event);
+    },
+
+    deliverUpdate(update: OrderUpdate): void {
+      const sinks = watches.get(update.orderId);
+      if (!sinks) return;
+      const event = toBusEvent(update);
+      for (const each of [...sinks.values()]) offer(each, event);
+    },
+
     /** Forgets every order a closed connection watched. */
     dropSink(sink: Sink): void {
-      for (const orderId of bySink.get(sink) ?? []) {
-        const watch = watches.get(orderId);
-        clearTimeout(watch?.gapTimer);
-        watches.delete(orderId);
+      for (const orderId of [...(bySink.get(sink) ?? [])]) {
+        const existing = watches.get(orderId)?.get(sink);
+        if (existing) remove(existing);
       }
       bySink.delete(sink);
     },
+
+    /** Number of (order, sink) watches. */
     get size() {
-      return watches.size;
+      let count = 0;
+      for (const sinks of watches.values()) count += sinks.size;
+      return count;
     },
   };
 }

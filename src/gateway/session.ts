@@ -1,16 +1,33 @@
 import { ERRORS, type ErrorCode } from '../errors.js';
-import type { Logger } from '../log.js';
+import type { CancelResult } from '../orders/cancel-order.js';
+import type { OrderSelector } from '../orders/find-order.js';
+import type { Logger, OrderCursor } from '../orders/ports.js';
+import { decodeCursor } from '../orders/query-orders.js';
+import type { OrderStatus } from '../orders/status.js';
+import type { SubmitResult, Subscriber } from '../orders/submit-order.js';
+import type { ClientMessage, ListMessage, SubmitMessage, SubscribeMessage } from '../protocol/client-messages.js';
 import { decodeClientMessage } from '../protocol/decode.js';
-import type { SubmitMessage } from '../protocol/client-messages.js';
-import { encodeServerMessage, type ErrorMessage, type ServerMessage } from '../protocol/server-messages.js';
-import type { SubmitResult } from '../orders/submit-order.js';
+import {
+  encodeServerMessage,
+  type ErrorMessage,
+  type OrderSnapshot,
+  type OrderUpdate,
+  type PairInfo,
+  type ServerMessage,
+} from '../protocol/server-messages.js';
 import type { OrderFeed, Sink } from './order-feed.js';
 
+/** What a connection can ask of the engine. */
 export interface SessionDeps {
-  readonly submitOrder: (message: SubmitMessage, watch: (orderId: string) => void) => Promise<SubmitResult>;
+  readonly submitOrder: (message: SubmitMessage, subscriber: Subscriber) => Promise<SubmitResult>;
+  readonly cancelOrder: (selector: OrderSelector) => Promise<CancelResult>;
+  readonly queries: {
+    get(selector: OrderSelector): Promise<{ order: OrderSnapshot; events: OrderUpdate[] } | null>;
+    list(query: { limit: number; before?: OrderCursor; status?: OrderStatus }): Promise<{ orders: OrderSnapshot[]; next: string | null }>;
+  };
   readonly feed: OrderFeed;
   readonly now: () => number;
-  readonly pairs: readonly string[];
+  readonly pairs: readonly PairInfo[];
   /** False once shutdown has begun: new orders are refused with SHUTTING_DOWN. */
   readonly accepting: () => boolean;
 }
@@ -20,27 +37,72 @@ export interface SessionDeps {
  * dispatches on `op`, and answers on `sink`. Bad input gets an error reply; the connection lives on.
  */
 export function createSession(deps: SessionDeps, sink: Sink, log: Logger) {
+  const { feed } = deps;
   const send = (message: ServerMessage) => sink.send(encodeServerMessage(message));
-  const error = (code: ErrorCode, message: string, extra: { field?: string; reqId?: string } = {}): ErrorMessage => ({
+  const error = (code: ErrorCode, message: string, extra: { field?: string; reqId?: string; status?: OrderStatus } = {}): ErrorMessage => ({
     type: 'error',
     ...(extra.reqId !== undefined && { reqId: extra.reqId }),
     code,
     message,
     ...(extra.field !== undefined && { field: extra.field }),
     retryable: ERRORS[code].retryable,
+    ...(extra.status !== undefined && { status: extra.status }),
   });
+  const reqIdOf = (message: { reqId?: string }) => (message.reqId !== undefined ? { reqId: message.reqId } : {});
+  const subscriber: Subscriber = {
+    watch: (orderId) => feed.watch(orderId, sink),
+    unwatch: (orderId) => feed.unwatch(orderId, sink),
+  };
 
   async function submit(message: SubmitMessage): Promise<void> {
-    if (!deps.accepting()) return send(error('SHUTTING_DOWN', ERRORS.SHUTTING_DOWN.message, { reqId: message.reqId }));
-    const result = await deps.submitOrder(message, (orderId) => deps.feed.watch(orderId, sink));
-    if (!result.ok) return send(error(result.error.code, result.error.message, { field: result.error.field, reqId: message.reqId }));
+    if (!deps.accepting()) return send(error('SHUTTING_DOWN', ERRORS.SHUTTING_DOWN.message, reqIdOf(message)));
+    const result = await deps.submitOrder(message, subscriber);
+    if (!result.ok) return send(error(result.error.code, result.error.message, { field: result.error.field, ...reqIdOf(message) }));
+    if ('duplicate' in result) {
+      send(result.duplicate);
+      // Replays what came after the ack, then streams the rest (a no-op if this socket already watches it).
+      return feed.subscribe(result.duplicate.orderId, sink, 1);
+    }
     log.debug({ orderId: result.ack.orderId, reqId: message.reqId }, 'order accepted');
-    deps.feed.deliverUpdate(result.ack);
+    feed.deliverUpdate(result.ack);
+  }
+
+  async function cancel(message: Extract<ClientMessage, { op: 'cancel' }>): Promise<void> {
+    const result = await deps.cancelOrder(message);
+    if (!result.ok) return send(error(result.code, result.message, { ...reqIdOf(message), ...(result.status && { status: result.status }) }));
+    send({ type: 'cancelled', ...reqIdOf(message), orderId: result.orderId, seq: result.seq });
+  }
+
+  async function get(message: Extract<ClientMessage, { op: 'get' }>): Promise<void> {
+    const found = await deps.queries.get(message);
+    if (!found) return send(error('ORDER_NOT_FOUND', ERRORS.ORDER_NOT_FOUND.message, reqIdOf(message)));
+    send({ type: 'order_state', ...reqIdOf(message), order: found.order, events: found.events });
+  }
+
+  async function list(message: ListMessage): Promise<void> {
+    let before: OrderCursor | undefined;
+    if (message.before !== undefined) {
+      const cursor = decodeCursor(message.before);
+      if (!cursor) return send(error('INVALID_CURSOR', ERRORS.INVALID_CURSOR.message, { field: 'before', ...reqIdOf(message) }));
+      before = cursor;
+    }
+    const page = await deps.queries.list({ limit: message.limit, ...(before && { before }), ...(message.status && { status: message.status }) });
+    send({ type: 'orders', ...reqIdOf(message), orders: page.orders, next: page.next });
+  }
+
+  async function subscribe(message: SubscribeMessage): Promise<void> {
+    const found = await deps.queries.get({ orderId: message.orderId });
+    if (!found) return send(error('ORDER_NOT_FOUND', ERRORS.ORDER_NOT_FOUND.message, { field: 'orderId', ...reqIdOf(message) }));
+    const { order } = found;
+    send({ type: 'subscribed', ...reqIdOf(message), orderId: order.orderId, fromSeq: message.fromSeq, status: order.status, lastSeq: order.lastSeq });
+    // A finished order with nothing after fromSeq has nothing more to say: no watch needed.
+    if (['confirmed', 'failed', 'cancelled'].includes(order.status) && message.fromSeq >= order.lastSeq) return;
+    await feed.subscribe(order.orderId, sink, message.fromSeq);
   }
 
   return {
     hello(): void {
-      send({ type: 'hello', protocol: 1, pairs: deps.pairs, ts: deps.now() });
+      send({ type: 'hello', protocol: 1, pairs: deps.pairs.map((pair) => pair.symbol), ts: deps.now() });
     },
 
     /** Handles one text frame; never throws. */
@@ -55,14 +117,24 @@ export function createSession(deps: SessionDeps, sink: Sink, log: Logger) {
         switch (message.op) {
           case 'submit':
             return await submit(message);
+          case 'cancel':
+            return await cancel(message);
+          case 'get':
+            return await get(message);
+          case 'list':
+            return await list(message);
+          case 'subscribe':
+            return await subscribe(message);
+          case 'pairs':
+            return send({ type: 'pairs', ...reqIdOf(message), pairs: deps.pairs });
           case 'ping':
-            return send({ type: 'pong', ...(message.reqId !== undefined && { reqId: message.reqId }), ts: deps.now() });
+            return send({ type: 'pong', ...reqIdOf(message), ts: deps.now() });
           default:
             return assertNever(message);
         }
       } catch (err) {
         log.error({ err, op: message.op }, 'request failed');
-        send(error('INTERNAL_ERROR', ERRORS.INTERNAL_ERROR.message, { reqId: message.reqId }));
+        send(error('INTERNAL_ERROR', ERRORS.INTERNAL_ERROR.message, reqIdOf(message)));
       }
     },
 
@@ -71,7 +143,7 @@ export function createSession(deps: SessionDeps, sink: Sink, log: Logger) {
     },
 
     onClose(): void {
-      deps.feed.dropSink(sink);
+      feed.dropSink(sink);
     },
   };
 }

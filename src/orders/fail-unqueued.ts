@@ -1,6 +1,5 @@
 import { ERRORS } from '../errors.js';
-import type { Logger } from '../log.js';
-import type { Clock, EventPublisher, OrderQueue, OrderStore } from './ports.js';
+import type { Clock, EventPublisher, OrderQueue, OrderStore, Logger } from './ports.js';
 
 /** How long a `pending` order may go without a job before it is judged never queued. */
 export const UNQUEUED_AFTER_MS = 60_000;

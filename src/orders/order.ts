@@ -24,6 +24,9 @@ export interface Order {
   readonly attempts: number;
   /** The seq of the last event written for this order. */
   readonly lastSeq: number;
+  /** Milliseconds since the epoch. */
+  readonly createdAt: number;
+  readonly updatedAt: number;
 }
 
 /** The fields a new order starts with. */

@@ -2,16 +2,34 @@ import type { AckMessage, OrderEvent, OrderUpdate } from '../protocol/server-mes
 import type { NewOrder, Order, OrderChanges } from './order.js';
 import type { OrderStatus } from './status.js';
 
+/** A keyset position in the newest-first order list: the exact creation time (as the database prints it) and the id. */
+export interface OrderCursor {
+  readonly createdAt: string;
+  readonly id: string;
+}
+
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 /** An event before the store has given it its seq. */
 export type EventDraft = DistributiveOmit<OrderEvent, 'seq'>;
 
 /** Durable order state and history. Every method is atomic; a status change writes its event in the same statement. */
 export interface OrderStore {
-  /** Inserts the order and its ack (event seq 1) together. */
-  create(order: NewOrder, ack: AckMessage): Promise<void>;
+  /**
+   * Inserts the order and its ack (event seq 1) together, unless its clientOrderId already names an
+   * order: then nothing is written and that order is returned (atomic under concurrent submits).
+   */
+  create(order: NewOrder, ack: AckMessage): Promise<{ created: true } | { created: false; existing: Order }>;
   /** The order, or null when no such id exists. */
   get(orderId: string): Promise<Order | null>;
+  /** The order a client id names, or null. */
+  getByClientOrderId(clientOrderId: string): Promise<Order | null>;
+  /**
+   * Cancels the order if it has not been signed yet (pending, routing, or building without a saved
+   * signature), appending the event; null when it is past that point or does not exist.
+   */
+  cancel(orderId: string, draft: EventDraft): Promise<{ order: Order; event: OrderEvent } | null>;
+  /** A page of orders, newest first, strictly older than `before` when given. */
+  list(query: { limit: number; before?: OrderCursor; status?: OrderStatus }): Promise<{ orders: Order[]; next: OrderCursor | null }>;
   /**
    * Moves the order from `from` to the draft's status (guarded: nothing happens unless the order is
    * in `from`), sets `changes`, and appends the event with the next seq. Returns the updated order and
@@ -40,6 +58,15 @@ export interface OrderQueue {
 export interface EventPublisher {
   /** Publishes an event that is already durable. */
   publish(event: OrderEvent): Promise<void>;
+}
+
+/** The structured logger the core writes to (pino satisfies it); context goes in child loggers. */
+export interface Logger {
+  child(bindings: Record<string, unknown>): Logger;
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
 }
 
 /** Time, injected so the core is deterministic under test. */

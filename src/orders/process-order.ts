@@ -1,12 +1,11 @@
 import { ERRORS, EngineError, type ErrorCode } from '../errors.js';
-import type { Logger } from '../log.js';
 import { formatPrice, formatUnits } from '../protocol/decimal.js';
 import { sideDecimals, toWireLimit, toWireQuote } from '../protocol/wire-quote.js';
 import { BlockhashExpiredError, TransientSendError, type SignedTx, type SimulatedChain, type TxOutcome } from '../venues/chain.js';
 import { chooseRoute, slippageLimit } from '../venues/router.js';
 import { DEXES, type Dex, type PairSpec, type Quote, type Side, type SlippageLimit } from '../venues/types.js';
 import type { Order, OrderChanges } from './order.js';
-import type { Clock, EventDraft, EventPublisher, Ids, OrderStore } from './ports.js';
+import type { Clock, EventDraft, EventPublisher, Ids, OrderStore, Logger } from './ports.js';
 import { isTerminal, type OrderStatus } from './status.js';
 
 export interface ProcessDeps {
@@ -59,6 +58,7 @@ export function createProcessOrder(deps: ProcessDeps) {
         return settle(order, run);
       case 'confirmed':
       case 'failed':
+      case 'cancelled':
         return Promise.resolve(order);
     }
   }

@@ -2,15 +2,23 @@ import type { OrderStatus } from '../protocol/server-messages.js';
 
 export type { OrderStatus };
 
-/** Which status may follow which. `failed` is reachable from every live status; terminal ones lead nowhere. */
+/**
+ * Which status may follow which. `failed` is reachable from every live status; `cancelled` until
+ * the transaction is signed (the store also requires no saved signature in `building`); terminal
+ * ones lead nowhere.
+ */
 const NEXT: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
-  pending: ['routing', 'failed'],
-  routing: ['building', 'failed'],
-  building: ['submitted', 'failed'],
+  pending: ['routing', 'failed', 'cancelled'],
+  routing: ['building', 'failed', 'cancelled'],
+  building: ['submitted', 'failed', 'cancelled'],
   submitted: ['confirmed', 'failed'],
   confirmed: [],
   failed: [],
+  cancelled: [],
 };
+
+/** Statuses from which a client may cancel. */
+export const CANCELLABLE: readonly OrderStatus[] = ['pending', 'routing', 'building'];
 
 /** True when `to` may directly follow `from`. */
 export function canTransition(from: OrderStatus, to: OrderStatus): boolean {

@@ -1,11 +1,11 @@
 import { ERRORS, type ErrorCode } from '../errors.js';
-import type { Logger } from '../log.js';
 import type { SubmitMessage } from '../protocol/client-messages.js';
 import { decimalPlaces } from '../protocol/decimal.js';
-import type { AckMessage } from '../protocol/server-messages.js';
+import type { AckMessage, DuplicateAckMessage } from '../protocol/server-messages.js';
 import type { PairSpec } from '../venues/types.js';
-import type { NewOrder } from './order.js';
-import type { Clock, Ids, OrderQueue, OrderStore } from './ports.js';
+import type { NewOrder, Order } from './order.js';
+import { sameDecimal } from './snapshot.js';
+import type { Clock, Ids, OrderQueue, OrderStore, Logger } from './ports.js';
 
 export interface SubmitRejection {
   readonly code: ErrorCode;
@@ -14,7 +14,19 @@ export interface SubmitRejection {
   readonly retryable: boolean;
 }
 
-export type SubmitResult = { readonly ok: true; readonly ack: AckMessage } | { readonly ok: false; readonly error: SubmitRejection };
+export type SubmitResult =
+  | { readonly ok: true; readonly ack: AckMessage }
+  | { readonly ok: true; readonly duplicate: DuplicateAckMessage }
+  | { readonly ok: false; readonly error: SubmitRejection };
+
+/** Who hears about a submitted order: told before it is queued, and told to stop if it is refused. */
+export interface Subscriber {
+  watch(orderId: string): void;
+  unwatch(orderId: string): void;
+}
+
+/** Longest wait for the queue before the order is refused with SERVICE_UNAVAILABLE. */
+const ENQUEUE_TIMEOUT_MS = 3_000;
 
 export interface SubmitDeps {
   readonly store: OrderStore;
@@ -28,12 +40,14 @@ export interface SubmitDeps {
 /**
  * Accepts a well-formed submit: checks it against the traded pairs, persists the order with its ack,
  * lets the caller start listening (`watch`), then queues it. The ack is only returned once the order
- * is durable and queued, so an acked order is never lost.
+ * is durable and queued, so an acked order is never lost. A clientOrderId that already names an
+ * order returns that order (`duplicate`) when the fields match, and DUPLICATE_CLIENT_ORDER_ID when
+ * they do not; it never creates or executes a second order.
  */
 export function createSubmitOrder(deps: SubmitDeps) {
   const { store, queue, clock, ids, findPair, log } = deps;
 
-  return async function submitOrder(message: SubmitMessage, watch: (orderId: string) => void): Promise<SubmitResult> {
+  return async function submitOrder(message: SubmitMessage, subscriber: Subscriber): Promise<SubmitResult> {
     const pair = findPair(message.pair);
     if (!pair) return reject('UNKNOWN_PAIR', `pair ${message.pair} is not traded here`, 'pair');
     if (decimalPlaces(message.amount) > pair.base.decimals) {
@@ -59,16 +73,19 @@ export function createSubmitOrder(deps: SubmitDeps) {
       ts: clock.now(),
     };
 
+    let created;
     try {
-      await store.create(order, ack);
+      created = await store.create(order, ack);
     } catch (err) {
       log.error({ err, orderId: order.id }, 'order could not be stored');
       return reject('SERVICE_UNAVAILABLE', ERRORS.SERVICE_UNAVAILABLE.message);
     }
-    watch(order.id);
+    if (!created.created) return duplicate(created.existing, order, message.reqId, subscriber);
+    subscriber.watch(order.id);
     try {
-      await queue.enqueue(order.id);
+      await withTimeout(queue.enqueue(order.id), ENQUEUE_TIMEOUT_MS);
     } catch (err) {
+      subscriber.unwatch(order.id);
       log.error({ err, orderId: order.id }, 'order could not be queued; marking it failed');
       await store
         .transition(order.id, 'pending', { failureCode: 'QUEUE_UNAVAILABLE', failureReason: String(err) }, {
@@ -84,6 +101,43 @@ export function createSubmitOrder(deps: SubmitDeps) {
     }
     return { ok: true, ack };
   };
+
+  async function duplicate(existing: Order, wanted: NewOrder, reqId: string | undefined, subscriber: Subscriber): Promise<SubmitResult> {
+    const same =
+      existing.type === wanted.type &&
+      existing.side === wanted.side &&
+      existing.pair === wanted.pair &&
+      existing.slippageBps === wanted.slippageBps &&
+      sameDecimal(existing.amount, wanted.amount);
+    if (!same) {
+      return reject('DUPLICATE_CLIENT_ORDER_ID', `clientOrderId ${wanted.clientOrderId} already names order ${existing.id} with different fields`, 'clientOrderId');
+    }
+    // The first submit may have died between storing and queueing; queueing again is a no-op otherwise (jobId = order id).
+    if (existing.status === 'pending') {
+      await queue.enqueue(existing.id).catch((err: unknown) => log.warn({ err, orderId: existing.id }, 'could not re-queue a duplicate submit'));
+    }
+    return {
+      ok: true,
+      duplicate: {
+        type: 'ack',
+        ...(reqId !== undefined && { reqId }),
+        orderId: existing.id,
+        clientOrderId: wanted.clientOrderId!,
+        status: existing.status,
+        duplicate: true,
+        lastSeq: existing.lastSeq,
+        ts: clock.now(),
+      },
+    };
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, rejectTimeout) => {
+    timer = setTimeout(() => rejectTimeout(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 function reject(code: ErrorCode, message: string, field?: string): SubmitResult {

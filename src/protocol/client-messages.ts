@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { ORDER_STATUSES } from './server-messages.js';
 
 /** Up to 15 integer digits and 18 decimals, no sign, no exponent: money never goes through a float on the way in. */
 const DECIMAL = /^(0|[1-9]\d{0,14})(\.\d{1,18})?$/;
@@ -59,8 +60,63 @@ export type SubmitMessage = v.InferOutput<typeof SubmitSchema>;
 export const PingSchema = v.strictObject({ op: v.literal('ping'), reqId: v.optional(reqId) });
 export type PingMessage = v.InferOutput<typeof PingSchema>;
 
-export const CLIENT_OPS = ['submit', 'ping'] as const;
+const orderId = v.pipe(v.string('must be a string'), v.uuid('must be an order id (a UUID)'));
+const clientOrderId = v.pipe(
+  v.string('must be a string'),
+  v.minLength(1, 'must not be empty'),
+  v.maxLength(64, 'must be at most 64 characters'),
+  v.regex(ID, 'may contain only letters, digits and _ . : -'),
+);
+
+/** Names one order by the server's id or the client's own; exactly one of the two. */
+const selector = <const TOp extends string>(op: TOp, extra: v.ObjectEntries = {}) =>
+  v.pipe(
+    v.strictObject({ op: v.literal(op), reqId: v.optional(reqId), orderId: v.optional(orderId), clientOrderId: v.optional(clientOrderId), ...extra }),
+    v.forward(
+      v.check((message) => (message.orderId === undefined) !== (message.clientOrderId === undefined), 'give exactly one of orderId and clientOrderId'),
+      ['orderId'],
+    ),
+  );
+
+/** Cancel an order that has not been submitted to a venue yet. */
+export const CancelSchema = selector('cancel');
+export type CancelMessage = v.InferOutput<typeof CancelSchema>;
+
+/** An order's current state and its full event history. */
+export const GetSchema = selector('get');
+export type GetMessage = v.InferOutput<typeof GetSchema>;
+
+/** Orders newest first, a page at a time (keyset cursor in `before`). */
+export const ListSchema = v.strictObject({
+  op: v.literal('list'),
+  reqId: v.optional(reqId),
+  limit: v.optional(
+    v.pipe(v.number('must be a whole number'), v.integer('must be a whole number'), v.minValue(1, 'must be at least 1'), v.maxValue(200, 'must be at most 200')),
+    50,
+  ),
+  before: v.optional(v.pipe(v.string('must be a cursor from a previous page'), v.maxLength(200, 'is not a cursor from a previous page'))),
+  status: v.optional(v.picklist(ORDER_STATUSES, `must be one of ${ORDER_STATUSES.join(', ')}`)),
+});
+export type ListMessage = v.InferOutput<typeof ListSchema>;
+
+/** Replays an order's events after `fromSeq`, then streams the live ones. */
+export const SubscribeSchema = v.strictObject({
+  op: v.literal('subscribe'),
+  reqId: v.optional(reqId),
+  orderId,
+  fromSeq: v.optional(
+    v.pipe(v.number('must be a whole number'), v.integer('must be a whole number'), v.minValue(0, 'must be 0 or more'), v.maxValue(1_000_000, 'is too large')),
+    0,
+  ),
+});
+export type SubscribeMessage = v.InferOutput<typeof SubscribeSchema>;
+
+/** The traded pairs and their venues. */
+export const PairsSchema = v.strictObject({ op: v.literal('pairs'), reqId: v.optional(reqId) });
+export type PairsMessage = v.InferOutput<typeof PairsSchema>;
+
+export const CLIENT_OPS = ['submit', 'cancel', 'get', 'list', 'subscribe', 'pairs', 'ping'] as const;
 export type ClientOp = (typeof CLIENT_OPS)[number];
 
-export const ClientMessageSchema = v.variant('op', [SubmitSchema, PingSchema]);
+export const ClientMessageSchema = v.variant('op', [SubmitSchema, CancelSchema, GetSchema, ListSchema, SubscribeSchema, PairsSchema, PingSchema]);
 export type ClientMessage = v.InferOutput<typeof ClientMessageSchema>;

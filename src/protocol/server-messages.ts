@@ -1,7 +1,7 @@
 import type { Dex, Side } from '../venues/types.js';
 
 /** Every status an order can have, in lifecycle order. */
-export const ORDER_STATUSES = ['pending', 'routing', 'building', 'submitted', 'confirmed', 'failed'] as const;
+export const ORDER_STATUSES = ['pending', 'routing', 'building', 'submitted', 'confirmed', 'failed', 'cancelled'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 /** A venue's quote as it goes on the wire: money and prices as decimal strings. */
@@ -26,6 +26,83 @@ export interface AckMessage {
   readonly status: 'pending';
   readonly seq: 1;
   readonly ts: number;
+}
+
+/** The reply to a submit whose clientOrderId already names an order: that order, as it stands. */
+export interface DuplicateAckMessage {
+  readonly type: 'ack';
+  readonly reqId?: string;
+  readonly orderId: string;
+  readonly clientOrderId: string;
+  readonly status: OrderStatus;
+  readonly duplicate: true;
+  readonly lastSeq: number;
+  readonly ts: number;
+}
+
+/** An order's current state, as `get` and `list` return it. */
+export interface OrderSnapshot {
+  readonly orderId: string;
+  readonly clientOrderId: string | null;
+  readonly type: 'market';
+  readonly side: Side;
+  readonly pair: string;
+  readonly amount: string;
+  readonly slippageBps: number;
+  readonly status: OrderStatus;
+  readonly dex: Dex | null;
+  readonly txHash: string | null;
+  readonly executedPrice: string | null;
+  readonly amountOut: string | null;
+  readonly error: { readonly code: string; readonly message: string } | null;
+  readonly attempts: number;
+  readonly lastSeq: number;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+export interface OrderStateMessage {
+  readonly type: 'order_state';
+  readonly reqId?: string;
+  readonly order: OrderSnapshot;
+  readonly events: readonly OrderUpdate[];
+}
+
+export interface OrdersMessage {
+  readonly type: 'orders';
+  readonly reqId?: string;
+  readonly orders: readonly OrderSnapshot[];
+  /** Pass as `before` to get the next (older) page; null on the last page. */
+  readonly next: string | null;
+}
+
+export interface SubscribedMessage {
+  readonly type: 'subscribed';
+  readonly reqId?: string;
+  readonly orderId: string;
+  readonly fromSeq: number;
+  readonly status: OrderStatus;
+  readonly lastSeq: number;
+}
+
+export interface CancelledMessage {
+  readonly type: 'cancelled';
+  readonly reqId?: string;
+  readonly orderId: string;
+  readonly seq: number;
+}
+
+export interface PairInfo {
+  readonly symbol: string;
+  readonly base: { readonly symbol: string; readonly decimals: number };
+  readonly quote: { readonly symbol: string; readonly decimals: number };
+  readonly venues: readonly Dex[];
+}
+
+export interface PairsMessage {
+  readonly type: 'pairs';
+  readonly reqId?: string;
+  readonly pairs: readonly PairInfo[];
 }
 
 interface OrderEventBase {
@@ -66,7 +143,11 @@ export interface FailedEvent extends OrderEventBase {
   readonly dex?: Dex;
   readonly txHash?: string;
 }
-export type OrderEvent = RoutingEvent | BuildingEvent | SubmittedEvent | ConfirmedEvent | FailedEvent;
+export interface CancelledEvent extends OrderEventBase {
+  readonly status: 'cancelled';
+  readonly reason: string;
+}
+export type OrderEvent = RoutingEvent | BuildingEvent | SubmittedEvent | ConfirmedEvent | FailedEvent | CancelledEvent;
 
 /** Anything that carries an order's progress: the ack is event seq 1. */
 export type OrderUpdate = AckMessage | OrderEvent;
@@ -78,6 +159,8 @@ export interface ErrorMessage {
   readonly message: string;
   readonly field?: string;
   readonly retryable: boolean;
+  /** NOT_CANCELLABLE: the order's current status. */
+  readonly status?: OrderStatus;
 }
 
 export interface PongMessage {
@@ -93,7 +176,17 @@ export interface HelloMessage {
   readonly ts: number;
 }
 
-export type ServerMessage = OrderUpdate | ErrorMessage | PongMessage | HelloMessage;
+export type ServerMessage =
+  | OrderUpdate
+  | DuplicateAckMessage
+  | ErrorMessage
+  | PongMessage
+  | HelloMessage
+  | OrderStateMessage
+  | OrdersMessage
+  | SubscribedMessage
+  | CancelledMessage
+  | PairsMessage;
 
 /** Serializes a server message; the one place wire JSON is produced. */
 export function encodeServerMessage(message: ServerMessage): string {

@@ -10,6 +10,8 @@ export function createMemoryStore() {
   const store: OrderStore = {
     async create(order, ack) {
       if (orders.has(order.id)) throw new Error('duplicate key');
+      const existing = [...orders.values()].find((o) => order.clientOrderId !== null && o.clientOrderId === order.clientOrderId);
+      if (existing) return { created: false, existing };
       orders.set(order.id, {
         ...order,
         status: 'pending',
@@ -23,8 +25,23 @@ export function createMemoryStore() {
         failureReason: null,
         attempts: 0,
         lastSeq: 1,
+        createdAt: ack.ts,
+        updatedAt: ack.ts,
       });
       events.set(order.id, [ack]);
+      return { created: true };
+    },
+    async getByClientOrderId(clientOrderId) {
+      return [...orders.values()].find((o) => o.clientOrderId === clientOrderId) ?? null;
+    },
+    async cancel(orderId, draft) {
+      const current = orders.get(orderId);
+      if (!current || !(['pending', 'routing'].includes(current.status) || (current.status === 'building' && current.txHash === null))) return null;
+      return store.transition(orderId, current.status, {}, draft);
+    },
+    async list({ limit, status }) {
+      const all = [...orders.values()].filter((o) => !status || o.status === status).reverse();
+      return { orders: all.slice(0, limit), next: null };
     },
     async get(orderId) {
       return orders.get(orderId) ?? null;

@@ -30,7 +30,7 @@ describe('the PostgreSQL order store', () => {
   async function created() {
     const id = newId();
     await store.create(
-      { id, clientOrderId: 'c', type: 'market', side: 'sell', pair: 'SOL/USDC', amount: '1.000000001', slippageBps: 75 },
+      { id, clientOrderId: `c-${id}`, type: 'market', side: 'sell', pair: 'SOL/USDC', amount: '1.000000001', slippageBps: 75 },
       { type: 'ack', orderId: id, status: 'pending', seq: 1, ts: 1 },
     );
     return id;
@@ -39,13 +39,14 @@ describe('the PostgreSQL order store', () => {
   it('is idempotent to migrate: a second run applies nothing', async () => {
     expect(await migrate(sql, `${ROOT}/sql`, log)).toEqual([]);
     const rows = await sql`select version, name from schema_migrations`;
-    expect(rows).toEqual([{ version: 1, name: '0001_orders.sql' }]);
+    expect(rows.map((row) => row.version)).toEqual([1, 2]);
+    expect(rows[0]).toEqual({ version: 1, name: '0001_orders.sql' });
   });
 
   it('creates the order with its ack as event 1 and keeps the amount exact', async () => {
     const id = await created();
     const order = await store.get(id);
-    expect(order).toMatchObject({ status: 'pending', amount: '1.000000001', slippageBps: 75, lastSeq: 1, clientOrderId: 'c' });
+    expect(order).toMatchObject({ status: 'pending', amount: '1.000000001', slippageBps: 75, lastSeq: 1, clientOrderId: `c-${id}` });
     expect(await store.eventsAfter(id, 0)).toEqual([{ type: 'ack', orderId: id, status: 'pending', seq: 1, ts: 1 }]);
   });
 

@@ -1,6 +1,6 @@
 import type { JSONValue, Sql } from 'postgres';
 import type { Order, OrderChanges } from '../../orders/order.js';
-import type { EventDraft, OrderStore } from '../../orders/ports.js';
+import type { EventDraft, OrderCursor, OrderStore } from '../../orders/ports.js';
 import type { OrderEvent, OrderUpdate } from '../../protocol/server-messages.js';
 
 interface OrderRow {
@@ -22,6 +22,8 @@ interface OrderRow {
   failure_reason: string | null;
   attempts: number;
   last_seq: number;
+  created_at: Date;
+  updated_at: Date;
 }
 
 const COLUMNS: Record<keyof OrderChanges, string> = {
@@ -38,41 +40,73 @@ const COLUMNS: Record<keyof OrderChanges, string> = {
 
 /** The OrderStore port on PostgreSQL: each status change and its event are one statement. */
 export function createOrderStore(sql: Sql): OrderStore {
+  const json = (value: unknown) => sql.json(value as JSONValue);
+
+  async function get(orderId: string): Promise<Order | null> {
+    const [row] = await sql<OrderRow[]>`select * from orders where id = ${orderId}`;
+    return row ? toOrder(row) : null;
+  }
+
+  async function getByClientOrderId(clientOrderId: string): Promise<Order | null> {
+    const [row] = await sql<OrderRow[]>`select * from orders where client_order_id = ${clientOrderId}`;
+    return row ? toOrder(row) : null;
+  }
+
+  /** Appends the draft as the event a `moved` CTE's new last_seq names, and returns the row. */
+  async function moveWithEvent(moved: ReturnType<Sql>, draft: EventDraft) {
+    const [row] = await sql<OrderRow[]>`
+      with moved as (${moved}), event as (
+        insert into order_events (order_id, seq, status, payload)
+        select id, last_seq, status, ${json(draft)}::jsonb || jsonb_build_object('seq', last_seq)
+        from moved
+        returning seq
+      )
+      select moved.* from moved, event`;
+    return row ? { order: toOrder(row), event: withSeq(draft, row.last_seq) } : null;
+  }
+
   return {
     async create(order, ack) {
-      await sql`
+      // On a clientOrderId conflict the insert waits for the other transaction, then does nothing.
+      const inserted = await sql`
         with inserted as (
           insert into orders (id, client_order_id, type, side, pair, amount, slippage_bps, status)
           values (${order.id}, ${order.clientOrderId}, ${order.type}, ${order.side}, ${order.pair},
                   ${order.amount}, ${order.slippageBps}, 'pending')
+          on conflict (client_order_id) where client_order_id is not null do nothing
           returning id
         )
         insert into order_events (order_id, seq, status, payload)
-        select id, 1, 'pending', ${sql.json(ack as unknown as JSONValue)} from inserted`;
+        select id, 1, 'pending', ${json(ack)} from inserted
+        returning order_id`;
+      if (inserted.length > 0) return { created: true };
+      const existing = order.clientOrderId === null ? null : await getByClientOrderId(order.clientOrderId);
+      if (!existing) throw new Error(`order ${order.id} was neither inserted nor found by its clientOrderId`);
+      return { created: false, existing };
     },
 
-    async get(orderId) {
-      const [row] = await sql<OrderRow[]>`select * from orders where id = ${orderId}`;
-      return row ? toOrder(row) : null;
-    },
+    get,
+    getByClientOrderId,
 
-    async transition(orderId, from, changes, draft) {
+    transition(orderId, from, changes, draft) {
       const set = { ...toColumns(changes), status: draft.status };
-      const [row] = await sql<(OrderRow & { event: OrderEvent })[]>`
-        with moved as (
-          update orders
-          set ${sql(set)}, last_seq = last_seq + 1, updated_at = now()
-          where id = ${orderId} and status = ${from}
-          returning *
-        ), event as (
-          insert into order_events (order_id, seq, status, payload)
-          select id, last_seq, status, ${sql.json(draft as unknown as JSONValue)}::jsonb || jsonb_build_object('seq', last_seq)
-          from moved
-          returning seq
-        )
-        select moved.* from moved, event`;
-      if (!row) return null;
-      return { order: toOrder(row), event: withSeq(draft, row.last_seq) };
+      return moveWithEvent(
+        sql`update orders set ${sql(set)}, last_seq = last_seq + 1, updated_at = now()
+            where id = ${orderId} and status = ${from}
+            returning *`,
+        draft,
+      );
+    },
+
+    cancel(orderId, draft) {
+      // Once a signature is saved the transaction may be on its way: from then on, no cancel.
+      return moveWithEvent(
+        sql`update orders set status = 'cancelled', last_seq = last_seq + 1, updated_at = now()
+            where id = ${orderId}
+              and (status in ('pending', 'routing') or (status = 'building' and tx_hash is null))
+            returning *`,
+        draft,
+      );
     },
 
     async saveTx(orderId, status, previousTxHash, tx) {
@@ -92,6 +126,20 @@ export function createOrderStore(sql: Sql): OrderStore {
       const rows = await sql<{ payload: OrderUpdate }[]>`
         select payload from order_events where order_id = ${orderId} and seq > ${afterSeq} order by seq`;
       return rows.map((row) => row.payload);
+    },
+
+    async list({ limit, before, status }) {
+      const rows = await sql<(OrderRow & { created_at_text: string })[]>`
+        select *, created_at::text as created_at_text from orders
+        where true
+          ${status ? sql`and status = ${status}` : sql``}
+          ${before ? sql`and (created_at, id) < (${before.createdAt}::timestamptz, ${before.id}::uuid)` : sql``}
+        order by created_at desc, id desc
+        limit ${limit + 1}`;
+      const page = rows.slice(0, limit);
+      const last = page.at(-1);
+      const next: OrderCursor | null = rows.length > limit && last ? { createdAt: last.created_at_text, id: last.id } : null;
+      return { orders: page.map(toOrder), next };
     },
 
     async stalePending(ageMs, limit) {
@@ -139,5 +187,7 @@ function toOrder(row: OrderRow): Order {
     failureReason: row.failure_reason,
     attempts: row.attempts,
     lastSeq: row.last_seq,
+    createdAt: row.created_at.getTime(),
+    updatedAt: row.updated_at.getTime(),
   };
 }

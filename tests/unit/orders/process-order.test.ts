@@ -49,8 +49,8 @@ function harness(options: { sendFailure?: (tx: SignedTx, attempt: number) => Sen
   };
   const submit = createSubmitOrder({ store, queue: { enqueue: async () => undefined, has: async () => true }, clock, ids, findPair, log });
   async function newOrder(amount = '2', side: 'buy' | 'sell' = 'buy') {
-    const result = await submit({ op: 'submit', type: 'market', side, pair: 'SOL/USDC', amount, slippageBps: 100 }, () => undefined);
-    if (!result.ok) throw new Error(result.error.message);
+    const result = await submit({ op: 'submit', type: 'market', side, pair: 'SOL/USDC', amount, slippageBps: 100 }, { watch: () => undefined, unwatch: () => undefined });
+    if (!result.ok || !('ack' in result)) throw new Error('not accepted');
     return result.ack.orderId;
   }
   return { deps, store, orders, events, records, clock, market, published, newOrder, process: createProcessOrder(deps), counts: () => ({ fills, sends }) };

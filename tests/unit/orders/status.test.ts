@@ -22,6 +22,12 @@ describe('order status machine', () => {
         expect(canTransition(status, 'failed')).toBe(true);
       }
     }
-    expect(ORDER_STATUSES.filter(isTerminal)).toEqual(['confirmed', 'failed']);
+    expect(ORDER_STATUSES.filter(isTerminal)).toEqual(['confirmed', 'failed', 'cancelled']);
+  });
+
+  it('allows cancelling only before the transaction is submitted', () => {
+    expect(['pending', 'routing', 'building'].every((s) => canTransition(s as 'pending', 'cancelled'))).toBe(true);
+    expect(canTransition('submitted', 'cancelled')).toBe(false);
+    expect(canTransition('confirmed', 'cancelled')).toBe(false);
   });
 });
