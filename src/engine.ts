@@ -177,19 +177,25 @@ export async function startEngine(options: EngineOptions) {
     port: http.port,
     market,
     health,
-    /** Shutdown mirrors start-up: stop intake, drain workers, tell clients (1001), close Redis and Postgres. */
+    /**
+     * Shutdown mirrors start-up: stop intake, drain workers, tell clients (1001), close Redis and
+     * Postgres. Every step takes its share of one budget, so the whole never outlives `timeoutMs`.
+     */
     async close(timeoutMs = config.shutdownTimeoutMs): Promise<void> {
-      const started = Date.now();
+      const deadline = Date.now() + timeoutMs;
+      const left = () => Math.max(100, deadline - Date.now());
       accepting = false;
       http.stopListening();
-      if (worker) await worker.close(Math.max(500, timeoutMs * 0.6));
+      if (worker) await worker.close(Math.round(left() * 0.6));
       // Let the last events of drained jobs reach their sockets before saying goodbye.
-      if (isGateway && http.connections > 0) await new Promise((resolve) => setTimeout(resolve, 250));
+      if (isGateway && http.connections > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(250, left() / 10)));
       http.closeConnections(1001, 'server shutting down');
       // Each close waits on Redis; while Redis is down they would wait forever, so each gets a bound.
-      for (const close of closers) await withTimeout(close(), 2_000).catch((err: unknown) => log.warn({ err }, 'close step failed'));
-      await withTimeout(redis.quit(), 2_000).catch(() => redis.disconnect());
-      await sql.end({ timeout: Math.max(1, Math.round((timeoutMs - (Date.now() - started)) / 2000)) });
+      for (const close of closers) {
+        await withTimeout(close(), Math.min(2_000, left() / 4)).catch((err: unknown) => log.warn({ err }, 'close step failed'));
+      }
+      await withTimeout(redis.quit(), Math.min(2_000, left() / 3)).catch(() => redis.disconnect());
+      await sql.end({ timeout: Math.max(0.1, left() / 2000) });
     },
   };
 }

@@ -2,9 +2,9 @@ import type { Logger } from './log.js';
 
 /**
  * Runs `shutdown` once on SIGTERM/SIGINT (or a fatal error) under a hard deadline, then exits.
- * A second signal exits at once with code 1.
+ * A second signal exits at once with code 1. Returns `stop` for the caller's own fatal paths.
  */
-export function handleShutdown(options: { log: Logger; timeoutMs: number; shutdown: (reason: string) => Promise<void> }): void {
+export function handleShutdown(options: { log: Logger; timeoutMs: number; shutdown: (reason: string) => Promise<void> }): (reason: string, exitCode: number) => void {
   const { log, timeoutMs, shutdown } = options;
   let stopping = false;
 
@@ -47,4 +47,5 @@ export function handleShutdown(options: { log: Logger; timeoutMs: number; shutdo
     log.fatal({ err }, 'unhandled rejection');
     stop('unhandledRejection', 1);
   });
+  return stop;
 }

@@ -1,9 +1,9 @@
+import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { existsSync } from 'node:fs';
-import { ConfigError, loadConfig } from './config.js';
-import { provideServices } from './adapters/local/provision.js';
-import { startEngine } from './engine.js';
+import { provideServices, type LocalServices } from './adapters/local/provision.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { startEngine, type Engine } from './engine.js';
 import { handleShutdown } from './lifecycle.js';
 import { createLogger } from './log.js';
 
@@ -14,35 +14,45 @@ function findRoot(): string {
   return dir;
 }
 
+function readConfig(): Config {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`dex-order-engine: ${err.message}\n`);
+    process.exit(2);
+  }
+}
+
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`dex-order-engine: ${err.message}\n`);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const config = readConfig();
   const log = createLogger(config.logLevel);
-  const services = await provideServices({ databaseUrl: config.databaseUrl, redisUrl: config.redisUrl, dataDir: config.dataDir, log });
-  let engine;
-  try {
-    engine = await startEngine({ config, log, databaseUrl: services.databaseUrl, redisUrl: services.redisUrl, rootDir: findRoot() });
-  } catch (err) {
-    await services.close().catch(() => undefined);
-    throw err;
-  }
-  const running = engine;
-  handleShutdown({
+  // Signals are handled from the first moment: a stop during start-up still stops what was started.
+  let services: Promise<LocalServices> | undefined;
+  let engine: Promise<Engine> | undefined;
+  const stop = handleShutdown({
     log,
-    timeoutMs: config.shutdownTimeoutMs + 5_000,
+    timeoutMs: config.shutdownTimeoutMs + 2_000,
     shutdown: async () => {
-      await running.close();
-      await services.close();
+      const running = await engine?.catch(() => undefined);
+      await running?.close(Math.round(config.shutdownTimeoutMs * 0.8));
+      const local = await services?.catch(() => undefined);
+      await local?.close();
     },
   });
+
+  try {
+    services = provideServices({ databaseUrl: config.databaseUrl, redisUrl: config.redisUrl, dataDir: config.dataDir, log });
+    const { databaseUrl, redisUrl } = await services;
+    engine = startEngine({ config, log, databaseUrl, redisUrl, rootDir: findRoot() });
+    await engine;
+  } catch (err) {
+    log.fatal({ err }, 'failed to start');
+    process.stderr.write(`dex-order-engine failed to start: ${describe(err)}\n`);
+    stop('start-up failed', 1); // stops whatever did start (embedded Redis/Postgres)
+    return;
+  }
+  const running = await engine;
   const where = config.host === '0.0.0.0' ? 'localhost' : config.host;
   log.info(
     { role: config.role, page: `http://${where}:${running.port}/`, websocket: `ws://${where}:${running.port}/ws` },
@@ -50,8 +60,10 @@ async function main(): Promise<void> {
   );
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`dex-order-engine failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
-  if (err instanceof Error && err.cause) process.stderr.write(`  cause: ${String((err.cause as Error).message ?? err.cause)}\n`);
-  process.exit(1);
-});
+function describe(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const cause = err.cause instanceof Error ? `\n  cause: ${err.cause.message}` : '';
+  return `${err.message}${cause}`;
+}
+
+void main();

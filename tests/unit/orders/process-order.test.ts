@@ -205,4 +205,55 @@ describe('processOrder', () => {
     expect(order.failureReason).toMatch(/above the limit/);
     expect(h.market.midPrice('SOL/USDC', order.dex!, landedAt)).toBe(midAfterWhale);
   });
+
+  describe('when the chain loses a submitted transaction', () => {
+    async function submittedThenLost(h: ReturnType<typeof harness>, id: string) {
+      const crashing = createProcessOrder({
+        ...h.deps,
+        events: {
+          publish: async (event) => {
+            if (event.status === 'submitted') throw new Error('worker killed');
+            h.published.push(event);
+          },
+        },
+      });
+      await expect(crashing(id, first)).rejects.toThrow('worker killed');
+      expect(h.orders.get(id)!.status).toBe('submitted');
+      h.records.clear();
+    }
+
+    it('sends the same transaction again while its blockhash is valid', async () => {
+      const h = harness();
+      const id = await h.newOrder();
+      await submittedThenLost(h, id);
+      const txHash = h.orders.get(id)!.txHash;
+      const order = await h.process(id, first);
+      expect(order).toMatchObject({ status: 'confirmed', txHash });
+      expect([...h.records.keys()]).toEqual([txHash]);
+    });
+
+    it('fails with EXECUTION_FAILED once the blockhash has expired, without spinning', async () => {
+      const h = harness();
+      const id = await h.newOrder();
+      await submittedThenLost(h, id);
+      h.clock.advance(2 * 60_000);
+      const sendsBefore = h.counts().sends;
+      const order = await h.process(id, first);
+      expect(order).toMatchObject({ status: 'failed', failureCode: 'EXECUTION_FAILED' });
+      expect(order.failureReason).toMatch(/expired without landing/);
+      expect(h.counts().sends).toBe(sendsBefore);
+    });
+
+    it('on the last attempt, waits out the blockhash before reporting a re-send that failed', async () => {
+      let failNext = false;
+      const h = harness({ sendFailure: () => (failNext ? 'refused' : null) });
+      const id = await h.newOrder();
+      await submittedThenLost(h, id);
+      failNext = true;
+      const started = h.clock.now();
+      const order = await h.process(id, { number: 3, max: 3 });
+      expect(order).toMatchObject({ status: 'failed', failureCode: 'EXECUTION_FAILED' });
+      expect(h.clock.now() - started).toBeGreaterThan(50_000); // 150 blocks of 400 ms
+    });
+  });
 });

@@ -1,0 +1,57 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { spawnEngine } from '../helpers/spawn-engine.js';
+import { connectClient } from '../helpers/ws-client.js';
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+const pidIn = (file: string) => Number(readFileSync(file, 'utf8').split('\n')[0]);
+
+describe('the embedded default (no DATABASE_URL, no REDIS_URL)', () => {
+  let dataDir: string;
+  afterAll(async () => {
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('starts its own Redis and PostgreSQL, trades, stops them all on SIGTERM, and keeps the data for the next start', async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'dex-embedded-'));
+    const env = { DATABASE_URL: '', REDIS_URL: '', DATA_DIR: dataDir, PORT: '0', MOCK_QUOTE_LATENCY_MS: '20', MOCK_EXEC_LATENCY_MS: '1500' };
+    const first = await spawnEngine(env, 120_000);
+    const redisPid = pidIn(join(dataDir, 'redis', 'redis-server.pid'));
+    const postgresPid = pidIn(join(dataDir, 'postgres', 'postmaster.pid'));
+    expect(alive(redisPid) && alive(postgresPid)).toBe(true);
+
+    const client = await connectClient(`ws://127.0.0.1:${first.port}/ws`);
+    client.send({ op: 'submit', reqId: 'keep', clientOrderId: 'kept-across-restarts', type: 'market', side: 'buy', pair: 'SOL/USDC', amount: '1' });
+    const ack = await client.waitFor((m) => m.type === 'ack');
+    await client.waitFor((m) => m.status === 'submitted');
+    const exit = first.stop('SIGTERM'); // mid-execution
+    const updates = await client.settle(ack.orderId as string);
+    expect(updates.at(-1)!.status).toBe('confirmed'); // the running order was drained, not cut off
+    expect((await client.closed).code).toBe(1001);
+    expect(await exit).toBe(0);
+    expect(alive(redisPid)).toBe(false);
+    expect(alive(postgresPid)).toBe(false);
+    expect(existsSync(join(dataDir, 'redis', 'appendonlydir'))).toBe(true);
+
+    const second = await spawnEngine(env, 120_000);
+    try {
+      const again = await connectClient(`ws://127.0.0.1:${second.port}/ws`);
+      again.send({ op: 'get', reqId: 'g', clientOrderId: 'kept-across-restarts' });
+      const state = await again.waitFor((m) => m.reqId === 'g');
+      expect(state).toMatchObject({ type: 'order_state', order: { orderId: ack.orderId, status: 'confirmed' } });
+      await again.close();
+    } finally {
+      expect(await second.stop('SIGTERM')).toBe(0);
+    }
+  });
+});
