@@ -59,6 +59,7 @@ const EnvSchema = v.object({
   ),
   MOCK_SEED: v.optional(v.pipe(v.string(), v.trim(), v.nonEmpty('must not be empty')), 'dex-order-engine'),
   SHUTDOWN_TIMEOUT_MS: v.optional(intString(100, 600_000), '10000'),
+  WS_IDLE_TIMEOUT_SECONDS: v.optional(intString(8, 960), '60'),
   REDIS_PREFIX: v.optional(
     v.pipe(v.string(), v.trim(), v.regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be 1-64 letters, digits or _ . : -')),
     'dex',
@@ -87,6 +88,7 @@ export interface Config {
   readonly mockSeed: string;
   readonly shutdownTimeoutMs: number;
   readonly redisPrefix: string;
+  readonly wsIdleTimeoutSeconds: number;
 }
 
 /** Raised when the environment is invalid; `message` names every bad variable. */
@@ -126,5 +128,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mockSeed: out.MOCK_SEED,
     shutdownTimeoutMs: out.SHUTDOWN_TIMEOUT_MS,
     redisPrefix: out.REDIS_PREFIX,
+    wsIdleTimeoutSeconds: out.WS_IDLE_TIMEOUT_SECONDS,
   });
 }

@@ -171,6 +171,7 @@ export async function startEngine(options: EngineOptions) {
     files: isGateway ? await loadStaticFiles(join(options.rootDir, 'web')) : new Map(),
     connect,
     onConnectionCount: connections.set,
+    idleTimeoutSeconds: config.wsIdleTimeoutSeconds,
   });
 
   return {

@@ -18,6 +18,7 @@ describe('loadConfig', () => {
       mockSeed: 'dex-order-engine',
       shutdownTimeoutMs: 10000,
       redisPrefix: 'dex',
+      wsIdleTimeoutSeconds: 60,
     });
   });
 

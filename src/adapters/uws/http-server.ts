@@ -29,6 +29,8 @@ export interface HttpServerOptions {
   /** When set, `/ws` accepts WebSocket clients (ROLE=gateway or all). */
   readonly connect?: (sink: Sink, log: Logger) => ConnectionHandler;
   readonly onConnectionCount?: (count: number) => void;
+  /** A connection silent this long (no message, no pong to the server's pings) is closed. */
+  readonly idleTimeoutSeconds: number;
 }
 
 interface UserData {
@@ -41,7 +43,6 @@ interface UserData {
 export const MAX_PAYLOAD_BYTES = 16 * 1024;
 /** A client that stops reading may hold at most this much unsent data before it is disconnected. */
 const MAX_BACKPRESSURE_BYTES = 8 * 1024 * 1024;
-export const IDLE_TIMEOUT_SECONDS = 60;
 
 /**
  * The uWebSockets.js edge: HTTP routes (page, health, metrics) and the `/ws` endpoint. It copies
@@ -56,7 +57,7 @@ export async function startHttpServer(options: HttpServerOptions) {
     app.ws<UserData>('/ws', {
       compression: uws.DISABLED,
       maxPayloadLength: MAX_PAYLOAD_BYTES,
-      idleTimeout: IDLE_TIMEOUT_SECONDS,
+      idleTimeout: options.idleTimeoutSeconds,
       sendPingsAutomatically: true,
       maxBackpressure: MAX_BACKPRESSURE_BYTES,
       closeOnBackpressureLimit: 1,
