@@ -84,6 +84,8 @@ describe('protocol operations', () => {
 
   describe('list', () => {
     it('returns orders newest first, filters by status, and refuses a forged cursor', async () => {
+      const acks = await Promise.all([1, 2, 3].map(() => ask(client, { ...market })));
+      await Promise.all(acks.map((ack) => client.settle(ack.orderId as string)));
       const page = await ask(client, { op: 'list', limit: 2 });
       expect(page.type).toBe('orders');
       const orders = page.orders as Array<{ orderId: string; createdAt: number; status: string }>;
