@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -6,36 +6,78 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, startTestEngine, type TestEngine } from '../helpers/test-engine.js';
 
 const run = promisify(execFile);
+type Json = Record<string, unknown>;
 
-/** The scripted wscat sessions exactly as the README shows them (lines in ```sh blocks that pipe into wscat). */
+/** The scripted wscat sessions exactly as the README shows them, in order. */
 async function readmeSessions(): Promise<string[]> {
   const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
   return readme.split('\n').filter((line) => /^sleep \d+ \| npx wscat /.test(line));
 }
 
+/** The JSON objects wscat printed (it prefixes received lines with "< " on a terminal, not in a pipe). */
+function printed(stdout: string): Json[] {
+  return stdout
+    .split('\n')
+    .map((line) => line.replace(/^[<>] /, '').trim())
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Json);
+}
+
 describe('the README wscat sessions, run with the real wscat', () => {
   let app: TestEngine;
+  let sessions: string[];
+  const local = (command: string) => command.replaceAll('localhost:3000', `127.0.0.1:${app.engine.port}`);
+
   beforeAll(async () => {
     app = await startTestEngine({ env: { MOCK_QUOTE_LATENCY_MS: '200', MOCK_EXEC_LATENCY_MS: '1000-1500' } });
+    sessions = await readmeSessions();
   });
   afterAll(async () => app?.close());
 
-  it('finds the documented session', async () => {
-    expect((await readmeSessions()).length).toBeGreaterThanOrEqual(1);
+  it('documents submit-and-watch, get and cancel sessions', () => {
+    expect(sessions).toHaveLength(3);
+    expect(sessions.map((line) => /"op":"(\w+)"/.exec(line)?.[1])).toEqual(['submit', 'get', 'submit']);
   });
 
-  it('submit-and-watch prints the ack and every event up to confirmed', async () => {
-    const [command] = await readmeSessions();
-    const local = command!.replaceAll('localhost:3000', `127.0.0.1:${app.engine.port}`);
-    const { stdout } = await run('sh', ['-c', local], { cwd: ROOT, timeout: 60_000 });
-    const messages = stdout
-      .split('\n')
-      .map((line) => line.replace(/^< /, '').trim())
-      .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
-    const ack = messages.find((m) => m.type === 'ack');
-    expect(ack).toMatchObject({ status: 'pending', seq: 1 });
-    const statuses = messages.filter((m) => m.orderId === ack!.orderId).map((m) => m.status);
-    expect(statuses).toEqual(['pending', 'routing', 'building', 'submitted', 'confirmed']);
+  it('runs them in order: the order streams to confirmed, get reads it back, and the second order is cancelled', async () => {
+    const [submit, get, cancel] = sessions.map(local);
+
+    const watched = printed((await run('sh', ['-c', submit!], { cwd: ROOT, timeout: 60_000 })).stdout);
+    const ack = watched.find((m) => m.type === 'ack');
+    expect(ack).toMatchObject({ status: 'pending', seq: 1, clientOrderId: 'my-1' });
+    expect(watched.filter((m) => m.orderId === ack!.orderId).map((m) => m.status)).toEqual(['pending', 'routing', 'building', 'submitted', 'confirmed']);
+
+    const state = printed((await run('sh', ['-c', get!], { cwd: ROOT, timeout: 60_000 })).stdout).find((m) => m.reqId === 'g1');
+    expect(state).toMatchObject({ type: 'order_state', order: { orderId: ack!.orderId, status: 'confirmed' } });
+    expect((state!.events as Json[]).map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
+
+    const cancelled = printed((await run('sh', ['-c', cancel!], { cwd: ROOT, timeout: 60_000 })).stdout);
+    expect(cancelled.find((m) => m.reqId === 's2')).toMatchObject({ type: 'ack', clientOrderId: 'my-2' });
+    expect(cancelled.find((m) => m.reqId === 'c2')).toMatchObject({ type: 'cancelled' });
+    expect(cancelled.some((m) => m.type === 'order' && m.status === 'cancelled')).toBe(true);
+  });
+
+  it('answers an interactive session typed line by line', async () => {
+    const child = spawn('npx', ['wscat', '-c', `ws://127.0.0.1:${app.engine.port}/ws`], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const until = async (text: string) => {
+      for (let i = 0; i < 100 && !out.includes(text); i += 1) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(out).toContain(text);
+    };
+    await until('"type":"hello"');
+    child.stdin.write('{"op":"pairs","reqId":"p"}\n');
+    await until('"reqId":"p"');
+    child.stdin.write('{"op":"list","reqId":"l","limit":2}\n');
+    await until('"reqId":"l"');
+    child.stdin.write('{"op":"ping","reqId":"hb"}\n');
+    await until('"reqId":"hb"');
+    child.stdin.end(); // wscat quits when its stdin closes
+    await new Promise((resolve) => child.once('exit', resolve));
+    const replies = printed(out);
+    expect(replies.find((m) => m.reqId === 'p')).toMatchObject({ type: 'pairs' });
+    expect(replies.find((m) => m.reqId === 'l')).toMatchObject({ type: 'orders' });
+    expect((replies.find((m) => m.reqId === 'l')!.orders as Json[]).length).toBe(2);
+    expect(replies.find((m) => m.reqId === 'hb')).toMatchObject({ type: 'pong' });
   });
 });
