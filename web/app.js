@@ -74,7 +74,8 @@ function handle(message) {
 function update(order, message) {
   if (!applyUpdate(order, message)) return;
   blotter.render(order);
-  blotter.announce(order);
+  // Replayed history is shown, not read out: only fresh changes are announced.
+  if (Date.now() - message.ts < 5_000) blotter.announce(order);
 }
 
 /** After (re)connecting: pair details, the order history, and every order still in flight resumed where it stopped. */
@@ -82,18 +83,19 @@ async function resync() {
   const reply = await connection.request({ op: 'pairs' }).catch(() => null);
   if (reply?.type === 'pairs') setPairs(reply.pairs);
   const history = await connection.request({ op: 'list', limit: 50 }).catch(() => null);
+  const replay = [];
   if (history?.type === 'orders') {
     for (const snapshot of [...history.orders].reverse()) {
       if (orders.has(snapshot.orderId)) continue;
-      const order = createOrder(snapshot);
-      if (TERMINAL.has(order.status)) order.steps = { [order.status]: snapshot.updatedAt };
-      else Object.assign(order, { status: 'pending', lastSeq: 0 }); // replayed in full below, quotes and timings included
+      // Shown at once from the snapshot, then rebuilt from its stored events (quotes and step times included).
+      const order = createOrder({ ...snapshot, status: 'pending', lastSeq: 0 });
       orders.set(order.orderId, order);
       blotter.render(order);
+      replay.push(order);
     }
   }
   for (const order of orders.values()) {
-    if (TERMINAL.has(order.status)) continue;
+    if (TERMINAL.has(order.status) && !replay.includes(order)) continue;
     // Replays what this page missed, then streams the rest: no gap, no duplicate.
     connection.request({ op: 'subscribe', orderId: order.orderId, fromSeq: order.lastSeq }).catch(() => undefined);
   }
@@ -159,5 +161,10 @@ $('#amount').addEventListener('input', () => {
   $('#amount').removeAttribute('aria-invalid');
 });
 
-// For tests and the curious: drop the socket and watch the page reconnect.
-window.dexEngine = { dropConnection: () => connection.drop(), orders };
+// For tests and the curious: drop the socket and watch the page reconnect, or send an order as the
+// form would but without the page's own checks, to see the server's answer next to the field.
+window.dexEngine = {
+  dropConnection: () => connection.drop(),
+  submitUnchecked: (fields) => submit({ type: 'market', ...fields }),
+  orders,
+};

@@ -1,0 +1,107 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, startTestEngine, type TestEngine } from '../helpers/test-engine.js';
+
+const ARTIFACTS = join(ROOT, 'test-artifacts');
+// Debian's chromium; these flags keep it off the (closed) network and quiet as root in CI.
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'];
+
+describe('the trading page in a real browser', () => {
+  let app: TestEngine;
+  let browser: Browser;
+  let page: Page;
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    app = await startTestEngine({ env: { MOCK_QUOTE_LATENCY_MS: '100-200', MOCK_EXEC_LATENCY_MS: '800-1200' } });
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    page.on('pageerror', (err) => errors.push(err.message));
+    await page.goto(app.httpUrl);
+    await page.locator('#connection[data-state="connected"]').waitFor();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  const rows = () => page.getByRole('table', { name: 'Orders' }).locator('tbody tr');
+  const terminalRows = () => page.locator('tbody tr[data-status="confirmed"], tbody tr[data-status="failed"]');
+
+  it('loads the pairs from the server into a labelled form', async () => {
+    await expect.poll(() => page.getByLabel('Pair').locator('option').allTextContents()).toEqual(['SOL/USDC', 'SOL/USDT', 'JUP/USDC', 'RAY/USDC']);
+    for (const label of ['Amount (SOL)', 'Max slippage', 'Buy', 'Sell']) expect(await page.getByLabel(label).count()).toBe(1);
+    expect(await page.getByRole('button', { name: 'Place order' }).isEnabled()).toBe(true);
+  });
+
+  it('places an order through the form and shows it reach confirmed, with both quotes, the winning venue and a tx hash', async () => {
+    await page.getByLabel('Pair').selectOption('SOL/USDC');
+    await page.getByLabel('Sell').check();
+    await page.getByLabel('Amount (SOL)').fill('2.5');
+    await page.getByRole('button', { name: 'Place order' }).click();
+    const row = rows().first();
+    await expect.poll(() => row.getAttribute('data-status'), { timeout: 15_000 }).toBe('confirmed');
+    expect(await row.locator('[data-cell="side"]').textContent()).toBe('sell');
+    expect(await row.locator('[data-cell="amount"]').textContent()).toBe('2.5000');
+    const quotes = await row.locator('.quotes li').allTextContents();
+    expect(quotes).toHaveLength(2);
+    expect(quotes.filter((q) => q.includes('★'))).toHaveLength(1);
+    expect(await row.locator('.hash').textContent()).toMatch(/^\w{4}…\w{4}$/);
+    expect(Number((await row.locator('[data-cell="price"]').textContent())!.replace(/,/g, ''))).toBeGreaterThan(0);
+    expect(await row.locator('.track li.reached').count()).toBe(5);
+    expect(await page.locator('#announcer').textContent()).toMatch(/confirmed on (Raydium|Meteora)/);
+  });
+
+  it('fires five orders at once and shows five more rows reach a terminal status', async () => {
+    const before = await terminalRows().count();
+    await page.getByLabel('Amount (SOL)').fill('1');
+    await page.getByRole('button', { name: 'Fire 5 orders' }).click();
+    await expect.poll(() => rows().count()).toBe(before + 5);
+    await expect.poll(() => terminalRows().count(), { timeout: 20_000 }).toBe(before + 5);
+  });
+
+  it('shows a bad amount next to the field, from the page and from the server, and sends nothing invalid', async () => {
+    const count = await rows().count();
+    await page.getByLabel('Amount (SOL)').fill('-3');
+    await page.getByRole('button', { name: 'Place order' }).click();
+    expect(await page.locator('#amount-error').textContent()).toMatch(/digits/);
+    expect(await page.getByLabel('Amount (SOL)').getAttribute('aria-invalid')).toBe('true');
+    await page.evaluate(() => (window as unknown as { dexEngine: { submitUnchecked(f: object): Promise<unknown> } }).dexEngine.submitUnchecked({ pair: 'SOL/USDC', side: 'buy', amount: '0.0000000001' }));
+    await expect.poll(() => page.locator('#amount-error').textContent()).toMatch(/amount: .*decimals/);
+    expect(await rows().count()).toBe(count);
+  });
+
+  it('reconnects by itself after the socket drops and keeps following an order that was in flight', async () => {
+    await page.getByLabel('Amount (SOL)').fill('0.75');
+    await page.getByRole('button', { name: 'Place order' }).click();
+    const row = rows().first();
+    await expect.poll(() => row.getAttribute('data-status')).toMatch(/routing|building|submitted/);
+    await page.evaluate(() => (window as unknown as { dexEngine: { dropConnection(): void } }).dexEngine.dropConnection());
+    await expect.poll(() => page.locator('#connection').getAttribute('data-state')).not.toBe('connected');
+    await expect.poll(() => page.locator('#connection').textContent(), { timeout: 15_000 }).toBe('Connected');
+    await expect.poll(() => row.getAttribute('data-status'), { timeout: 15_000 }).toBe('confirmed');
+    expect(await row.locator('.track li.reached').count()).toBe(5);
+  });
+
+  it('loads the order history when the page opens', async () => {
+    const count = await rows().count();
+    await page.reload();
+    await expect.poll(() => page.locator('#connection').textContent()).toBe('Connected');
+    await expect.poll(() => rows().count()).toBe(count);
+    await expect.poll(() => page.locator('tbody tr[data-status="confirmed"]').count()).toBe(count);
+    // Rebuilt from the stored events: both quotes and the step times are back.
+    expect(await rows().first().locator('.quotes li').count()).toBe(2);
+    expect(await rows().first().locator('.track .took').first().textContent()).toMatch(/ms|s$/);
+  });
+
+  it('fits a phone screen, and saves screenshots as test artefacts', async () => {
+    await mkdir(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'trading-page.png'), fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: join(ARTIFACTS, 'trading-page-phone.png'), fullPage: true });
+    expect(errors).toEqual([]);
+  });
+});
