@@ -73,6 +73,14 @@ describe('the trading page in a real browser', () => {
     expect(await rows().count()).toBe(count);
   });
 
+  it('shows why an order failed', async () => {
+    await page.evaluate(() => (window as unknown as { dexEngine: { submitUnchecked(f: object): Promise<unknown> } }).dexEngine.submitUnchecked({ pair: 'SOL/USDC', side: 'buy', amount: '90000000' }));
+    const row = rows().first();
+    await expect.poll(() => row.getAttribute('data-status'), { timeout: 15_000 }).toBe('failed');
+    expect(await row.locator('.detail').textContent()).toMatch(/^INSUFFICIENT_LIQUIDITY: /);
+    expect(await row.locator('.track li[data-step="done"]').textContent()).toContain('failed');
+  });
+
   it('reconnects by itself after the socket drops and keeps following an order that was in flight', async () => {
     await page.getByLabel('Amount (SOL)').fill('0.75');
     await page.getByRole('button', { name: 'Place order' }).click();
@@ -90,7 +98,7 @@ describe('the trading page in a real browser', () => {
     await page.reload();
     await expect.poll(() => page.locator('#connection').textContent()).toBe('Connected');
     await expect.poll(() => rows().count()).toBe(count);
-    await expect.poll(() => page.locator('tbody tr[data-status="confirmed"]').count()).toBe(count);
+    await expect.poll(() => terminalRows().count()).toBe(count);
     // Rebuilt from the stored events: both quotes and the step times are back.
     expect(await rows().first().locator('.quotes li').count()).toBe(2);
     expect(await rows().first().locator('.track .took').first().textContent()).toMatch(/ms|s$/);

@@ -122,15 +122,20 @@ describe('an order submitted over the WebSocket', () => {
     expect(client.messages.some((m) => m.type === 'ack' && ['neg', 'zero', 'pair', 'missing', 'slip', 'dec', 'extra'].includes(m.reqId as string))).toBe(false);
   });
 
-  it('serves health as 200 with both dependencies up, and the placeholder page with its content type', async () => {
+  it('serves health as 200 with both dependencies up, and the page with its content types and caching headers', async () => {
     const health = await fetch(`${app.httpUrl}/health`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: 'ok', redis: 'up', postgres: 'up' });
     const page = await fetch(`${app.httpUrl}/`);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(page.headers.get('cache-control')).toBe('no-cache');
     const script = await fetch(`${app.httpUrl}/app.js`);
     expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(script.headers.get('cache-control')).toMatch(/max-age=\d+/);
+    const etag = script.headers.get('etag')!;
+    expect((await fetch(`${app.httpUrl}/app.js`, { headers: { 'if-none-match': etag } })).status).toBe(304);
+    expect((await fetch(`${app.httpUrl}/style.css`)).headers.get('content-type')).toBe('text/css; charset=utf-8');
     expect((await fetch(`${app.httpUrl}/nope`)).status).toBe(404);
   });
 });

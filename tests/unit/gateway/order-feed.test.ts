@@ -70,6 +70,33 @@ describe('order feed', () => {
     expect(feed.size).toBe(0);
   });
 
+  it('asks the store about an order that has gone quiet, so even a lost final update arrives', async () => {
+    const feed = createOrderFeed({
+      loadAfter: async (_id, after) => (after < 2 ? [{ type: 'order', orderId: 'o1', seq: 2, status: 'cancelled', reason: 'x', ts: 1 }] : []),
+      log,
+      quietMs: 20,
+    });
+    const s = sink();
+    feed.watch('o1', s);
+    feed.deliver(event('o1', 1, 'pending'));
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(s.received.map((m) => m.status)).toEqual(['pending', 'cancelled']);
+    expect(feed.size).toBe(0);
+  });
+
+  it('delivers to every socket watching one order, each exactly once', async () => {
+    const feed = createOrderFeed({ loadAfter: async () => [{ type: 'ack', orderId: 'o1', status: 'pending', seq: 1, ts: 0 }], log });
+    const first = sink();
+    const second = sink();
+    feed.watch('o1', first);
+    feed.deliver(event('o1', 1, 'pending'));
+    await feed.subscribe('o1', second, 0);
+    feed.deliver(event('o1', 2, 'routing'));
+    feed.deliver(event('o1', 2, 'routing'));
+    expect(first.received.map((m) => m.seq)).toEqual([1, 2]);
+    expect(second.received.map((m) => m.seq)).toEqual([1, 2]);
+  });
+
   it('forgets a closed connection', () => {
     const feed = createOrderFeed({ loadAfter: async () => [], log });
     const s = sink();
