@@ -5,6 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, startTestEngine, type TestEngine } from '../helpers/test-engine.js';
 
 const ARTIFACTS = join(ROOT, 'test-artifacts');
+
+/** What the page's own globals look like from inside page.evaluate (this file is compiled without DOM types). */
+interface PageGlobals {
+  dexEngine: { submitUnchecked(fields: object): Promise<unknown>; dropConnection(): void };
+  document: { documentElement: { scrollWidth: number } };
+}
 // Debian's chromium; these flags keep it off the (closed) network and quiet as root in CI.
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'];
 
@@ -68,13 +74,13 @@ describe('the trading page in a real browser', () => {
     await page.getByRole('button', { name: 'Place order' }).click();
     expect(await page.locator('#amount-error').textContent()).toMatch(/digits/);
     expect(await page.getByLabel('Amount (SOL)').getAttribute('aria-invalid')).toBe('true');
-    await page.evaluate(() => (window as unknown as { dexEngine: { submitUnchecked(f: object): Promise<unknown> } }).dexEngine.submitUnchecked({ pair: 'SOL/USDC', side: 'buy', amount: '0.0000000001' }));
+    await page.evaluate(() => (globalThis as unknown as PageGlobals).dexEngine.submitUnchecked({ pair: 'SOL/USDC', side: 'buy', amount: '0.0000000001' }));
     await expect.poll(() => page.locator('#amount-error').textContent()).toMatch(/amount: .*decimals/);
     expect(await rows().count()).toBe(count);
   });
 
   it('shows why an order failed', async () => {
-    await page.evaluate(() => (window as unknown as { dexEngine: { submitUnchecked(f: object): Promise<unknown> } }).dexEngine.submitUnchecked({ pair: 'SOL/USDC', side: 'buy', amount: '90000000' }));
+    await page.evaluate(() => (globalThis as unknown as PageGlobals).dexEngine.submitUnchecked({ pair: 'SOL/USDC', side: 'buy', amount: '90000000' }));
     const row = rows().first();
     await expect.poll(() => row.getAttribute('data-status'), { timeout: 15_000 }).toBe('failed');
     expect(await row.locator('.detail').textContent()).toMatch(/^INSUFFICIENT_LIQUIDITY: /);
@@ -86,7 +92,7 @@ describe('the trading page in a real browser', () => {
     await page.getByRole('button', { name: 'Place order' }).click();
     const row = rows().first();
     await expect.poll(() => row.getAttribute('data-status')).toMatch(/routing|building|submitted/);
-    await page.evaluate(() => (window as unknown as { dexEngine: { dropConnection(): void } }).dexEngine.dropConnection());
+    await page.evaluate(() => (globalThis as unknown as PageGlobals).dexEngine.dropConnection());
     await expect.poll(() => page.locator('#connection').getAttribute('data-state')).not.toBe('connected');
     await expect.poll(() => page.locator('#connection').textContent(), { timeout: 15_000 }).toBe('Connected');
     await expect.poll(() => row.getAttribute('data-status'), { timeout: 15_000 }).toBe('confirmed');
@@ -108,7 +114,7 @@ describe('the trading page in a real browser', () => {
     await mkdir(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'trading-page.png'), fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await page.screenshot({ path: join(ARTIFACTS, 'trading-page-phone.png'), fullPage: true });
     expect(errors).toEqual([]);
   });
