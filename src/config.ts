@@ -60,6 +60,14 @@ const EnvSchema = v.object({
   MOCK_SEED: v.optional(v.pipe(v.string(), v.trim(), v.nonEmpty('must not be empty')), 'dex-order-engine'),
   SHUTDOWN_TIMEOUT_MS: v.optional(intString(100, 600_000), '10000'),
   WS_IDLE_TIMEOUT_SECONDS: v.optional(intString(8, 960), '60'),
+  AUTH: v.optional(v.picklist(['on', 'off'], 'must be on or off'), 'on'),
+  MAX_CONNECTIONS: v.optional(intString(1, 1_000_000), '20000'),
+  MAX_CONNECTIONS_PER_KEY: v.optional(intString(1, 1_000_000), '100'),
+  MAX_OPEN_ORDERS_PER_ACCOUNT: v.optional(intString(1, 10_000_000), '1000'),
+  RATE_LIMIT_MESSAGES_PER_CONNECTION: v.optional(intString(1, 10_000_000), '100'),
+  RATE_LIMIT_MESSAGES_PER_ACCOUNT: v.optional(intString(1, 10_000_000), '1000'),
+  RATE_LIMIT_SUBMITS_PER_CONNECTION: v.optional(intString(1, 10_000_000), '50'),
+  RATE_LIMIT_SUBMITS_PER_ACCOUNT: v.optional(intString(1, 10_000_000), '200'),
   REDIS_PREFIX: v.optional(
     v.pipe(v.string(), v.trim(), v.regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be 1-64 letters, digits or _ . : -')),
     'dex',
@@ -89,6 +97,16 @@ export interface Config {
   readonly shutdownTimeoutMs: number;
   readonly redisPrefix: string;
   readonly wsIdleTimeoutSeconds: number;
+  readonly auth: boolean;
+  readonly maxConnections: number;
+  readonly maxConnectionsPerKey: number;
+  readonly maxOpenOrdersPerAccount: number;
+  readonly rateLimits: {
+    readonly messagesPerConnection: number;
+    readonly messagesPerAccount: number;
+    readonly submitsPerConnection: number;
+    readonly submitsPerAccount: number;
+  };
 }
 
 /** Raised when the environment is invalid; `message` names every bad variable. */
@@ -129,5 +147,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownTimeoutMs: out.SHUTDOWN_TIMEOUT_MS,
     redisPrefix: out.REDIS_PREFIX,
     wsIdleTimeoutSeconds: out.WS_IDLE_TIMEOUT_SECONDS,
+    auth: out.AUTH === 'on',
+    maxConnections: out.MAX_CONNECTIONS,
+    maxConnectionsPerKey: out.MAX_CONNECTIONS_PER_KEY,
+    maxOpenOrdersPerAccount: out.MAX_OPEN_ORDERS_PER_ACCOUNT,
+    rateLimits: Object.freeze({
+      messagesPerConnection: out.RATE_LIMIT_MESSAGES_PER_CONNECTION,
+      messagesPerAccount: out.RATE_LIMIT_MESSAGES_PER_ACCOUNT,
+      submitsPerConnection: out.RATE_LIMIT_SUBMITS_PER_CONNECTION,
+      submitsPerAccount: out.RATE_LIMIT_SUBMITS_PER_ACCOUNT,
+    }),
   });
 }

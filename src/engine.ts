@@ -12,7 +12,12 @@ import { startHttpServer, type HealthReport } from './adapters/uws/http-server.j
 import { loadUws } from './adapters/uws/load.js';
 import { loadStaticFiles } from './adapters/uws/static-files.js';
 import { createOrderFeed } from './gateway/order-feed.js';
-import { createSession } from './gateway/session.js';
+import { createSession, type SessionDeps } from './gateway/session.js';
+import { createAdmission } from './gateway/admission.js';
+import { createAuthenticator } from './accounts/authenticate.js';
+import { createAccountStore } from './adapters/postgres/account-store.js';
+import { createRateLimits } from './adapters/rate-limit/limiter.js';
+import { ensureDemoKey } from './adapters/local/demo-key.js';
 import { randomIds } from './ids.js';
 import type { Logger } from './log.js';
 import { createMetrics } from './metrics.js';
@@ -39,6 +44,8 @@ export interface EngineOptions {
   readonly rootDir: string;
   /** Prefix of every Redis key (queue, event stream, chain ledger); defaults to REDIS_PREFIX. */
   readonly namespace?: string;
+  /** Where the embedded default keeps its local demo API key (created on first start); unset: no demo account. */
+  readonly demoKeyFile?: string;
   /** Overrides the simulated RPC's failure model (tests inject a failure on a chosen attempt). */
   readonly sendFailure?: (tx: SignedTx, attempt: number) => SendFailure;
 }
@@ -111,7 +118,8 @@ export async function startEngine(options: EngineOptions) {
   }
 
   let accepting = true;
-  let connect: Parameters<typeof startHttpServer>[0]['connect'];
+  let demo: { key: string } | undefined;
+  let gateway: Parameters<typeof startHttpServer>[0]['gateway'];
   if (isGateway) {
     const queue = createOrderQueue({ ...queueOptions, log });
     closers.push(() => queue.close());
@@ -124,7 +132,15 @@ export async function startEngine(options: EngineOptions) {
     });
     closers.unshift(() => subscriber.close());
     const submitted = metrics.counter('dex_orders_accepted_total', 'Orders acked by this gateway');
-    const submitOrder = createSubmitOrder({ store, queue, clock: realClock, ids: randomIds, findPair, log });
+    const submitOrder = createSubmitOrder({
+      store,
+      queue,
+      clock: realClock,
+      ids: randomIds,
+      findPair,
+      log,
+      maxOpenOrders: config.maxOpenOrdersPerAccount,
+    });
     const cancelOrder = createCancelOrder({ store, events: createEventPublisher(redis, streamKey), clock: realClock });
     const queries = createOrderQueries(store);
     const pairs = PAIRS.map((pair) => ({
@@ -133,24 +149,38 @@ export async function startEngine(options: EngineOptions) {
       quote: { symbol: pair.quote.symbol, decimals: pair.quote.decimals },
       venues: [...DEXES],
     }));
-    connect = (sink, connLog) =>
-      createSession(
-        {
-          submitOrder: async (message, subscriber) => {
-            const result = await submitOrder(message, subscriber);
-            if (result.ok && 'ack' in result) submitted.inc();
-            return result;
-          },
-          cancelOrder,
-          queries,
-          feed,
-          now: realClock.now,
-          pairs,
-          accepting: () => accepting,
-        },
-        sink,
-        connLog,
-      );
+    const sessionDeps: SessionDeps = {
+      submitOrder: async (message, accountId, subscriber) => {
+        const result = await submitOrder(message, accountId, subscriber);
+        if (result.ok && 'ack' in result) submitted.inc();
+        return result;
+      },
+      cancelOrder,
+      queries,
+      feed,
+      now: realClock.now,
+      pairs,
+      accepting: () => accepting,
+    };
+    const accounts = createAccountStore(sql);
+    const authenticate = createAuthenticator({ store: accounts, now: realClock.now });
+    if (config.auth && options.demoKeyFile) {
+      const ensured = await ensureDemoKey({ file: options.demoKeyFile, store: accounts, authenticate });
+      demo = ensured;
+      if (ensured.created) log.info({ file: options.demoKeyFile }, 'created the local demo account and its API key');
+    }
+    const admission = createAdmission({
+      authenticate: config.auth ? authenticate : null,
+      maxConnections: config.maxConnections,
+      maxConnectionsPerKey: config.maxConnectionsPerKey,
+    });
+    const rateLimits = createRateLimits(config.rateLimits);
+    gateway = {
+      admit: (request) => (accepting ? admission.admit(request) : Promise.resolve({ ok: false, status: 503, code: 'SHUTTING_DOWN', message: 'shutting down' })),
+      release: admission.release,
+      connect: (sink, caller, connId, connLog) =>
+        createSession(sessionDeps, caller, rateLimits.forConnection(connId, caller.accountId), sink, connLog.child({ accountId: caller.accountId })),
+    };
   }
 
   const connections = metrics.gauge('dex_ws_connections', 'Open WebSocket connections');
@@ -169,7 +199,7 @@ export async function startEngine(options: EngineOptions) {
     health,
     metrics: metrics.render,
     files: isGateway ? await loadStaticFiles(join(options.rootDir, 'web')) : new Map(),
-    connect,
+    gateway,
     onConnectionCount: connections.set,
     idleTimeoutSeconds: config.wsIdleTimeoutSeconds,
   });
@@ -177,6 +207,8 @@ export async function startEngine(options: EngineOptions) {
   return {
     port: http.port,
     market,
+    /** The local demo account's API key (embedded default with auth on). */
+    demoKey: demo?.key,
     health,
     /**
      * Shutdown mirrors start-up: stop intake, drain workers, tell clients (1001), close Redis and

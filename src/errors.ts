@@ -13,6 +13,8 @@ export const ERRORS = {
   ORDER_NOT_FOUND: { retryable: false, message: 'no such order' },
   NOT_CANCELLABLE: { retryable: false, message: 'the order can no longer be cancelled' },
   INVALID_CURSOR: { retryable: false, message: 'the cursor is not one this server gave out' },
+  RATE_LIMITED: { retryable: true, message: 'too many requests; slow down and retry after retryAfterMs' },
+  LIMIT_EXCEEDED: { retryable: true, message: 'a limit of this account or key is reached' },
   // Replies when the engine cannot take the order right now (nothing was acked).
   SERVICE_UNAVAILABLE: { retryable: true, message: 'the engine cannot take orders right now; try again' },
   SHUTTING_DOWN: { retryable: true, message: 'the server is shutting down; reconnect and try again' },

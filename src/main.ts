@@ -44,7 +44,15 @@ async function main(): Promise<void> {
   try {
     services = provideServices({ databaseUrl: config.databaseUrl, redisUrl: config.redisUrl, dataDir: config.dataDir, log });
     const { databaseUrl, redisUrl } = await services;
-    engine = startEngine({ config, log, databaseUrl, redisUrl, rootDir: findRoot() });
+    engine = startEngine({
+      config,
+      log,
+      databaseUrl,
+      redisUrl,
+      rootDir: findRoot(),
+      // Only the embedded default gets a demo account; a real deployment creates keys with `npm run key`.
+      ...(!config.databaseUrl && { demoKeyFile: resolve(config.dataDir, 'demo-api-key') }),
+    });
     await engine;
   } catch (err) {
     log.fatal({ err }, 'failed to start');
@@ -54,10 +62,12 @@ async function main(): Promise<void> {
   }
   const running = await engine;
   const where = config.host === '0.0.0.0' ? 'localhost' : config.host;
+  const page = `http://${where}:${running.port}/${running.demoKey ? `?key=${running.demoKey}` : ''}`;
   log.info(
-    { role: config.role, page: `http://${where}:${running.port}/`, websocket: `ws://${where}:${running.port}/ws` },
-    `dex-order-engine ready (${config.role}): open http://${where}:${running.port}/`,
+    { role: config.role, page, websocket: `ws://${where}:${running.port}/ws`, auth: config.auth ? 'on' : 'off' },
+    `dex-order-engine ready (${config.role}): open ${page}`,
   );
+  if (running.demoKey) process.stdout.write(`\nTrade in your browser: ${page}\nAPI key of the local demo account: ${running.demoKey}\n\n`);
 }
 
 function describe(err: unknown): string {

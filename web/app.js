@@ -27,8 +27,19 @@ const blotter = createBlotter({
 const url = new URL('/ws', location.href);
 url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
 
+// A key in the address (as `npm start` prints it) is kept in this browser and taken out of the address bar.
+const KEY_STORE = 'dex-order-engine.apiKey';
+const params = new URLSearchParams(location.search);
+if (params.has('key')) {
+  localStorage.setItem(KEY_STORE, params.get('key'));
+  params.delete('key');
+  history.replaceState(null, '', `${location.pathname}${params.size ? `?${params}` : ''}`);
+}
+const apiKey = () => localStorage.getItem(KEY_STORE) ?? '';
+
 const connection = createConnection({
   url: url.href,
+  protocols: () => (apiKey() ? [apiKey()] : []),
   onState: showState,
   onOpen: () => void resync(),
   onMessage: handle,
@@ -42,8 +53,9 @@ function showState(state) {
     offline: `Offline, retrying in ${Math.ceil((state.retryInMs ?? 0) / 1000)} s`,
     closed: 'Closed',
   }[state.name];
-  stateLine.textContent = text;
+  stateLine.textContent = state.neverOpened ? `${text} (is the API key right?)` : text;
   stateLine.dataset.state = state.name;
+  if (state.neverOpened && state.attempt >= 2) $('#key-panel').open = true;
   const live = state.name === 'connected';
   place.disabled = !live;
   fire.disabled = !live;
@@ -149,6 +161,17 @@ async function placeFromForm(times) {
     showErrors(form, { form: `Not sent: ${err.message}. Check the connection and try again.` });
   }
 }
+
+$('#key-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const value = $('#api-key').value.trim();
+  if (!value) return;
+  localStorage.setItem(KEY_STORE, value);
+  $('#api-key').value = '';
+  $('#key-panel').open = false;
+  connection.drop(); // reconnects at once with the new key
+});
+$('#key-status').textContent = apiKey() ? `using key ${apiKey().slice(0, 16)}…` : 'no key yet';
 
 form.addEventListener('submit', (event) => {
   event.preventDefault();

@@ -6,10 +6,10 @@ const MAX_DELAY_MS = 10_000;
 const REQUEST_TIMEOUT_MS = 15_000;
 
 /**
- * @param {{ url: string, onState: (state: {name: string, retryInMs?: number, attempt?: number}) => void,
+ * @param {{ url: string, protocols: () => string[], onState: (state: {name: string, retryInMs?: number, attempt?: number, neverOpened?: boolean}) => void,
  *           onOpen: () => void, onMessage: (message: any) => void }} options
  */
-export function createConnection({ url, onState, onOpen, onMessage }) {
+export function createConnection({ url, protocols, onState, onOpen, onMessage }) {
   let socket = null;
   let attempt = 0;
   let timer = null;
@@ -19,8 +19,11 @@ export function createConnection({ url, onState, onOpen, onMessage }) {
 
   function connect() {
     onState({ name: attempt === 0 ? 'connecting' : 'reconnecting', attempt });
-    socket = new WebSocket(url);
+    // The API key travels as the subprotocol: browsers cannot set other headers on a WebSocket.
+    socket = new WebSocket(url, protocols());
+    let opened = false;
     socket.addEventListener('open', () => {
+      opened = true;
       attempt = 0;
       onState({ name: 'connected' });
       onOpen();
@@ -50,7 +53,7 @@ export function createConnection({ url, onState, onOpen, onMessage }) {
       attempt += 1;
       const ceiling = Math.min(MAX_DELAY_MS, MIN_DELAY_MS * 2 ** (attempt - 1));
       const delay = Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
-      onState({ name: 'offline', retryInMs: delay, attempt });
+      onState({ name: 'offline', retryInMs: delay, attempt, neverOpened: !opened });
       timer = setTimeout(connect, delay);
     });
   }

@@ -15,15 +15,17 @@ import {
   type PairInfo,
   type ServerMessage,
 } from '../protocol/server-messages.js';
+import type { Caller } from '../accounts/ports.js';
+import type { Limits } from './limits.js';
 import type { OrderFeed, Sink } from './order-feed.js';
 
 /** What a connection can ask of the engine. */
 export interface SessionDeps {
-  readonly submitOrder: (message: SubmitMessage, subscriber: Subscriber) => Promise<SubmitResult>;
-  readonly cancelOrder: (selector: OrderSelector) => Promise<CancelResult>;
+  readonly submitOrder: (message: SubmitMessage, accountId: string, subscriber: Subscriber) => Promise<SubmitResult>;
+  readonly cancelOrder: (selector: OrderSelector, accountId: string) => Promise<CancelResult>;
   readonly queries: {
-    get(selector: OrderSelector): Promise<{ order: OrderSnapshot; events: OrderUpdate[] } | null>;
-    list(query: { limit: number; before?: OrderCursor; status?: OrderStatus }): Promise<{ orders: OrderSnapshot[]; next: string | null }>;
+    get(selector: OrderSelector, accountId: string): Promise<{ order: OrderSnapshot; events: OrderUpdate[] } | null>;
+    list(query: { accountId: string; limit: number; before?: OrderCursor; status?: OrderStatus }): Promise<{ orders: OrderSnapshot[]; next: string | null }>;
   };
   readonly feed: OrderFeed;
   readonly now: () => number;
@@ -33,13 +35,19 @@ export interface SessionDeps {
 }
 
 /**
- * One client connection's protocol logic, free of any socket library: decodes each text frame,
- * dispatches on `op`, and answers on `sink`. Bad input gets an error reply; the connection lives on.
+ * One client connection's protocol logic, free of any socket library: checks the rate budget,
+ * decodes each text frame, dispatches on `op` within the caller's account, and answers on `sink`.
+ * Bad input gets an error reply; the connection lives on.
  */
-export function createSession(deps: SessionDeps, sink: Sink, log: Logger) {
+export function createSession(deps: SessionDeps, caller: Caller, limits: Limits, sink: Sink, log: Logger) {
   const { feed } = deps;
+  const { accountId } = caller;
   const send = (message: ServerMessage) => sink.send(encodeServerMessage(message));
-  const error = (code: ErrorCode, message: string, extra: { field?: string; reqId?: string; status?: OrderStatus } = {}): ErrorMessage => ({
+  const error = (
+    code: ErrorCode,
+    message: string,
+    extra: { field?: string; reqId?: string; status?: OrderStatus; retryAfterMs?: number } = {},
+  ): ErrorMessage => ({
     type: 'error',
     ...(extra.reqId !== undefined && { reqId: extra.reqId }),
     code,
@@ -47,7 +55,10 @@ export function createSession(deps: SessionDeps, sink: Sink, log: Logger) {
     ...(extra.field !== undefined && { field: extra.field }),
     retryable: ERRORS[code].retryable,
     ...(extra.status !== undefined && { status: extra.status }),
+    ...(extra.retryAfterMs !== undefined && { retryAfterMs: extra.retryAfterMs }),
   });
+  const rateLimited = (retryAfterMs: number, reqId?: string) =>
+    send(error('RATE_LIMITED', `${ERRORS.RATE_LIMITED.message} (${retryAfterMs} ms)`, { retryAfterMs, ...(reqId !== undefined && { reqId }) }));
   const reqIdOf = (message: { reqId?: string }) => (message.reqId !== undefined ? { reqId: message.reqId } : {});
   const subscriber: Subscriber = {
     watch: (orderId) => feed.watch(orderId, sink),
@@ -56,7 +67,9 @@ export function createSession(deps: SessionDeps, sink: Sink, log: Logger) {
 
   async function submit(message: SubmitMessage): Promise<void> {
     if (!deps.accepting()) return send(error('SHUTTING_DOWN', ERRORS.SHUTTING_DOWN.message, reqIdOf(message)));
-    const result = await deps.submitOrder(message, subscriber);
+    const budget = await limits.submit();
+    if (!budget.ok) return rateLimited(budget.retryAfterMs, message.reqId);
+    const result = await deps.submitOrder(message, accountId, subscriber);
     if (!result.ok) return send(error(result.error.code, result.error.message, { field: result.error.field, ...reqIdOf(message) }));
     if ('duplicate' in result) {
       send(result.duplicate);
@@ -68,13 +81,13 @@ export function createSession(deps: SessionDeps, sink: Sink, log: Logger) {
   }
 
   async function cancel(message: Extract<ClientMessage, { op: 'cancel' }>): Promise<void> {
-    const result = await deps.cancelOrder(message);
+    const result = await deps.cancelOrder(message, accountId);
     if (!result.ok) return send(error(result.code, result.message, { ...reqIdOf(message), ...(result.status && { status: result.status }) }));
     send({ type: 'cancelled', ...reqIdOf(message), orderId: result.orderId, seq: result.seq });
   }
 
   async function get(message: Extract<ClientMessage, { op: 'get' }>): Promise<void> {
-    const found = await deps.queries.get(message);
+    const found = await deps.queries.get(message, accountId);
     if (!found) return send(error('ORDER_NOT_FOUND', ERRORS.ORDER_NOT_FOUND.message, reqIdOf(message)));
     send({ type: 'order_state', ...reqIdOf(message), order: found.order, events: found.events });
   }
@@ -86,12 +99,12 @@ export function createSession(deps: SessionDeps, sink: Sink, log: Logger) {
       if (!cursor) return send(error('INVALID_CURSOR', ERRORS.INVALID_CURSOR.message, { field: 'before', ...reqIdOf(message) }));
       before = cursor;
     }
-    const page = await deps.queries.list({ limit: message.limit, ...(before && { before }), ...(message.status && { status: message.status }) });
+    const page = await deps.queries.list({ accountId, limit: message.limit, ...(before && { before }), ...(message.status && { status: message.status }) });
     send({ type: 'orders', ...reqIdOf(message), orders: page.orders, next: page.next });
   }
 
   async function subscribe(message: SubscribeMessage): Promise<void> {
-    const found = await deps.queries.get({ orderId: message.orderId });
+    const found = await deps.queries.get({ orderId: message.orderId }, accountId);
     if (!found) return send(error('ORDER_NOT_FOUND', ERRORS.ORDER_NOT_FOUND.message, { field: 'orderId', ...reqIdOf(message) }));
     const { order } = found;
     send({ type: 'subscribed', ...reqIdOf(message), orderId: order.orderId, fromSeq: message.fromSeq, status: order.status, lastSeq: order.lastSeq });
@@ -107,6 +120,8 @@ export function createSession(deps: SessionDeps, sink: Sink, log: Logger) {
 
     /** Handles one text frame; never throws. */
     async onText(text: string): Promise<void> {
+      const budget = await limits.message();
+      if (!budget.ok) return rateLimited(budget.retryAfterMs);
       const decoded = decodeClientMessage(text);
       if (!decoded.ok) {
         const { code, message, field, reqId } = decoded.error;
@@ -144,6 +159,7 @@ export function createSession(deps: SessionDeps, sink: Sink, log: Logger) {
 
     onClose(): void {
       feed.dropSink(sink);
+      limits.release();
     },
   };
 }

@@ -14,8 +14,8 @@ export type CancelResult =
  */
 export function createCancelOrder(deps: { store: OrderStore; events: EventPublisher; clock: Clock }) {
   const { store, events, clock } = deps;
-  return async function cancelOrder(selector: OrderSelector): Promise<CancelResult> {
-    const order = await findOrder(store, selector);
+  return async function cancelOrder(selector: OrderSelector, accountId: string): Promise<CancelResult> {
+    const order = await findOrder(store, selector, accountId);
     if (!order) return { ok: false, code: 'ORDER_NOT_FOUND', message: ERRORS.ORDER_NOT_FOUND.message };
     const result = await store.cancel(order.id, {
       type: 'order',

@@ -4,6 +4,8 @@ import type { OrderStatus } from './status.js';
 /** An order as the engine keeps it; mirrors a row of the `orders` table. */
 export interface Order {
   readonly id: string;
+  /** The account that placed it; every read by a client is scoped to it. */
+  readonly accountId: string;
   readonly clientOrderId: string | null;
   readonly type: 'market';
   readonly side: Side;
@@ -30,7 +32,7 @@ export interface Order {
 }
 
 /** The fields a new order starts with. */
-export type NewOrder = Pick<Order, 'id' | 'clientOrderId' | 'type' | 'side' | 'pair' | 'amount' | 'slippageBps'>;
+export type NewOrder = Pick<Order, 'id' | 'accountId' | 'clientOrderId' | 'type' | 'side' | 'pair' | 'amount' | 'slippageBps'>;
 
 /** Columns a status change may set alongside the status. */
 export type OrderChanges = Partial<

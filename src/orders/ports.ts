@@ -15,21 +15,22 @@ export type EventDraft = DistributiveOmit<OrderEvent, 'seq'>;
 /** Durable order state and history. Every method is atomic; a status change writes its event in the same statement. */
 export interface OrderStore {
   /**
-   * Inserts the order and its ack (event seq 1) together, unless its clientOrderId already names an
-   * order: then nothing is written and that order is returned (atomic under concurrent submits).
+   * Inserts the order and its ack (event seq 1) together, unless its account's clientOrderId already
+   * names an order (that order is returned; atomic under concurrent submits) or the account already
+   * has `maxOpen` orders in flight. Nothing is written in either case.
    */
-  create(order: NewOrder, ack: AckMessage): Promise<{ created: true } | { created: false; existing: Order }>;
-  /** The order, or null when no such id exists. */
+  create(order: NewOrder, ack: AckMessage, maxOpen: number): Promise<{ status: 'created' } | { status: 'duplicate'; existing: Order } | { status: 'too_many_open' }>;
+  /** The order, or null when no such id exists (unscoped: for workers). */
   get(orderId: string): Promise<Order | null>;
-  /** The order a client id names, or null. */
-  getByClientOrderId(clientOrderId: string): Promise<Order | null>;
+  /** The order an account's client id names, or null. */
+  getByClientOrderId(accountId: string, clientOrderId: string): Promise<Order | null>;
   /**
    * Cancels the order if it has not been signed yet (pending, routing, or building without a saved
    * signature), appending the event; null when it is past that point or does not exist.
    */
   cancel(orderId: string, draft: EventDraft): Promise<{ order: Order; event: OrderEvent } | null>;
   /** A page of orders, newest first, strictly older than `before` when given. */
-  list(query: { limit: number; before?: OrderCursor; status?: OrderStatus }): Promise<{ orders: Order[]; next: OrderCursor | null }>;
+  list(query: { accountId: string; limit: number; before?: OrderCursor; status?: OrderStatus }): Promise<{ orders: Order[]; next: OrderCursor | null }>;
   /**
    * Moves the order from `from` to the draft's status (guarded: nothing happens unless the order is
    * in `from`), sets `changes`, and appends the event with the next seq. Returns the updated order and

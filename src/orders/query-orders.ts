@@ -27,14 +27,14 @@ export function decodeCursor(text: string): OrderCursor | null {
 export function createOrderQueries(store: OrderStore) {
   return {
     /** The order and every event it has had, or null. */
-    async get(selector: OrderSelector): Promise<{ order: OrderSnapshot; events: OrderUpdate[] } | null> {
-      const order = await findOrder(store, selector);
+    async get(selector: OrderSelector, accountId: string): Promise<{ order: OrderSnapshot; events: OrderUpdate[] } | null> {
+      const order = await findOrder(store, selector, accountId);
       if (!order) return null;
       return { order: toSnapshot(order), events: await store.eventsAfter(order.id, 0) };
     },
 
     /** One page, newest first; `next` continues after its last order. */
-    async list(query: { limit: number; before?: OrderCursor; status?: OrderStatus }): Promise<{ orders: OrderSnapshot[]; next: string | null }> {
+    async list(query: { accountId: string; limit: number; before?: OrderCursor; status?: OrderStatus }): Promise<{ orders: OrderSnapshot[]; next: string | null }> {
       const page = await store.list(query);
       return { orders: page.orders.map(toSnapshot), next: page.next ? encodeCursor(page.next) : null };
     },

@@ -35,6 +35,8 @@ export interface SubmitDeps {
   readonly ids: Ids;
   readonly findPair: (symbol: string) => PairSpec | undefined;
   readonly log: Logger;
+  /** Orders an account may have in flight at once; more are refused with LIMIT_EXCEEDED. */
+  readonly maxOpenOrders: number;
 }
 
 /**
@@ -47,7 +49,7 @@ export interface SubmitDeps {
 export function createSubmitOrder(deps: SubmitDeps) {
   const { store, queue, clock, ids, findPair, log } = deps;
 
-  return async function submitOrder(message: SubmitMessage, subscriber: Subscriber): Promise<SubmitResult> {
+  return async function submitOrder(message: SubmitMessage, accountId: string, subscriber: Subscriber): Promise<SubmitResult> {
     const pair = findPair(message.pair);
     if (!pair) return reject('UNKNOWN_PAIR', `pair ${message.pair} is not traded here`, 'pair');
     if (decimalPlaces(message.amount) > pair.base.decimals) {
@@ -56,6 +58,7 @@ export function createSubmitOrder(deps: SubmitDeps) {
 
     const order: NewOrder = {
       id: ids.orderId(),
+      accountId,
       clientOrderId: message.clientOrderId ?? null,
       type: message.type,
       side: message.side,
@@ -75,12 +78,15 @@ export function createSubmitOrder(deps: SubmitDeps) {
 
     let created;
     try {
-      created = await store.create(order, ack);
+      created = await store.create(order, ack, deps.maxOpenOrders);
     } catch (err) {
       log.error({ err, orderId: order.id }, 'order could not be stored');
       return reject('SERVICE_UNAVAILABLE', ERRORS.SERVICE_UNAVAILABLE.message);
     }
-    if (!created.created) return duplicate(created.existing, order, message.reqId, subscriber);
+    if (created.status === 'duplicate') return duplicate(created.existing, order, message.reqId, subscriber);
+    if (created.status === 'too_many_open') {
+      return reject('LIMIT_EXCEEDED', `the account already has ${deps.maxOpenOrders} orders in flight; wait for some to finish`);
+    }
     subscriber.watch(order.id);
     try {
       await withTimeout(queue.enqueue(order.id), ENQUEUE_TIMEOUT_MS);

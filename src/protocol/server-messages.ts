@@ -161,6 +161,8 @@ export interface ErrorMessage {
   readonly retryable: boolean;
   /** NOT_CANCELLABLE: the order's current status. */
   readonly status?: OrderStatus;
+  /** RATE_LIMITED: when the budget allows the request again. */
+  readonly retryAfterMs?: number;
 }
 
 export interface PongMessage {

@@ -25,7 +25,7 @@ describe('the trading page in a real browser', () => {
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     page.on('pageerror', (err) => errors.push(err.message));
-    await page.goto(app.httpUrl);
+    await page.goto(`${app.httpUrl}/?key=${app.account.key}`);
     await page.locator('#connection[data-state="connected"]').waitFor();
   });
   afterAll(async () => {
@@ -35,6 +35,25 @@ describe('the trading page in a real browser', () => {
 
   const rows = () => page.getByRole('table', { name: 'Orders' }).locator('tbody tr');
   const terminalRows = () => page.locator('tbody tr[data-status="confirmed"], tbody tr[data-status="failed"]');
+
+  it('keeps the key from the address in the browser and takes it out of the address bar', async () => {
+    expect(page.url()).toBe(`${app.httpUrl}/`);
+    expect(await page.locator('#key-status').textContent()).toContain(app.account.key.slice(0, 16));
+  });
+
+  it('without a key, says the server refuses it and connects once a key is pasted', async () => {
+    const fresh = await browser.newPage();
+    try {
+      await fresh.goto(app.httpUrl);
+      await fresh.locator('#key-panel[open]').waitFor({ timeout: 15_000 });
+      expect(await fresh.locator('#connection').textContent()).toMatch(/API key/);
+      await fresh.getByLabel('Paste an API key').fill(app.account.key);
+      await fresh.getByRole('button', { name: 'Use key' }).click();
+      await fresh.locator('#connection[data-state="connected"]').waitFor({ timeout: 15_000 });
+    } finally {
+      await fresh.close();
+    }
+  });
 
   it('loads the pairs from the server into a labelled form', async () => {
     await expect.poll(() => page.getByLabel('Pair').locator('option').allTextContents()).toEqual(['SOL/USDC', 'SOL/USDT', 'JUP/USDC', 'RAY/USDC']);

@@ -30,7 +30,12 @@ describe('the embedded default (no DATABASE_URL, no REDIS_URL)', () => {
     const postgresPid = pidIn(join(dataDir, 'postgres', 'postmaster.pid'));
     expect(alive(redisPid) && alive(postgresPid)).toBe(true);
 
-    const client = await connectClient(`ws://127.0.0.1:${first.port}/ws`);
+    // Auth is on by default; the embedded default prints the local demo account's key.
+    const key = /API key of the local demo account: (\S+)/.exec(first.output)?.[1];
+    expect(key).toMatch(/^dex_/);
+    expect(first.output).toContain(`/?key=${key}`);
+    expect((await fetch(`http://127.0.0.1:${first.port}/health`)).status).toBe(200);
+    const client = await connectClient(`ws://127.0.0.1:${first.port}/ws?key=${key}`);
     client.send({ op: 'submit', reqId: 'keep', clientOrderId: 'kept-across-restarts', type: 'market', side: 'buy', pair: 'SOL/USDC', amount: '1' });
     const ack = await client.waitFor((m) => m.type === 'ack');
     await client.waitFor((m) => m.status === 'submitted');
@@ -45,7 +50,8 @@ describe('the embedded default (no DATABASE_URL, no REDIS_URL)', () => {
 
     const second = await spawnEngine(env, 120_000);
     try {
-      const again = await connectClient(`ws://127.0.0.1:${second.port}/ws`);
+      expect(second.output).toContain(`API key of the local demo account: ${key}`); // the same key, kept
+      const again = await connectClient(`ws://127.0.0.1:${second.port}/ws?key=${key}`);
       again.send({ op: 'get', reqId: 'g', clientOrderId: 'kept-across-restarts' });
       const state = await again.waitFor((m) => m.reqId === 'g');
       expect(state).toMatchObject({ type: 'order_state', order: { orderId: ack.orderId, status: 'confirmed' } });

@@ -18,6 +18,7 @@ describe('resume after the gateway process is killed mid-order', () => {
       REDIS_URL: inject('redisUrl'),
       REDIS_PREFIX: `resume-${randomBytes(4).toString('hex')}`,
       PORT: '0',
+      AUTH: 'off', // this test is about roles and delivery; auth has its own tests
       MOCK_QUOTE_LATENCY_MS: '300',
       MOCK_EXEC_LATENCY_MS: '2500',
     };

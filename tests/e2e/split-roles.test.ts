@@ -19,6 +19,7 @@ describe('gateway and worker as separate processes', () => {
       REDIS_URL: inject('redisUrl'),
       REDIS_PREFIX: `e2e-${randomBytes(4).toString('hex')}`,
       PORT: '0',
+      AUTH: 'off', // this test is about roles and delivery; auth has its own tests
       MOCK_QUOTE_LATENCY_MS: '20',
       MOCK_EXEC_LATENCY_MS: '800',
     };

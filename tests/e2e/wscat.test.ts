@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, startTestEngine, type TestEngine } from '../helpers/test-engine.js';
 
-const run = promisify(execFile);
+const execute = promisify(execFile);
 type Json = Record<string, unknown>;
 
 /** The scripted wscat sessions exactly as the README shows them, in order. */
@@ -27,6 +27,9 @@ describe('the README wscat sessions, run with the real wscat', () => {
   let app: TestEngine;
   let sessions: string[];
   const local = (command: string) => command.replaceAll('localhost:3000', `127.0.0.1:${app.engine.port}`);
+  // The sessions read the key from $KEY, as the README sets it.
+  const run = (file: string, args: string[], options: { cwd: string; timeout: number }) =>
+    execute(file, args, { ...options, env: { ...process.env, KEY: app.account.key } });
 
   beforeAll(async () => {
     app = await startTestEngine({ env: { MOCK_QUOTE_LATENCY_MS: '200', MOCK_EXEC_LATENCY_MS: '1000-1500' } });
@@ -58,7 +61,7 @@ describe('the README wscat sessions, run with the real wscat', () => {
   });
 
   it('answers an interactive session typed line by line', async () => {
-    const child = spawn('npx', ['wscat', '-c', `ws://127.0.0.1:${app.engine.port}/ws`], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('npx', ['wscat', '-c', `ws://127.0.0.1:${app.engine.port}/ws?key=${app.account.key}`], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     const until = async (text: string) => {

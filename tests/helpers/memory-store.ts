@@ -8,10 +8,14 @@ export function createMemoryStore() {
   const orders = new Map<string, Order>();
   const events = new Map<string, OrderUpdate[]>();
   const store: OrderStore = {
-    async create(order, ack) {
+    async create(order, ack, maxOpen) {
       if (orders.has(order.id)) throw new Error('duplicate key');
-      const existing = [...orders.values()].find((o) => order.clientOrderId !== null && o.clientOrderId === order.clientOrderId);
-      if (existing) return { created: false, existing };
+      const existing = [...orders.values()].find(
+        (o) => order.clientOrderId !== null && o.accountId === order.accountId && o.clientOrderId === order.clientOrderId,
+      );
+      if (existing) return { status: 'duplicate', existing };
+      const open = [...orders.values()].filter((o) => o.accountId === order.accountId && ['pending', 'routing', 'building', 'submitted'].includes(o.status));
+      if (open.length >= maxOpen) return { status: 'too_many_open' };
       orders.set(order.id, {
         ...order,
         status: 'pending',
@@ -29,18 +33,18 @@ export function createMemoryStore() {
         updatedAt: ack.ts,
       });
       events.set(order.id, [ack]);
-      return { created: true };
+      return { status: 'created' };
     },
-    async getByClientOrderId(clientOrderId) {
-      return [...orders.values()].find((o) => o.clientOrderId === clientOrderId) ?? null;
+    async getByClientOrderId(accountId, clientOrderId) {
+      return [...orders.values()].find((o) => o.accountId === accountId && o.clientOrderId === clientOrderId) ?? null;
     },
     async cancel(orderId, draft) {
       const current = orders.get(orderId);
       if (!current || !(['pending', 'routing'].includes(current.status) || (current.status === 'building' && current.txHash === null))) return null;
       return store.transition(orderId, current.status, {}, draft);
     },
-    async list({ limit, status }) {
-      const all = [...orders.values()].filter((o) => !status || o.status === status).reverse();
+    async list({ accountId, limit, status }) {
+      const all = [...orders.values()].filter((o) => o.accountId === accountId && (!status || o.status === status)).reverse();
       return { orders: all.slice(0, limit), next: null };
     },
     async get(orderId) {

@@ -2,6 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { inject } from 'vitest';
 import { loadConfig } from '../../src/config.js';
+import postgres from 'postgres';
+import { generateApiKey } from '../../src/accounts/api-key.js';
+import { createAccountStore } from '../../src/adapters/postgres/account-store.js';
 import { startEngine, type EngineOptions } from '../../src/engine.js';
 import { createLogger } from '../../src/log.js';
 import { createTestDatabase } from './test-database.js';
@@ -22,6 +25,13 @@ export async function startTestEngine(
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error',
     MOCK_QUOTE_LATENCY_MS: '20',
     MOCK_EXEC_LATENCY_MS: '50-100',
+    // Generous limits unless a test is about them.
+    MAX_CONNECTIONS_PER_KEY: '1000',
+    MAX_OPEN_ORDERS_PER_ACCOUNT: '100000',
+    RATE_LIMIT_MESSAGES_PER_CONNECTION: '100000',
+    RATE_LIMIT_MESSAGES_PER_ACCOUNT: '100000',
+    RATE_LIMIT_SUBMITS_PER_CONNECTION: '100000',
+    RATE_LIMIT_SUBMITS_PER_ACCOUNT: '100000',
     ...options.env,
   });
   const log = createLogger(config.logLevel);
@@ -35,14 +45,28 @@ export async function startTestEngine(
     namespace,
     ...(options.sendFailure && { sendFailure: options.sendFailure }),
   });
+  const sql = postgres(database.url, { max: 1, onnotice: () => undefined });
+  /** A new account with its own API key. */
+  const newKey = async (name = 'test') => {
+    const created = generateApiKey();
+    const ids = await createAccountStore(sql).createKey({ name, keyId: created.keyId, secretHash: created.secretHash });
+    return { ...ids, key: created.key };
+  };
+  const account = await newKey();
+  const base = `ws://127.0.0.1:${engine.port}/ws`;
   return {
     engine,
     namespace,
     databaseUrl: database.url,
-    wsUrl: `ws://127.0.0.1:${engine.port}/ws`,
+    /** The socket URL carrying the default account's key. */
+    wsUrl: config.auth ? `${base}?key=${account.key}` : base,
+    baseWsUrl: base,
+    account,
+    newKey,
     httpUrl: `http://127.0.0.1:${engine.port}`,
     async close() {
       await engine.close(5_000);
+      await sql.end();
       await database.drop();
     },
   };

@@ -3,6 +3,7 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { migrate } from '../../src/adapters/postgres/migrate.js';
 import { createOrderStore } from '../../src/adapters/postgres/order-store.js';
+import { OPEN_ACCESS_ACCOUNT } from '../../src/accounts/ports.js';
 import type { OrderStore } from '../../src/orders/ports.js';
 import { createTestDatabase } from '../helpers/test-database.js';
 import { ROOT } from '../helpers/test-engine.js';
@@ -30,8 +31,9 @@ describe('the PostgreSQL order store', () => {
   async function created() {
     const id = newId();
     await store.create(
-      { id, clientOrderId: `c-${id}`, type: 'market', side: 'sell', pair: 'SOL/USDC', amount: '1.000000001', slippageBps: 75 },
+      { id, accountId: OPEN_ACCESS_ACCOUNT, clientOrderId: `c-${id}`, type: 'market', side: 'sell', pair: 'SOL/USDC', amount: '1.000000001', slippageBps: 75 },
       { type: 'ack', orderId: id, status: 'pending', seq: 1, ts: 1 },
+      1_000,
     );
     return id;
   }
@@ -39,7 +41,7 @@ describe('the PostgreSQL order store', () => {
   it('is idempotent to migrate: a second run applies nothing', async () => {
     expect(await migrate(sql, `${ROOT}/sql`, log)).toEqual([]);
     const rows = await sql`select version, name from schema_migrations`;
-    expect(rows.map((row) => row.version)).toEqual([1, 2]);
+    expect(rows.map((row) => row.version)).toEqual([1, 2, 3]);
     expect(rows[0]).toEqual({ version: 1, name: '0001_orders.sql' });
   });
 

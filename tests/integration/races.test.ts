@@ -113,6 +113,7 @@ describe('keyset pagination', () => {
       amount: '1',
       slippage_bps: 50,
       status: 'confirmed',
+      account_id: app.account.accountId,
       // Groups of seven orders share one creation time, so only the id can order them.
       created_at: new Date(Date.UTC(2026, 10, 1) + Math.floor(i / 7) * 1000),
     }));

@@ -19,6 +19,11 @@ describe('loadConfig', () => {
       shutdownTimeoutMs: 10000,
       redisPrefix: 'dex',
       wsIdleTimeoutSeconds: 60,
+      auth: true,
+      maxConnections: 20000,
+      maxConnectionsPerKey: 100,
+      maxOpenOrdersPerAccount: 1000,
+      rateLimits: { messagesPerConnection: 100, messagesPerAccount: 1000, submitsPerConnection: 50, submitsPerAccount: 200 },
     });
   });
 

@@ -5,6 +5,7 @@ import type { OrderEvent, OrderUpdate } from '../../protocol/server-messages.js'
 
 interface OrderRow {
   id: string;
+  account_id: string;
   client_order_id: string | null;
   type: 'market';
   side: Order['side'];
@@ -47,8 +48,8 @@ export function createOrderStore(sql: Sql): OrderStore {
     return row ? toOrder(row) : null;
   }
 
-  async function getByClientOrderId(clientOrderId: string): Promise<Order | null> {
-    const [row] = await sql<OrderRow[]>`select * from orders where client_order_id = ${clientOrderId}`;
+  async function getByClientOrderId(accountId: string, clientOrderId: string): Promise<Order | null> {
+    const [row] = await sql<OrderRow[]>`select * from orders where account_id = ${accountId} and client_order_id = ${clientOrderId}`;
     return row ? toOrder(row) : null;
   }
 
@@ -66,23 +67,30 @@ export function createOrderStore(sql: Sql): OrderStore {
   }
 
   return {
-    async create(order, ack) {
+    async create(order, ack, maxOpen) {
       // On a clientOrderId conflict the insert waits for the other transaction, then does nothing.
+      // The open-order cap is checked in the same statement (counting at most maxOpen index entries).
       const inserted = await sql`
         with inserted as (
-          insert into orders (id, client_order_id, type, side, pair, amount, slippage_bps, status)
-          values (${order.id}, ${order.clientOrderId}, ${order.type}, ${order.side}, ${order.pair},
-                  ${order.amount}, ${order.slippageBps}, 'pending')
-          on conflict (client_order_id) where client_order_id is not null do nothing
+          insert into orders (id, account_id, client_order_id, type, side, pair, amount, slippage_bps, status)
+          select ${order.id}, ${order.accountId}, ${order.clientOrderId}, ${order.type}, ${order.side}, ${order.pair},
+                 ${order.amount}, ${order.slippageBps}, 'pending'
+          where (
+            select count(*) from (
+              select 1 from orders
+              where account_id = ${order.accountId} and status in ('pending', 'routing', 'building', 'submitted')
+              limit ${maxOpen}
+            ) open
+          ) < ${maxOpen}
+          on conflict (account_id, client_order_id) where client_order_id is not null do nothing
           returning id
         )
         insert into order_events (order_id, seq, status, payload)
         select id, 1, 'pending', ${json(ack)} from inserted
         returning order_id`;
-      if (inserted.length > 0) return { created: true };
-      const existing = order.clientOrderId === null ? null : await getByClientOrderId(order.clientOrderId);
-      if (!existing) throw new Error(`order ${order.id} was neither inserted nor found by its clientOrderId`);
-      return { created: false, existing };
+      if (inserted.length > 0) return { status: 'created' };
+      const existing = order.clientOrderId === null ? null : await getByClientOrderId(order.accountId, order.clientOrderId);
+      return existing ? { status: 'duplicate', existing } : { status: 'too_many_open' };
     },
 
     get,
@@ -128,10 +136,10 @@ export function createOrderStore(sql: Sql): OrderStore {
       return rows.map((row) => row.payload);
     },
 
-    async list({ limit, before, status }) {
+    async list({ accountId, limit, before, status }) {
       const rows = await sql<(OrderRow & { created_at_text: string })[]>`
         select *, created_at::text as created_at_text from orders
-        where true
+        where account_id = ${accountId}
           ${status ? sql`and status = ${status}` : sql``}
           ${before ? sql`and (created_at, id) < (${before.createdAt}::timestamptz, ${before.id}::uuid)` : sql``}
         order by created_at desc, id desc
@@ -170,6 +178,7 @@ function toColumns(changes: OrderChanges): Record<string, string | number | null
 function toOrder(row: OrderRow): Order {
   return {
     id: row.id,
+    accountId: row.account_id,
     clientOrderId: row.client_order_id,
     type: row.type,
     side: row.side,

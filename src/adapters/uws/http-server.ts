@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { HttpResponse, TemplatedApp, WebSocket, us_listen_socket } from 'uWebSockets.js';
 import type { Logger } from '../../log.js';
+import type { Caller } from '../../accounts/ports.js';
+import type { Admission, UpgradeRequest } from '../../gateway/admission.js';
 import type { Sink } from '../../gateway/order-feed.js';
 import type { UwsModule } from './load.js';
 import type { StaticFile } from './static-files.js';
@@ -27,7 +29,12 @@ export interface HttpServerOptions {
   readonly metrics: () => string;
   readonly files: Map<string, StaticFile>;
   /** When set, `/ws` accepts WebSocket clients (ROLE=gateway or all). */
-  readonly connect?: (sink: Sink, log: Logger) => ConnectionHandler;
+  readonly gateway?: {
+    /** Decides at the upgrade who may connect; an admitted caller is released when its socket closes. */
+    admit(request: UpgradeRequest): Promise<Admission>;
+    release(caller: Caller): void;
+    connect(sink: Sink, caller: Caller, connId: string, log: Logger): ConnectionHandler;
+  };
   readonly onConnectionCount?: (count: number) => void;
   /** A connection silent this long (no message, no pong to the server's pings) is closed. */
   readonly idleTimeoutSeconds: number;
@@ -35,6 +42,7 @@ export interface HttpServerOptions {
 
 interface UserData {
   readonly connId: string;
+  readonly caller: Caller;
   closed: boolean;
   handler?: ConnectionHandler;
 }
@@ -49,11 +57,11 @@ const MAX_BACKPRESSURE_BYTES = 8 * 1024 * 1024;
  * what it needs out of uWS objects before any await and never touches a closed socket.
  */
 export async function startHttpServer(options: HttpServerOptions) {
-  const { uws, log, connect } = options;
+  const { uws, log, gateway } = options;
   const app: TemplatedApp = uws.App();
   const sockets = new Set<WebSocket<UserData>>();
 
-  if (connect) {
+  if (gateway) {
     app.ws<UserData>('/ws', {
       compression: uws.DISABLED,
       maxPayloadLength: MAX_PAYLOAD_BYTES,
@@ -62,13 +70,34 @@ export async function startHttpServer(options: HttpServerOptions) {
       maxBackpressure: MAX_BACKPRESSURE_BYTES,
       closeOnBackpressureLimit: 1,
       upgrade: (res, req, context) => {
-        res.upgrade<UserData>(
-          { connId: randomUUID(), closed: false },
-          req.getHeader('sec-websocket-key'),
-          req.getHeader('sec-websocket-protocol'),
-          req.getHeader('sec-websocket-extensions'),
-          context,
-        );
+        // uWS invalidates req at the first await: copy everything needed now.
+        const key = req.getHeader('sec-websocket-key');
+        const protocols = req.getHeader('sec-websocket-protocol');
+        const extensions = req.getHeader('sec-websocket-extensions');
+        const query = new URLSearchParams(req.getQuery() ?? '');
+        let aborted = false;
+        res.onAborted(() => (aborted = true));
+        void gateway
+          .admit({ protocols: protocols.split(',').map((entry) => entry.trim()).filter(Boolean), query })
+          .catch((err: unknown): Admission => {
+            log.error({ err }, 'admission failed');
+            return { ok: false, status: 503, code: 'SERVICE_UNAVAILABLE', message: 'cannot check the key right now' };
+          })
+          .then((admission) => {
+            if (aborted) {
+              if (admission.ok) gateway.release(admission.caller);
+              return;
+            }
+            res.cork(() => {
+              if (!admission.ok) {
+                res.writeStatus(STATUS_LINES[admission.status]);
+                res.writeHeader('content-type', 'application/json');
+                res.end(JSON.stringify({ code: admission.code, message: admission.message }));
+                return;
+              }
+              res.upgrade<UserData>({ connId: randomUUID(), caller: admission.caller, closed: false }, key, admission.protocol ?? '', extensions, context);
+            });
+          });
       },
       open: (ws) => {
         const data = ws.getUserData();
@@ -79,7 +108,7 @@ export async function startHttpServer(options: HttpServerOptions) {
             if (ws.send(text, false) === 2) connLog.warn('client is not reading; message dropped and connection closing');
           },
         };
-        data.handler = connect(sink, connLog);
+        data.handler = gateway.connect(sink, data.caller, data.connId, connLog);
         sockets.add(ws);
         options.onConnectionCount?.(sockets.size);
         connLog.debug('connection open');
@@ -96,6 +125,7 @@ export async function startHttpServer(options: HttpServerOptions) {
         const data = ws.getUserData();
         data.closed = true;
         sockets.delete(ws);
+        gateway.release(data.caller);
         options.onConnectionCount?.(sockets.size);
         data.handler?.onClose();
         log.debug({ connId: data.connId, code }, 'connection closed');
@@ -144,7 +174,7 @@ export async function startHttpServer(options: HttpServerOptions) {
     app.listen(options.host, options.port, (token) => (token ? resolve(token) : reject(new Error(`cannot listen on ${options.host}:${options.port}`))));
   });
   const port = uws.us_socket_local_port(listenSocket);
-  log.info({ host: options.host, port, websocket: Boolean(connect) }, 'listening');
+  log.info({ host: options.host, port, websocket: Boolean(gateway) }, 'listening');
 
   let listening = true;
   return {
@@ -166,6 +196,8 @@ export async function startHttpServer(options: HttpServerOptions) {
     },
   };
 }
+
+const STATUS_LINES = { 401: '401 Unauthorized', 429: '429 Too Many Requests', 503: '503 Service Unavailable' } as const;
 
 function notFound(res: HttpResponse, method: string): void {
   res.writeStatus(method === 'get' || method === 'head' ? '404 Not Found' : '405 Method Not Allowed');
