@@ -60,6 +60,7 @@ const EnvSchema = v.object({
   MOCK_SEED: v.optional(v.pipe(v.string(), v.trim(), v.nonEmpty('must not be empty')), 'dex-order-engine'),
   SHUTDOWN_TIMEOUT_MS: v.optional(intString(100, 600_000), '10000'),
   WS_IDLE_TIMEOUT_SECONDS: v.optional(intString(8, 960), '60'),
+  WS_MAX_BUFFERED_BYTES: v.optional(intString(64 * 1024, 1024 * 1024 * 1024), String(8 * 1024 * 1024)),
   AUTH: v.optional(v.picklist(['on', 'off'], 'must be on or off'), 'on'),
   MAX_CONNECTIONS: v.optional(intString(1, 1_000_000), '20000'),
   MAX_CONNECTIONS_PER_KEY: v.optional(intString(1, 1_000_000), '100'),
@@ -97,6 +98,7 @@ export interface Config {
   readonly shutdownTimeoutMs: number;
   readonly redisPrefix: string;
   readonly wsIdleTimeoutSeconds: number;
+  readonly wsMaxBufferedBytes: number;
   readonly auth: boolean;
   readonly maxConnections: number;
   readonly maxConnectionsPerKey: number;
@@ -147,6 +149,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownTimeoutMs: out.SHUTDOWN_TIMEOUT_MS,
     redisPrefix: out.REDIS_PREFIX,
     wsIdleTimeoutSeconds: out.WS_IDLE_TIMEOUT_SECONDS,
+    wsMaxBufferedBytes: out.WS_MAX_BUFFERED_BYTES,
     auth: out.AUTH === 'on',
     maxConnections: out.MAX_CONNECTIONS,
     maxConnectionsPerKey: out.MAX_CONNECTIONS_PER_KEY,

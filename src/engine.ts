@@ -202,6 +202,7 @@ export async function startEngine(options: EngineOptions) {
     gateway,
     onConnectionCount: connections.set,
     idleTimeoutSeconds: config.wsIdleTimeoutSeconds,
+    maxBufferedBytes: config.wsMaxBufferedBytes,
   });
 
   return {

@@ -5,7 +5,13 @@ import { ORDER_STATUSES } from './server-messages.js';
 const DECIMAL = /^(0|[1-9]\d{0,14})(\.\d{1,18})?$/;
 const ID = /^[A-Za-z0-9_.:\-]+$/;
 
-const reqId = v.pipe(v.string('must be a string'), v.minLength(1, 'must not be empty'), v.maxLength(64, 'must be at most 64 characters'));
+const reqId = v.pipe(
+  v.string('must be a string'),
+  v.minLength(1, 'must not be empty'),
+  v.maxLength(64, 'must be at most 64 characters'),
+  // Echoed and stored: printable ASCII only, so no control character reaches a log, a terminal or jsonb.
+  v.regex(/^[\x20-\x7e]+$/, 'may contain only printable ASCII characters'),
+);
 
 const amount = v.pipe(
   v.union(

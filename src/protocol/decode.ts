@@ -25,7 +25,7 @@ export function decodeClientMessage(text: string): DecodeResult {
     return fail({ code: 'BAD_JSON', message: ERRORS.BAD_JSON.message });
   }
   if (!isRecord(raw)) return fail({ code: 'INVALID_MESSAGE', message: 'the message must be a JSON object' });
-  const reqId = typeof raw.reqId === 'string' && raw.reqId.length <= 64 ? raw.reqId : undefined;
+  const reqId = typeof raw.reqId === 'string' && /^[\x20-\x7e]{1,64}$/.test(raw.reqId) ? raw.reqId : undefined;
   const op = Object.hasOwn(raw, 'op') ? raw.op : undefined;
   if (typeof op !== 'string') {
     return fail({ code: 'INVALID_MESSAGE', message: 'the message needs an "op" string', field: 'op', reqId });

@@ -19,6 +19,7 @@ describe('loadConfig', () => {
       shutdownTimeoutMs: 10000,
       redisPrefix: 'dex',
       wsIdleTimeoutSeconds: 60,
+      wsMaxBufferedBytes: 8388608,
       auth: true,
       maxConnections: 20000,
       maxConnectionsPerKey: 100,

@@ -38,6 +38,8 @@ export interface HttpServerOptions {
   readonly onConnectionCount?: (count: number) => void;
   /** A connection silent this long (no message, no pong to the server's pings) is closed. */
   readonly idleTimeoutSeconds: number;
+  /** A client that stops reading may hold at most this much unsent data before it is disconnected. */
+  readonly maxBufferedBytes: number;
 }
 
 interface UserData {
@@ -47,10 +49,10 @@ interface UserData {
   handler?: ConnectionHandler;
 }
 
-/** Largest frame a client may send; bigger ones close the connection with 1009. */
-export const MAX_PAYLOAD_BYTES = 16 * 1024;
-/** A client that stops reading may hold at most this much unsent data before it is disconnected. */
-const MAX_BACKPRESSURE_BYTES = 8 * 1024 * 1024;
+/** Largest message a client may send; a bigger one closes the connection with 1009 (message too big). */
+export const MAX_MESSAGE_BYTES = 16 * 1024;
+/** uWS's own ceiling: a frame beyond it is cut off at once, without a close frame. */
+const HARD_PAYLOAD_BYTES = 64 * 1024;
 
 /**
  * The uWebSockets.js edge: HTTP routes (page, health, metrics) and the `/ws` endpoint. It copies
@@ -64,10 +66,10 @@ export async function startHttpServer(options: HttpServerOptions) {
   if (gateway) {
     app.ws<UserData>('/ws', {
       compression: uws.DISABLED,
-      maxPayloadLength: MAX_PAYLOAD_BYTES,
+      maxPayloadLength: HARD_PAYLOAD_BYTES,
       idleTimeout: options.idleTimeoutSeconds,
       sendPingsAutomatically: true,
-      maxBackpressure: MAX_BACKPRESSURE_BYTES,
+      maxBackpressure: options.maxBufferedBytes,
       closeOnBackpressureLimit: 1,
       upgrade: (res, req, context) => {
         // uWS invalidates req at the first await: copy everything needed now.
@@ -116,6 +118,10 @@ export async function startHttpServer(options: HttpServerOptions) {
       },
       message: (ws, message, isBinary) => {
         const data = ws.getUserData();
+        if (message.byteLength > MAX_MESSAGE_BYTES) {
+          ws.end(1009, `messages are limited to ${MAX_MESSAGE_BYTES} bytes`);
+          return;
+        }
         if (isBinary) return data.handler?.onBinary();
         // uWS neuters `message` when this callback returns: copy it out now.
         const text = Buffer.from(message).toString('utf8');

@@ -52,6 +52,8 @@ describe('decodeClientMessage', () => {
     [{ clientOrderId: 'x'.repeat(65) }, 'clientOrderId'],
     [{ clientOrderId: 'has space' }, 'clientOrderId'],
     [{ reqId: '' }, 'reqId'],
+    [{ reqId: 'a\u0000b' }, 'reqId'],
+    [{ reqId: 'ünïcode' }, 'reqId'],
     [{ extra: 1 }, 'extra'],
     [{ ['__proto__']: { admin: true } }, '__proto__'],
   ])('refuses a submit with %j naming the field %s', (patch, field) => {
