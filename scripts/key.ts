@@ -12,6 +12,7 @@ import { createAccountStore } from '../src/adapters/postgres/account-store.js';
 import { migrate } from '../src/adapters/postgres/migrate.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/log.js';
+import { appRoot } from '../src/paths.js';
 
 const USAGE = 'usage: npm run key -- create --name <name> [--account <accountId>] | npm run key -- revoke <keyId>';
 
@@ -31,7 +32,7 @@ async function main(): Promise<number> {
   const { url, close } = await database(config.databaseUrl, resolve(config.dataDir, 'postgres'), log);
   const sql = connectPostgres(url, log, 2);
   try {
-    await migrate(sql, resolve(import.meta.dirname, '..', 'sql'), log);
+    await migrate(sql, resolve(appRoot(), 'sql'), log);
     const store = createAccountStore(sql);
     if (command === 'revoke') {
       if (!(await store.revokeKey(keyId!))) return fail(`no live key with id ${keyId}`);

@@ -1,18 +1,11 @@
-import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import { provideServices, type LocalServices } from './adapters/local/provision.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { startEngine, type Engine } from './engine.js';
 import { handleShutdown } from './lifecycle.js';
 import { createLogger } from './log.js';
+import { appRoot } from './paths.js';
 
-/** The app root (holding sql/ and web/), whether running from src/ with tsx or from dist/src/. */
-function findRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(resolve(dir, 'sql')) && dirname(dir) !== dir) dir = dirname(dir);
-  return dir;
-}
 
 function readConfig(): Config {
   try {
@@ -49,7 +42,7 @@ async function main(): Promise<void> {
       log,
       databaseUrl,
       redisUrl,
-      rootDir: findRoot(),
+      rootDir: appRoot(),
       // Only the embedded default gets a demo account; a real deployment creates keys with `npm run key`.
       ...(!config.databaseUrl && { demoKeyFile: resolve(config.dataDir, 'demo-api-key') }),
     });
