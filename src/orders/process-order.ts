@@ -35,12 +35,11 @@ export function createProcessOrder(deps: ProcessDeps) {
   const { store, events, chain, clock, ids, findPair } = deps;
 
   return async function processOrder(orderId: string, attempt: Attempt): Promise<Order> {
-    let order = await store.get(orderId);
+    let order = await store.startAttempt(orderId, attempt.number);
     if (!order) throw new EngineError('ORDER_NOT_FOUND', `order ${orderId} does not exist`);
     if (isTerminal(order.status)) return order;
     const pair = findPair(order.pair);
     if (!pair) throw new EngineError('INTERNAL_ERROR', `order ${orderId} has unknown pair ${order.pair}`);
-    await store.recordAttempt(orderId, attempt.number);
     const run: Run = { pair, attempt, amount: Number(order.amount), log: deps.log.child({ orderId, attempt: attempt.number }) };
     while (!isTerminal(order.status)) order = await step(order, run);
     return order;

@@ -67,9 +67,13 @@ export function createMemoryStore() {
       orders.set(orderId, order);
       return order;
     },
-    async recordAttempt(orderId, attempt) {
+    async startAttempt(orderId, attempt) {
       const current = orders.get(orderId);
-      if (current) orders.set(orderId, { ...current, attempts: Math.max(current.attempts, attempt) });
+      if (!current) return null;
+      if (['confirmed', 'failed', 'cancelled'].includes(current.status)) return current;
+      const order = { ...current, attempts: Math.max(current.attempts, attempt) };
+      orders.set(orderId, order);
+      return order;
     },
     async eventsAfter(orderId, afterSeq) {
       return (events.get(orderId) ?? []).filter((event) => event.seq > afterSeq);

@@ -1,7 +1,10 @@
 import type { JSONValue, Sql } from 'postgres';
 import type { Order, OrderChanges } from '../../orders/order.js';
+import type { NewOrder } from '../../orders/order.js';
 import type { EventDraft, OrderCursor, OrderStore } from '../../orders/ports.js';
-import type { OrderEvent, OrderUpdate } from '../../protocol/server-messages.js';
+import type { OrderStatus } from '../../orders/status.js';
+import type { AckMessage, OrderEvent, OrderUpdate } from '../../protocol/server-messages.js';
+import { createBatcher } from './batcher.js';
 
 interface OrderRow {
   id: string;
@@ -39,7 +42,11 @@ const COLUMNS: Record<keyof OrderChanges, string> = {
   attempts: 'attempts',
 };
 
-/** The OrderStore port on PostgreSQL: each status change and its event are one statement. */
+/**
+ * The OrderStore port on PostgreSQL. Each status change and its event are one statement; the hot
+ * writes (create, transition, saveTx, startAttempt) are coalesced into multi-row statements when
+ * many are issued at once, so a busy engine pays one round trip and one commit per batch.
+ */
 export function createOrderStore(sql: Sql): OrderStore {
   const json = (value: unknown) => sql.json(value as JSONValue);
 
@@ -66,29 +73,154 @@ export function createOrderStore(sql: Sql): OrderStore {
     return row ? { order: toOrder(row), event: withSeq(draft, row.last_seq) } : null;
   }
 
-  return {
-    async create(order, ack, maxOpen) {
+  type CreateItem = { order: NewOrder; ack: AckMessage; maxOpen: number };
+  const createBatch = createBatcher<CreateItem, boolean>({
+    // Two submits of one clientOrderId never share a batch: the second then sees the first's row.
+    keyOf: ({ order }) => (order.clientOrderId === null ? order.id : `${order.accountId}:${order.clientOrderId}`),
+    run: async (items) => {
+      const input = items.map(({ order, ack, maxOpen }) => ({
+        id: order.id,
+        account_id: order.accountId,
+        client_order_id: order.clientOrderId,
+        type: order.type,
+        side: order.side,
+        pair: order.pair,
+        amount: order.amount,
+        slippage_bps: order.slippageBps,
+        max_open: maxOpen,
+        ack,
+      }));
       // On a clientOrderId conflict the insert waits for the other transaction, then does nothing.
-      // The open-order cap is checked in the same statement (counting at most maxOpen index entries).
-      const inserted = await sql`
-        with inserted as (
+      // The open-order cap is checked per row (counting at most max_open index entries; orders of
+      // the same batch are not yet visible to each other, so a batch can overshoot it by its size).
+      const rows = await sql<{ id: string }[]>`
+        with input as (
+          select * from jsonb_to_recordset(${json(input)}) as x(
+            id uuid, account_id uuid, client_order_id text, type text, side text, pair text,
+            amount numeric, slippage_bps int, max_open int, ack jsonb)
+        ), inserted as (
           insert into orders (id, account_id, client_order_id, type, side, pair, amount, slippage_bps, status)
-          select ${order.id}, ${order.accountId}, ${order.clientOrderId}, ${order.type}, ${order.side}, ${order.pair},
-                 ${order.amount}, ${order.slippageBps}, 'pending'
+          select i.id, i.account_id, i.client_order_id, i.type, i.side, i.pair, i.amount, i.slippage_bps, 'pending'
+          from input i
           where (
             select count(*) from (
-              select 1 from orders
-              where account_id = ${order.accountId} and status in ('pending', 'routing', 'building', 'submitted')
-              limit ${maxOpen}
+              select 1 from orders o
+              where o.account_id = i.account_id and o.status in ('pending', 'routing', 'building', 'submitted')
+              limit i.max_open
             ) open
-          ) < ${maxOpen}
+          ) < i.max_open
           on conflict (account_id, client_order_id) where client_order_id is not null do nothing
           returning id
+        ), events as (
+          insert into order_events (order_id, seq, status, payload)
+          select inserted.id, 1, 'pending', input.ack from inserted join input using (id)
         )
-        insert into order_events (order_id, seq, status, payload)
-        select id, 1, 'pending', ${json(ack)} from inserted
-        returning order_id`;
-      if (inserted.length > 0) return { status: 'created' };
+        select id from inserted`;
+      const created = new Set(rows.map((row) => row.id));
+      return items.map(({ order }) => created.has(order.id));
+    },
+  });
+
+  type MoveItem = { orderId: string; from: OrderStatus; changes: OrderChanges; draft: EventDraft };
+  const transitionBatch = createBatcher<MoveItem, { order: Order; event: OrderEvent } | null>({
+    keyOf: (item) => item.orderId,
+    run: async (items) => {
+      const input = items.map(({ orderId, from, changes, draft }) => ({
+        id: orderId,
+        from_status: from,
+        to_status: draft.status,
+        ...toColumns(changes),
+        payload: draft,
+      }));
+      // Changes only ever set values (never back to NULL), so coalesce keeps what a change leaves out.
+      const rows = await sql<OrderRow[]>`
+        with input as (
+          select * from jsonb_to_recordset(${json(input)}) as x(
+            id uuid, from_status text, to_status text, dex text, limit_amount numeric, tx_hash text,
+            last_valid_block_height bigint, executed_price numeric, amount_out numeric,
+            failure_code text, failure_reason text, attempts int, payload jsonb)
+        ), moved as (
+          update orders o set
+            status = i.to_status,
+            dex = coalesce(i.dex, o.dex),
+            limit_amount = coalesce(i.limit_amount, o.limit_amount),
+            tx_hash = coalesce(i.tx_hash, o.tx_hash),
+            last_valid_block_height = coalesce(i.last_valid_block_height, o.last_valid_block_height),
+            executed_price = coalesce(i.executed_price, o.executed_price),
+            amount_out = coalesce(i.amount_out, o.amount_out),
+            failure_code = coalesce(i.failure_code, o.failure_code),
+            failure_reason = coalesce(i.failure_reason, o.failure_reason),
+            attempts = coalesce(i.attempts, o.attempts),
+            last_seq = o.last_seq + 1,
+            updated_at = now()
+          from input i
+          where o.id = i.id and o.status = i.from_status
+          returning o.*
+        ), events as (
+          insert into order_events (order_id, seq, status, payload)
+          select moved.id, moved.last_seq, moved.status, input.payload || jsonb_build_object('seq', moved.last_seq)
+          from moved join input on input.id = moved.id
+        )
+        select * from moved`;
+      const byId = new Map(rows.map((row) => [row.id, row]));
+      return items.map(({ orderId, draft }) => {
+        const row = byId.get(orderId);
+        return row ? { order: toOrder(row), event: withSeq(draft, row.last_seq) } : null;
+      });
+    },
+  });
+
+  type TxItem = { orderId: string; status: OrderStatus; previousTxHash: string | null; txHash: string; lastValidBlockHeight: number };
+  const saveTxBatch = createBatcher<TxItem, Order | null>({
+    keyOf: (item) => item.orderId,
+    run: async (items) => {
+      const input = items.map((item) => ({
+        id: item.orderId,
+        status: item.status,
+        previous: item.previousTxHash,
+        tx_hash: item.txHash,
+        last_valid_block_height: item.lastValidBlockHeight,
+      }));
+      const rows = await sql<OrderRow[]>`
+        with input as (
+          select * from jsonb_to_recordset(${json(input)}) as x(id uuid, status text, previous text, tx_hash text, last_valid_block_height bigint)
+        )
+        update orders o
+        set tx_hash = i.tx_hash, last_valid_block_height = i.last_valid_block_height, updated_at = now()
+        from input i
+        where o.id = i.id and o.status = i.status and o.tx_hash is not distinct from i.previous
+        returning o.*`;
+      const byId = new Map(rows.map((row) => [row.id, row]));
+      return items.map((item) => {
+        const row = byId.get(item.orderId);
+        return row ? toOrder(row) : null;
+      });
+    },
+  });
+
+  const startBatch = createBatcher<{ orderId: string; attempt: number }, Order | null>({
+    keyOf: (item) => item.orderId,
+    run: async (items) => {
+      const input = items.map((item) => ({ id: item.orderId, attempt: item.attempt }));
+      // A finished order keeps its count: a redundant delivery is not an attempt.
+      const rows = await sql<OrderRow[]>`
+        with input as (select * from jsonb_to_recordset(${json(input)}) as x(id uuid, attempt int))
+        update orders o
+        set attempts = case when o.status in ('confirmed', 'failed', 'cancelled') then o.attempts else greatest(o.attempts, i.attempt) end
+        from input i
+        where o.id = i.id
+        returning o.*`;
+      const byId = new Map(rows.map((row) => [row.id, row]));
+      return items.map((item) => {
+        const row = byId.get(item.orderId);
+        return row ? toOrder(row) : null;
+      });
+    },
+  });
+
+  return {
+    async create(order, ack, maxOpen) {
+      if (await createBatch({ order, ack, maxOpen })) return { status: 'created' };
       const existing = order.clientOrderId === null ? null : await getByClientOrderId(order.accountId, order.clientOrderId);
       return existing ? { status: 'duplicate', existing } : { status: 'too_many_open' };
     },
@@ -96,15 +228,7 @@ export function createOrderStore(sql: Sql): OrderStore {
     get,
     getByClientOrderId,
 
-    transition(orderId, from, changes, draft) {
-      const set = { ...toColumns(changes), status: draft.status };
-      return moveWithEvent(
-        sql`update orders set ${sql(set)}, last_seq = last_seq + 1, updated_at = now()
-            where id = ${orderId} and status = ${from}
-            returning *`,
-        draft,
-      );
-    },
+    transition: (orderId, from, changes, draft) => transitionBatch({ orderId, from, changes, draft }),
 
     cancel(orderId, draft) {
       // Once a signature is saved the transaction may be on its way: from then on, no cancel.
@@ -117,18 +241,9 @@ export function createOrderStore(sql: Sql): OrderStore {
       );
     },
 
-    async saveTx(orderId, status, previousTxHash, tx) {
-      const [row] = await sql<OrderRow[]>`
-        update orders
-        set tx_hash = ${tx.txHash}, last_valid_block_height = ${tx.lastValidBlockHeight}, updated_at = now()
-        where id = ${orderId} and status = ${status} and tx_hash is not distinct from ${previousTxHash}
-        returning *`;
-      return row ? toOrder(row) : null;
-    },
+    saveTx: (orderId, status, previousTxHash, tx) => saveTxBatch({ orderId, status, previousTxHash, ...tx }),
 
-    async recordAttempt(orderId, attempt) {
-      await sql`update orders set attempts = greatest(attempts, ${attempt}) where id = ${orderId}`;
-    },
+    startAttempt: (orderId, attempt) => startBatch({ orderId, attempt }),
 
     async eventsAfter(orderId, afterSeq) {
       const rows = await sql<{ payload: OrderUpdate }[]>`

@@ -1,0 +1,58 @@
+/**
+ * Coalesces single-row operations into multi-row statements. A call joins the batch that is being
+ * formed; a batch is sent as soon as a slot is free, so under light load each call goes out alone at
+ * once and under heavy load batches grow by themselves (one round trip and one commit for many).
+ * `keyOf` keeps two operations on the same row out of one batch (the later one waits for the next).
+ */
+export function createBatcher<I, O>(options: {
+  run: (items: readonly I[]) => Promise<O[]>;
+  keyOf?: (item: I) => string;
+  maxSize?: number;
+  maxInFlight?: number;
+}) {
+  const { run, keyOf } = options;
+  const maxSize = options.maxSize ?? 500;
+  const maxInFlight = options.maxInFlight ?? 4;
+  let queue: Array<{ item: I; resolve: (value: O) => void; reject: (err: unknown) => void }> = [];
+  let inFlight = 0;
+  let scheduled = false;
+
+  function schedule(): void {
+    if (scheduled || inFlight >= maxInFlight || queue.length === 0) return;
+    scheduled = true;
+    // Gather everything issued in this turn of the event loop before sending.
+    setImmediate(flush);
+  }
+
+  function flush(): void {
+    scheduled = false;
+    if (inFlight >= maxInFlight || queue.length === 0) return;
+    const batch: typeof queue = [];
+    const rest: typeof queue = [];
+    const keys = new Set<string>();
+    for (const entry of queue) {
+      const key = keyOf?.(entry.item);
+      if (batch.length >= maxSize || (key !== undefined && keys.has(key))) rest.push(entry);
+      else {
+        if (key !== undefined) keys.add(key);
+        batch.push(entry);
+      }
+    }
+    queue = rest;
+    inFlight += 1;
+    run(batch.map((entry) => entry.item)).then(
+      (results) => batch.forEach((entry, i) => entry.resolve(results[i]!)),
+      (err: unknown) => batch.forEach((entry) => entry.reject(err)),
+    ).finally(() => {
+      inFlight -= 1;
+      schedule();
+    });
+    schedule();
+  }
+
+  return (item: I): Promise<O> =>
+    new Promise<O>((resolve, reject) => {
+      queue.push({ item, resolve, reject });
+      schedule();
+    });
+}
