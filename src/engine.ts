@@ -14,6 +14,7 @@ import { loadStaticFiles } from './adapters/uws/static-files.js';
 import { createOrderFeed } from './gateway/order-feed.js';
 import { createSession, type SessionDeps } from './gateway/session.js';
 import { createAdmission } from './gateway/admission.js';
+import { createOpenOrders } from './gateway/open-orders.js';
 import { createAuthenticator } from './accounts/authenticate.js';
 import { createAccountStore } from './adapters/postgres/account-store.js';
 import { createRateLimits } from './adapters/rate-limit/limiter.js';
@@ -49,6 +50,8 @@ export interface EngineOptions {
   /** Overrides the simulated RPC's failure model (tests inject a failure on a chosen attempt). */
   readonly sendFailure?: (tx: SignedTx, attempt: number) => SendFailure;
 }
+
+const TERMINAL_STATUSES = new Set(['confirmed', 'failed', 'cancelled']);
 
 const realClock: Clock = {
   now: () => Date.now(),
@@ -124,11 +127,15 @@ export async function startEngine(options: EngineOptions) {
     const queue = createOrderQueue({ ...queueOptions, log });
     closers.push(() => queue.close());
     const feed = createOrderFeed({ loadAfter: store.eventsAfter, log });
+    const openOrders = createOpenOrders(config.maxOpenOrdersPerAccount);
     const subscriber = startEventSubscriber({
       redis: connectRedis(options.redisUrl, log, `${namespace}:events`),
       streamKey,
       log,
-      onEvent: feed.deliver,
+      onEvent: (event) => {
+        if (TERMINAL_STATUSES.has(event.status)) openOrders.finished(event.orderId);
+        feed.deliver(event);
+      },
     });
     closers.unshift(() => subscriber.close());
     const submitted = metrics.counter('dex_orders_accepted_total', 'Orders acked by this gateway');
@@ -139,7 +146,7 @@ export async function startEngine(options: EngineOptions) {
       ids: randomIds,
       findPair,
       log,
-      maxOpenOrders: config.maxOpenOrdersPerAccount,
+      openOrders,
     });
     const cancelOrder = createCancelOrder({ store, events: createEventPublisher(redis, streamKey), clock: realClock });
     const queries = createOrderQueries(store);

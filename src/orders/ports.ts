@@ -16,10 +16,9 @@ export type EventDraft = DistributiveOmit<OrderEvent, 'seq'>;
 export interface OrderStore {
   /**
    * Inserts the order and its ack (event seq 1) together, unless its account's clientOrderId already
-   * names an order (that order is returned; atomic under concurrent submits) or the account already
-   * has `maxOpen` orders in flight. Nothing is written in either case.
+   * names an order: then nothing is written and that order is returned (atomic under concurrent submits).
    */
-  create(order: NewOrder, ack: AckMessage, maxOpen: number): Promise<{ status: 'created' } | { status: 'duplicate'; existing: Order } | { status: 'too_many_open' }>;
+  create(order: NewOrder, ack: AckMessage): Promise<{ status: 'created' } | { status: 'duplicate'; existing: Order }>;
   /** The order, or null when no such id exists (unscoped: for workers). */
   get(orderId: string): Promise<Order | null>;
   /** The order an account's client id names, or null. */

@@ -35,8 +35,11 @@ export interface SubmitDeps {
   readonly ids: Ids;
   readonly findPair: (symbol: string) => PairSpec | undefined;
   readonly log: Logger;
-  /** Orders an account may have in flight at once; more are refused with LIMIT_EXCEEDED. */
-  readonly maxOpenOrders: number;
+  /** Caps the orders an account has in flight; a refused slot means LIMIT_EXCEEDED. */
+  readonly openOrders: {
+    acquire(accountId: string): { bind(orderId: string): void; release(): void } | null;
+    finished(orderId: string): void;
+  };
 }
 
 /**
@@ -76,17 +79,29 @@ export function createSubmitOrder(deps: SubmitDeps) {
       ts: clock.now(),
     };
 
+    const slot = deps.openOrders.acquire(accountId);
+    if (!slot) return reject('LIMIT_EXCEEDED', 'the account has as many orders in flight as it may; wait for some to finish');
     let created;
     try {
-      created = await store.create(order, ack, deps.maxOpenOrders);
+      created = await store.create(order, ack);
     } catch (err) {
+      slot.release();
       log.error({ err, orderId: order.id }, 'order could not be stored');
       return reject('SERVICE_UNAVAILABLE', ERRORS.SERVICE_UNAVAILABLE.message);
     }
-    if (created.status === 'duplicate') return duplicate(created.existing, order, message.reqId, subscriber);
-    if (created.status === 'too_many_open') {
-      return reject('LIMIT_EXCEEDED', `the account already has ${deps.maxOpenOrders} orders in flight; wait for some to finish`);
+    if (created.status === 'duplicate') {
+      slot.release();
+      return duplicate(created.existing, order, message.reqId, subscriber);
     }
+    // Tied to the order before it is queued, so its terminal event always finds the slot.
+    slot.bind(order.id);
+    const accepted = await accept(order, ack, subscriber);
+    if (!accepted.ok) deps.openOrders.finished(order.id);
+    return accepted;
+  };
+
+  /** Queues a stored order; only a queued order is acked. */
+  async function accept(order: NewOrder, ack: AckMessage, subscriber: Subscriber): Promise<SubmitResult> {
     subscriber.watch(order.id);
     try {
       await withTimeout(queue.enqueue(order.id), ENQUEUE_TIMEOUT_MS);
@@ -106,7 +121,7 @@ export function createSubmitOrder(deps: SubmitDeps) {
       return reject('SERVICE_UNAVAILABLE', ERRORS.SERVICE_UNAVAILABLE.message);
     }
     return { ok: true, ack };
-  };
+  }
 
   async function duplicate(existing: Order, wanted: NewOrder, reqId: string | undefined, subscriber: Subscriber): Promise<SubmitResult> {
     const same =

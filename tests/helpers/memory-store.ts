@@ -8,14 +8,12 @@ export function createMemoryStore() {
   const orders = new Map<string, Order>();
   const events = new Map<string, OrderUpdate[]>();
   const store: OrderStore = {
-    async create(order, ack, maxOpen) {
+    async create(order, ack) {
       if (orders.has(order.id)) throw new Error('duplicate key');
       const existing = [...orders.values()].find(
         (o) => order.clientOrderId !== null && o.accountId === order.accountId && o.clientOrderId === order.clientOrderId,
       );
       if (existing) return { status: 'duplicate', existing };
-      const open = [...orders.values()].filter((o) => o.accountId === order.accountId && ['pending', 'routing', 'building', 'submitted'].includes(o.status));
-      if (open.length >= maxOpen) return { status: 'too_many_open' };
       orders.set(order.id, {
         ...order,
         status: 'pending',

@@ -33,7 +33,6 @@ describe('the PostgreSQL order store', () => {
     await store.create(
       { id, accountId: OPEN_ACCESS_ACCOUNT, clientOrderId: `c-${id}`, type: 'market', side: 'sell', pair: 'SOL/USDC', amount: '1.000000001', slippageBps: 75 },
       { type: 'ack', orderId: id, status: 'pending', seq: 1, ts: 1 },
-      1_000,
     );
     return id;
   }

@@ -73,12 +73,12 @@ export function createOrderStore(sql: Sql): OrderStore {
     return row ? { order: toOrder(row), event: withSeq(draft, row.last_seq) } : null;
   }
 
-  type CreateItem = { order: NewOrder; ack: AckMessage; maxOpen: number };
+  type CreateItem = { order: NewOrder; ack: AckMessage };
   const createBatch = createBatcher<CreateItem, boolean>({
     // Two submits of one clientOrderId never share a batch: the second then sees the first's row.
     keyOf: ({ order }) => (order.clientOrderId === null ? order.id : `${order.accountId}:${order.clientOrderId}`),
     run: async (items) => {
-      const input = items.map(({ order, ack, maxOpen }) => ({
+      const input = items.map(({ order, ack }) => ({
         id: order.id,
         account_id: order.accountId,
         client_order_id: order.clientOrderId,
@@ -87,28 +87,18 @@ export function createOrderStore(sql: Sql): OrderStore {
         pair: order.pair,
         amount: order.amount,
         slippage_bps: order.slippageBps,
-        max_open: maxOpen,
         ack,
       }));
       // On a clientOrderId conflict the insert waits for the other transaction, then does nothing.
-      // The open-order cap is checked per row (counting at most max_open index entries; orders of
-      // the same batch are not yet visible to each other, so a batch can overshoot it by its size).
       const rows = await sql<{ id: string }[]>`
         with input as (
           select * from jsonb_to_recordset(${json(input)}) as x(
             id uuid, account_id uuid, client_order_id text, type text, side text, pair text,
-            amount numeric, slippage_bps int, max_open int, ack jsonb)
+            amount numeric, slippage_bps int, ack jsonb)
         ), inserted as (
           insert into orders (id, account_id, client_order_id, type, side, pair, amount, slippage_bps, status)
           select i.id, i.account_id, i.client_order_id, i.type, i.side, i.pair, i.amount, i.slippage_bps, 'pending'
           from input i
-          where (
-            select count(*) from (
-              select 1 from orders o
-              where o.account_id = i.account_id and o.status in ('pending', 'routing', 'building', 'submitted')
-              limit i.max_open
-            ) open
-          ) < i.max_open
           on conflict (account_id, client_order_id) where client_order_id is not null do nothing
           returning id
         ), events as (
@@ -219,10 +209,11 @@ export function createOrderStore(sql: Sql): OrderStore {
   });
 
   return {
-    async create(order, ack, maxOpen) {
-      if (await createBatch({ order, ack, maxOpen })) return { status: 'created' };
+    async create(order, ack) {
+      if (await createBatch({ order, ack })) return { status: 'created' };
       const existing = order.clientOrderId === null ? null : await getByClientOrderId(order.accountId, order.clientOrderId);
-      return existing ? { status: 'duplicate', existing } : { status: 'too_many_open' };
+      if (!existing) throw new Error(`order ${order.id} was neither inserted nor found by its clientOrderId`);
+      return { status: 'duplicate', existing };
     },
 
     get,

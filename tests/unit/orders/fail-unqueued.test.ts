@@ -10,7 +10,6 @@ async function seed(store: ReturnType<typeof createMemoryStore>['store'], id: st
   await store.create(
     { id, accountId: 'a', clientOrderId: null, type: 'market', side: 'buy', pair: 'SOL/USDC', amount: '1', slippageBps: 50 },
     { type: 'ack', orderId: id, status: 'pending', seq: 1, ts: 0 },
-    10,
   );
 }
 
