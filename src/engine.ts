@@ -71,7 +71,9 @@ export async function startEngine(options: EngineOptions) {
 
   const sql = connectPostgres(options.databaseUrl, log);
   await migrate(sql, join(options.rootDir, 'sql'), log);
-  const redis = connectRedis(options.redisUrl, log, `${namespace}:commands`);
+  // BullMQ's connection, and a pipelined one for our own commands (event stream, chain ledger).
+  const redis = connectRedis(options.redisUrl, log, `${namespace}:queue`);
+  const commands = connectRedis(options.redisUrl, log, `${namespace}:commands`, { autoPipelining: true });
   const store = createOrderStore(sql);
   const metrics = createMetrics();
   const streamKey = `${namespace}:events`;
@@ -83,7 +85,7 @@ export async function startEngine(options: EngineOptions) {
   const between = (range: LatencyRange) => range.min + (range.max - range.min) * random();
   const market = createMarket({ seed: config.mockSeed, startMs: realClock.now() });
   const chain = createSimulatedChain({
-    ledger: createChainLedger(redis, `${namespace}:chain`),
+    ledger: createChainLedger(commands, `${namespace}:chain`),
     fill: (tx, atMs) => market.fill(tx.dex, tx.pair, tx.side, tx.amount, tx.limit, atMs) ?? { ok: false, code: 'INSUFFICIENT_LIQUIDITY' },
     landingDelayMs: () => between(config.mockExecLatencyMs),
     sendFailure:
@@ -96,7 +98,7 @@ export async function startEngine(options: EngineOptions) {
     const venues = createVenueClient({ market, clock: realClock, latencyMs: () => between(config.mockQuoteLatencyMs) });
     const processOrder = createProcessOrder({
       store,
-      events: createEventPublisher(redis, streamKey),
+      events: createEventPublisher(commands, streamKey),
       chain,
       quote: venues.quote,
       clock: realClock,
@@ -108,7 +110,7 @@ export async function startEngine(options: EngineOptions) {
 
     const sweepQueue = createOrderQueue({ ...queueOptions, log });
     const sweep = () =>
-      failUnqueuedOrders({ store, queue: sweepQueue, events: createEventPublisher(redis, streamKey), clock: realClock, log }).catch((err: unknown) =>
+      failUnqueuedOrders({ store, queue: sweepQueue, events: createEventPublisher(commands, streamKey), clock: realClock, log }).catch((err: unknown) =>
         log.warn({ err }, 'sweep for unqueued orders failed'),
       );
     const sweeper = setInterval(() => void sweep(), 30_000);
@@ -148,7 +150,7 @@ export async function startEngine(options: EngineOptions) {
       log,
       openOrders,
     });
-    const cancelOrder = createCancelOrder({ store, events: createEventPublisher(redis, streamKey), clock: realClock });
+    const cancelOrder = createCancelOrder({ store, events: createEventPublisher(commands, streamKey), clock: realClock });
     const queries = createOrderQueries(store);
     const pairs = PAIRS.map((pair) => ({
       symbol: pair.symbol,
@@ -236,6 +238,7 @@ export async function startEngine(options: EngineOptions) {
         await withTimeout(close(), Math.min(2_000, left() / 4)).catch((err: unknown) => log.warn({ err }, 'close step failed'));
       }
       await withTimeout(redis.quit(), Math.min(2_000, left() / 3)).catch(() => redis.disconnect());
+      await withTimeout(commands.quit(), Math.min(2_000, left() / 3)).catch(() => commands.disconnect());
       await sql.end({ timeout: Math.max(0.1, left() / 2000) });
     },
   };

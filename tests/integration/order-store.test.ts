@@ -40,7 +40,7 @@ describe('the PostgreSQL order store', () => {
   it('is idempotent to migrate: a second run applies nothing', async () => {
     expect(await migrate(sql, `${ROOT}/sql`, log)).toEqual([]);
     const rows = await sql`select version, name from schema_migrations`;
-    expect(rows.map((row) => row.version)).toEqual([1, 2, 3]);
+    expect(rows.map((row) => row.version)).toEqual([1, 2, 3, 4]);
     expect(rows[0]).toEqual({ version: 1, name: '0001_orders.sql' });
   });
 
@@ -85,7 +85,7 @@ describe('the PostgreSQL order store', () => {
   it('finds pending orders older than an age', async () => {
     const id = await created();
     expect(await store.stalePending(60_000, 100)).not.toContain(id);
-    await sql`update orders set updated_at = now() - interval '2 minutes' where id = ${id}`;
+    await sql`update orders set updated_at = now() - interval '2 minutes', created_at = now() - interval '2 minutes' where id = ${id}`;
     expect(await store.stalePending(60_000, 100)).toContain(id);
   });
 });

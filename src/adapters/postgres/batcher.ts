@@ -12,7 +12,7 @@ export function createBatcher<I, O>(options: {
 }) {
   const { run, keyOf } = options;
   const maxSize = options.maxSize ?? 500;
-  const maxInFlight = options.maxInFlight ?? 4;
+  const maxInFlight = options.maxInFlight ?? 2;
   let queue: Array<{ item: I; resolve: (value: O) => void; reject: (err: unknown) => void }> = [];
   let inFlight = 0;
   let scheduled = false;

@@ -259,7 +259,8 @@ export function createOrderStore(sql: Sql): OrderStore {
     async stalePending(ageMs, limit) {
       const rows = await sql<{ id: string }[]>`
         select id from orders
-        where status = 'pending' and updated_at < now() - ${ageMs / 1000} * interval '1 second'
+        where created_at > now() - interval '1 day' and created_at < now() - ${ageMs / 1000} * interval '1 second'
+          and status = 'pending' and updated_at < now() - ${ageMs / 1000} * interval '1 second'
         order by updated_at
         limit ${limit}`;
       return rows.map((row) => row.id);

@@ -92,9 +92,11 @@ describe('processOrder', () => {
       ...h.deps,
       store: {
         ...h.store,
-        saveTx: async (...args) => {
-          await h.store.saveTx(...args);
-          throw new Error('worker killed');
+        // Dies right after the route and its signed transaction are saved, before anything is sent.
+        transition: async (...args) => {
+          const result = await h.store.transition(...args);
+          if (args[3].status === 'building') throw new Error('worker killed');
+          return result;
         },
       },
     });
