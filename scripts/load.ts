@@ -15,11 +15,17 @@ async function main(): Promise<number> {
     return 2;
   }
   const tty = process.stderr.isTTY;
-  const result = await runLoad(options, (p) => {
-    if (options.quiet) return;
-    const line = `${p.elapsedS.toFixed(0).padStart(4)} s  sent ${p.sent}  acked ${p.acked}  terminal ${p.terminal}  errors ${p.errors}  rate ${p.ratePerS.toFixed(0)}/s`;
-    process.stderr.write(tty ? `\r${line.padEnd(90)}` : `${line}\n`);
-  });
+  let result;
+  try {
+    result = await runLoad(options, (p) => {
+      if (options.quiet) return;
+      const line = `${p.elapsedS.toFixed(0).padStart(4)} s  sent ${p.sent}  acked ${p.acked}  terminal ${p.terminal}  errors ${p.errors}  rate ${p.ratePerS.toFixed(0)}/s`;
+      process.stderr.write(tty ? `\r${line.padEnd(90)}` : `${line}\n`);
+    });
+  } catch (err) {
+    process.stderr.write(`load: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
   if (tty && !options.quiet) process.stderr.write('\n');
   process.stdout.write(`${formatTable(result)}\n`);
   if (options.json) {

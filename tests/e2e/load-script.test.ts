@@ -1,0 +1,48 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, startTestEngine, type TestEngine } from '../helpers/test-engine.js';
+
+const execute = promisify(execFile);
+
+describe('the load-test script, CI-sized (correctness, not speed)', () => {
+  let app: TestEngine;
+  let dir: string;
+  beforeAll(async () => {
+    app = await startTestEngine({ env: { MOCK_QUOTE_LATENCY_MS: '0', MOCK_EXEC_LATENCY_MS: '0', WORKER_CONCURRENCY: '100' } });
+    dir = await mkdtemp(join(tmpdir(), 'dex-load-'));
+  });
+  afterAll(async () => {
+    await app?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('sends 500 orders over 20 connections and finds none lost, duplicated or out of order', async () => {
+    const json = join(dir, 'run.json');
+    const html = join(dir, 'run.html');
+    const { stdout } = await execute(
+      'npm',
+      ['run', '--silent', 'load', '--', '--url', app.baseWsUrl, '--connections', '20', '--orders', '500', '--rate', '250', '--quiet', '--json', json, '--html', html],
+      { cwd: ROOT, env: { ...process.env, DEX_API_KEY: app.account.key }, timeout: 90_000 },
+    );
+    expect(stdout).toMatch(/lost \(acked, no terminal event\)\s+0/);
+    const figures = JSON.parse(await readFile(json, 'utf8'));
+    expect(figures).toMatchObject({ sent: 500, acked: 500, confirmed: 500, lost: 0, unanswered: 0, duplicates: 0, outOfOrder: 0, connectionsHeld: 20 });
+    expect(figures.ackLatencyMs.count).toBe(500);
+    expect(figures.timeline.reduce((sum: number, s: { sent: number }) => sum + s.sent, 0)).toBe(500);
+    const report = await readFile(html, 'utf8');
+    expect(report).toContain('<svg');
+    expect(report).not.toMatch(/<script|https?:\/\//); // self-contained, opens without a network
+  });
+
+  it('exits non-zero when orders are refused by the server and stops at bad options', async () => {
+    await expect(execute('npm', ['run', '--silent', 'load', '--', '--url', app.baseWsUrl, '--orders', '5', '--rate', '0'], { cwd: ROOT })).rejects.toMatchObject({ code: 2 });
+    // Without a key the server refuses the connection: the script reports it and fails.
+    await expect(
+      execute('npm', ['run', '--silent', 'load', '--', '--url', app.baseWsUrl, '--orders', '5', '--quiet'], { cwd: ROOT, env: { ...process.env, DEX_API_KEY: '' }, timeout: 30_000 }),
+    ).rejects.toMatchObject({ stderr: expect.stringMatching(/HTTP 401/) });
+  });
+});
