@@ -22,7 +22,7 @@ export function formatTable(result: LoadResult): string {
     ['submit→confirmed p50 / p99', [result.confirmLatencyMs.p50, result.confirmLatencyMs.p99].map(ms).join(' / ')],
     ['offered rate', `${result.options.rate}/s for ${result.sendWindowS.toFixed(1)} s`],
     ['achieved acked/s', result.ackedPerS.toFixed(1)],
-    ['achieved confirmed/s', result.confirmedPerS.toFixed(1)],
+    ['achieved confirmed/s (whole run / steady)', `${result.confirmedPerS.toFixed(1)} / ${result.confirmedPerSSteady.toFixed(1)}`],
     ['connections opened / held', `${result.connectionsOpened} / ${result.connectionsHeld}`],
   ];
   const width = Math.max(...rows.map(([label]) => label.length));

@@ -44,6 +44,8 @@ export interface LoadResult {
   readonly sendWindowS: number;
   readonly ackedPerS: number;
   readonly confirmedPerS: number;
+  /** Mean confirmations per second over the middle 80 % of the seconds that had any (no ramp-up, no tail). */
+  readonly confirmedPerSSteady: number;
   readonly connectionsOpened: number;
   readonly connectionsHeld: number;
   readonly timeline: Array<{ second: number; sent: number; acked: number; confirmed: number; failed: number }>;
@@ -198,10 +200,21 @@ export async function runLoad(options: LoadOptions, onProgress: (progress: Progr
     sendWindowS,
     ackedPerS: acked / sendWindowS,
     confirmedPerS: confirmed / Math.max(0.001, (lastTerminal - start) / 1000),
+    confirmedPerSSteady: steadyRate([...timeline.values()].map((entry) => entry.confirmed)),
     connectionsOpened: sockets.length,
     connectionsHeld,
     timeline: [...timeline.entries()].sort(([a], [b]) => a - b).map(([second, entry]) => ({ second, ...entry })),
   };
+}
+
+function steadyRate(perSecond: number[]): number {
+  const first = perSecond.findIndex((count) => count > 0);
+  const last = perSecond.length - 1 - [...perSecond].reverse().findIndex((count) => count > 0);
+  if (first < 0) return 0;
+  const span = perSecond.slice(first, last + 1);
+  const trim = Math.floor(span.length * 0.1);
+  const middle = span.slice(trim, span.length - trim);
+  return middle.reduce((sum, count) => sum + count, 0) / Math.max(1, middle.length);
 }
 
 async function openConnections(options: LoadOptions, onMessage: (raw: WebSocket.RawData) => void): Promise<WebSocket[]> {
