@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Reproduces the README's benchmark figures on this machine: npm run bench [-- engine|realistic|connections]
+# Starts the engine (ROLE=all, embedded Redis and PostgreSQL in a temporary DATA_DIR, auth off, limits
+# raised) on 127.0.0.1, runs the load-test script against it, reports CPU per order, and stops it all.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+only="${1:-all}"
+port="${BENCH_PORT:-3100}"
+data="$(mktemp -d /tmp/dex-bench-XXXXXX)"
+chmod 755 "$data"
+out="${BENCH_OUT:-bench-results}"
+mkdir -p "$out"
+
+start_engine() { # $1 quote latency, $2 exec latency, $3 worker concurrency
+  env DATA_DIR="$data" PORT="$port" HOST=127.0.0.1 LOG_LEVEL=warn AUTH=off \
+    MOCK_QUOTE_LATENCY_MS="$1" MOCK_EXEC_LATENCY_MS="$2" MOCK_FAILURE_RATE=0 WORKER_CONCURRENCY="$3" \
+    MAX_OPEN_ORDERS_PER_ACCOUNT=10000000 MAX_CONNECTIONS_PER_KEY=100000 MAX_CONNECTIONS=100000 \
+    RATE_LIMIT_MESSAGES_PER_CONNECTION=10000000 RATE_LIMIT_MESSAGES_PER_ACCOUNT=10000000 \
+    RATE_LIMIT_SUBMITS_PER_CONNECTION=10000000 RATE_LIMIT_SUBMITS_PER_ACCOUNT=10000000 \
+    node --import tsx src/main.ts > "$out/server.log" 2>&1 &
+  engine=$!
+  for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/health" > /dev/null 2>&1 && return 0; sleep 0.5; done
+  echo "engine did not start; see $out/server.log" >&2; exit 1
+}
+stop_engine() { kill -TERM "$engine" 2>/dev/null || true; wait "$engine" 2>/dev/null || true; }
+trap 'stop_engine; rm -rf "$data"' EXIT
+
+cpu() { # CPU seconds of the engine, PostgreSQL and Redis
+  local server pg redis
+  server=$(ps -o cputimes= -p "$engine" | tr -d ' ')
+  pg=$(ps -eo comm,cputimes --no-headers | awk '$1=="postgres"{s+=$2} END {print s+0}')
+  redis=$(ps -eo comm,cputimes --no-headers | awk '$1=="redis-server"{s+=$2} END {print s+0}')
+  echo "$server $pg $redis"
+}
+
+load() { # name, then load-script options
+  local name="$1"; shift
+  echo "== $name: npm run load -- $*"
+  local before after
+  before=$(cpu)
+  npm run --silent load -- --url "ws://127.0.0.1:$port/ws" --quiet --json "$out/$name.json" --html "$out/$name.html" "$@" || true
+  after=$(cpu)
+  read -r s0 p0 r0 <<< "$before"; read -r s1 p1 r1 <<< "$after"
+  local orders; orders=$(node -e "console.log(require('./$out/$name.json').confirmed)")
+  awk -v s=$((s1 - s0)) -v p=$((p1 - p0)) -v r=$((r1 - r0)) -v n="$orders" 'BEGIN {
+    t = s + p + r; printf "CPU: engine %d s, postgres %d s, redis %d s = %.2f ms per confirmed order\n\n", s, p, r, (n > 0 ? t * 1000 / n : 0) }'
+}
+
+if [ "$only" = all ] || [ "$only" = engine ]; then
+  start_engine 0 0 1000
+  load engine-1000 --connections 50 --orders 20000 --rate 1000
+  load engine-sustained --connections 50 --duration 60 --rate 1500
+  stop_engine
+fi
+if [ "$only" = all ] || [ "$only" = realistic ]; then
+  start_engine 150-250 2000-3000 5000
+  load realistic --connections 50 --duration 60 --rate 1000 --settle-timeout 60
+  stop_engine
+fi
+if [ "$only" = all ] || [ "$only" = connections ]; then
+  start_engine 0 0 100
+  rss0=$(awk '/VmRSS/{print $2}' /proc/$engine/status)
+  npm run --silent load -- --url "ws://127.0.0.1:$port/ws" --quiet --connections 10000 --orders 300 --rate 10 > "$out/connections.txt" &
+  loader=$!
+  for _ in $(seq 1 60); do
+    held=$(curl -s "http://127.0.0.1:$port/metrics" | awk '/^dex_ws_connections/{print $2}')
+    [ "${held:-0}" -ge 10000 ] && break; sleep 0.5
+  done
+  rss1=$(awk '/VmRSS/{print $2}' /proc/$engine/status)
+  wait "$loader" || true
+  echo "== connections: ${held} held on one gateway; RSS ${rss0} kB -> ${rss1} kB = $(( (rss1 - rss0) * 1024 / 10000 )) bytes per connection"
+  cat "$out/connections.txt"
+  stop_engine
+fi
+echo "reports: $out/*.html, figures: $out/*.json"
