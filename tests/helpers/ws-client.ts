@@ -76,3 +76,12 @@ export async function connectClient(url: string) {
 }
 
 export type Client = Awaited<ReturnType<typeof connectClient>>;
+
+let requests = 0;
+
+/** Sends a request with a fresh reqId and waits for its reply (not an order event). */
+export async function ask(client: Client, message: Record<string, unknown>): Promise<Message> {
+  const reqId = `ask-${++requests}`;
+  client.send({ ...message, reqId });
+  return client.waitFor((m) => m.reqId === reqId && m.type !== 'order');
+}

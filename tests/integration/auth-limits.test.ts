@@ -3,18 +3,11 @@ import { promisify } from 'node:util';
 import postgres from 'postgres';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectClient, type Client, type Message } from '../helpers/ws-client.js';
+import { ask, connectClient, type Client } from '../helpers/ws-client.js';
 import { ROOT, startTestEngine, type TestEngine } from '../helpers/test-engine.js';
 
 const execute = promisify(execFile);
 const market = { op: 'submit', type: 'market', side: 'buy', pair: 'SOL/USDC', amount: '1', slippageBps: 300 } as const;
-let n = 0;
-
-async function ask(client: Client, message: Record<string, unknown>): Promise<Message> {
-  const reqId = `q${++n}`;
-  client.send({ ...message, reqId });
-  return client.waitFor((m) => m.reqId === reqId && m.type !== 'order');
-}
 
 /** The HTTP status a refused upgrade answered with, or 101 when the socket opened. */
 function upgradeStatus(url: string, protocols?: string[]): Promise<number> {

@@ -1,19 +1,10 @@
 import postgres from 'postgres';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectClient, type Client, type Message } from '../helpers/ws-client.js';
+import { ask, connectClient, type Client, type Message } from '../helpers/ws-client.js';
 import { startTestEngine, type TestEngine } from '../helpers/test-engine.js';
 
 const market = { op: 'submit', type: 'market', side: 'buy', pair: 'SOL/USDC', amount: '1', slippageBps: 300 } as const;
-let n = 0;
-const reqId = () => `r${++n}`;
-
-/** Sends a request and waits for the reply carrying its reqId (not an order event). */
-async function ask(client: Client, message: Record<string, unknown>): Promise<Message> {
-  const id = reqId();
-  client.send({ ...message, reqId: id });
-  return client.waitFor((m) => m.reqId === id && m.type !== 'order');
-}
 
 describe('protocol operations', () => {
   let app: TestEngine;
