@@ -126,6 +126,10 @@ export async function startEngine(options: EngineOptions) {
   let demo: { key: string } | undefined;
   let gateway: Parameters<typeof startHttpServer>[0]['gateway'];
   if (isGateway) {
+    // The gateway's own pool: acks wait for their insert, never behind a worker's batch.
+    const gatewaySql = connectPostgres(options.databaseUrl, log, 8);
+    closers.push(() => gatewaySql.end({ timeout: 2 }));
+    const store = createOrderStore(gatewaySql);
     const queue = createOrderQueue({ ...queueOptions, log });
     closers.push(() => queue.close());
     const feed = createOrderFeed({ loadAfter: store.eventsAfter, log });
@@ -171,7 +175,7 @@ export async function startEngine(options: EngineOptions) {
       pairs,
       accepting: () => accepting,
     };
-    const accounts = createAccountStore(sql);
+    const accounts = createAccountStore(gatewaySql);
     const authenticate = createAuthenticator({ store: accounts, now: realClock.now });
     if (config.auth && options.demoKeyFile) {
       const ensured = await ensureDemoKey({ file: options.demoKeyFile, store: accounts, authenticate });
