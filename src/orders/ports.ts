@@ -38,8 +38,12 @@ export interface OrderStore {
   transition(orderId: string, from: OrderStatus, changes: OrderChanges, draft: EventDraft): Promise<{ order: Order; event: OrderEvent } | null>;
   /** Saves a signed transaction's hash before it is sent; guarded on status and on the previous hash. */
   saveTx(orderId: string, status: OrderStatus, previousTxHash: string | null, tx: { txHash: string; lastValidBlockHeight: number }): Promise<Order | null>;
-  /** Records that an execution attempt started (attempts only grow; a finished order is left as it is) and returns the order, or null. */
-  startAttempt(orderId: string, attempt: number): Promise<Order | null>;
+  /**
+   * Records that an execution attempt started (attempts only grow; a finished order is left as it
+   * is) and, if the order is still `pending`, moves it to `routing` with `routing` as its event, in
+   * the same statement. Returns the order and that event (null when it was not pending), or null.
+   */
+  startAttempt(orderId: string, attempt: number, routing: EventDraft): Promise<{ order: Order; event: OrderEvent | null } | null>;
   /** Events with seq greater than `afterSeq`, in seq order. */
   eventsAfter(orderId: string, afterSeq: number): Promise<OrderUpdate[]>;
   /** Ids of orders still `pending` whose last change is older than `ageMs`, oldest first. */

@@ -35,8 +35,10 @@ export function createProcessOrder(deps: ProcessDeps) {
   const { store, events, chain, clock, ids, findPair } = deps;
 
   return async function processOrder(orderId: string, attempt: Attempt): Promise<Order> {
-    let order = await store.startAttempt(orderId, attempt.number);
-    if (!order) throw new EngineError('ORDER_NOT_FOUND', `order ${orderId} does not exist`);
+    const started = await store.startAttempt(orderId, attempt.number, { type: 'order', orderId, status: 'routing', ts: clock.now() });
+    if (!started) throw new EngineError('ORDER_NOT_FOUND', `order ${orderId} does not exist`);
+    if (started.event) await events.publish(started.event);
+    let order = started.order;
     if (isTerminal(order.status)) return order;
     const pair = findPair(order.pair);
     if (!pair) throw new EngineError('INTERNAL_ERROR', `order ${orderId} has unknown pair ${order.pair}`);

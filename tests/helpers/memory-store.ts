@@ -65,13 +65,13 @@ export function createMemoryStore() {
       orders.set(orderId, order);
       return order;
     },
-    async startAttempt(orderId, attempt) {
+    async startAttempt(orderId, attempt, routing) {
       const current = orders.get(orderId);
       if (!current) return null;
-      if (['confirmed', 'failed', 'cancelled'].includes(current.status)) return current;
-      const order = { ...current, attempts: Math.max(current.attempts, attempt) };
-      orders.set(orderId, order);
-      return order;
+      if (['confirmed', 'failed', 'cancelled'].includes(current.status)) return { order: current, event: null };
+      orders.set(orderId, { ...current, attempts: Math.max(current.attempts, attempt) });
+      if (current.status !== 'pending') return { order: orders.get(orderId)!, event: null };
+      return store.transition(orderId, 'pending', {}, routing);
     },
     async eventsAfter(orderId, afterSeq) {
       return (events.get(orderId) ?? []).filter((event) => event.seq > afterSeq);

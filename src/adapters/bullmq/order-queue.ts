@@ -9,8 +9,9 @@ export const JOB_ATTEMPTS = 3;
 const JOB_OPTIONS = {
   attempts: JOB_ATTEMPTS,
   backoff: { type: 'exponential', delay: 1_000 },
-  // Kept long enough that a late duplicate add is still recognised; the database guards beyond that.
-  removeOnComplete: { age: 24 * 3600, count: 100_000 },
+  // A finished job is dropped at once: keeping it would only dedupe late adds by jobId, and the
+  // database already guards against a second execution (every step is a guarded status change).
+  removeOnComplete: true,
   removeOnFail: { age: 7 * 24 * 3600 },
 };
 
