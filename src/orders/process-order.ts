@@ -77,6 +77,7 @@ export function createProcessOrder(deps: ProcessDeps) {
     // The transaction is signed here and its signature saved with the route, in the same statement:
     // saved before it is ever sent, and one write fewer per order.
     const signed = { txHash: ids.signature(), lastValidBlockHeight: chain.lastValidBlockHeight(clock.now()) };
+    run.signed = signed.txHash;
     return advance(order, 'routing', { dex: best.dex, limitAmount: String(limitAmount(limit)), ...signed }, {
       type: 'order',
       orderId: order.id,
@@ -93,7 +94,10 @@ export function createProcessOrder(deps: ProcessDeps) {
   /** Signs (or re-sends) the order's transaction; only a send the chain accepted moves it to `submitted`. */
   async function send(order: Order, run: Run): Promise<Order> {
     let current = order;
-    if (current.txHash !== null && current.lastValidBlockHeight !== null) {
+    // A transaction this very delivery signed has never been sent: no need to ask the chain about it.
+    if (current.txHash !== null && current.txHash === run.signed) {
+      // fall through to the send
+    } else if (current.txHash !== null && current.lastValidBlockHeight !== null) {
       const status = await chain.status(current.txHash, clock.now());
       // An earlier attempt's send reached the chain after all: never send a second transaction.
       if (status.state !== 'unknown') return submitted(current);
@@ -121,6 +125,7 @@ export function createProcessOrder(deps: ProcessDeps) {
     const tx = { txHash: ids.signature(), lastValidBlockHeight: chain.lastValidBlockHeight(clock.now()) };
     const saved = await store.saveTx(order.id, order.status, order.txHash, tx);
     if (saved) {
+      run.signed = tx.txHash;
       run.log.debug({ txHash: tx.txHash, previous: order.txHash }, 'signed');
       return saved;
     }
@@ -251,6 +256,8 @@ export function createProcessOrder(deps: ProcessDeps) {
 }
 
 interface Run {
+  /** The signature this delivery signed, if any (known never to have been sent before). */
+  signed?: string;
   readonly pair: PairSpec;
   readonly attempt: Attempt;
   readonly amount: number;

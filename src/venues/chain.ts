@@ -31,6 +31,8 @@ export interface ChainLedger {
   /** Stores the record unless one with the same signature exists; returns the stored one. */
   put(record: TxRecord): Promise<TxRecord>;
   get(signature: string): Promise<TxRecord | null>;
+  /** The record and its outcome in one read. */
+  lookup(signature: string): Promise<{ record: TxRecord | null; outcome: TxOutcome | null }>;
   /** Claims the right to execute a landed transaction for `ttlMs` (so a crashed claimer is replaced); true for the one winner. */
   claim(signature: string, ttlMs: number): Promise<boolean>;
   /** Stores the outcome unless one exists; returns the stored one, so a landing settles exactly once. */
@@ -103,10 +105,9 @@ export function createSimulatedChain(options: ChainOptions) {
 
     /** What the chain knows of a signature at `nowMs`; the first look after landing executes the swap. */
     async status(signature: string, nowMs: number): Promise<TxStatus> {
-      const record = await ledger.get(signature);
+      const { record, outcome: settled } = await ledger.lookup(signature);
       if (!record) return { state: 'unknown' };
       if (nowMs < record.landsAt) return { state: 'pending', landsAt: record.landsAt };
-      const settled = await ledger.outcome(signature);
       if (settled) return { state: 'landed', landedAt: record.landsAt, outcome: settled };
       // Exactly one caller executes the swap; the others look again shortly.
       if (!(await ledger.claim(signature, CLAIM_TTL_MS))) return { state: 'pending', landsAt: nowMs + SETTLE_POLL_MS };

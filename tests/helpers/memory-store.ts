@@ -96,6 +96,9 @@ export function createMemoryLedger() {
     async get(signature) {
       return records.get(signature) ?? null;
     },
+    async lookup(signature) {
+      return { record: records.get(signature) ?? null, outcome: outcomes.get(signature) ?? null };
+    },
     async claim(signature) {
       if (claims.has(signature)) return false;
       claims.add(signature);

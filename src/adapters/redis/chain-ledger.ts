@@ -24,6 +24,13 @@ export function createChainLedger(redis: Redis, prefix: string): ChainLedger {
   return {
     put: (record: TxRecord) => setOnce(txKey(record.signature), record),
     get: (signature) => read<TxRecord>(txKey(signature)),
+    async lookup(signature) {
+      const [record, outcome] = await redis.mget(txKey(signature), outcomeKey(signature));
+      return {
+        record: record ? (JSON.parse(record) as TxRecord) : null,
+        outcome: outcome ? (JSON.parse(outcome) as TxOutcome) : null,
+      };
+    },
     claim: async (signature, ttlMs) => (await redis.set(claimKey(signature), '1', 'PX', ttlMs, 'NX')) === 'OK',
     settle: (signature, outcome: TxOutcome) => setOnce(outcomeKey(signature), outcome),
     outcome: (signature) => read<TxOutcome>(outcomeKey(signature)),
