@@ -49,7 +49,7 @@ load() { # name, then load-script options
 if [ "$only" = all ] || [ "$only" = engine ]; then
   start_engine 0 0 1000
   load engine-1000 --connections 50 --orders 20000 --rate 1000
-  load engine-sustained --connections 50 --duration 60 --rate 1500
+  load engine-sustained --connections 50 --duration 60 --rate 1800
   stop_engine
 fi
 if [ "$only" = all ] || [ "$only" = realistic ]; then
