@@ -21,6 +21,9 @@ export interface EmbeddedPostgresOptions {
 }
 
 const USER = 'postgres';
+// An order engine writes small rows fast: room for the working set, and checkpoints spaced out so
+// fewer full-page images go to the WAL. Durability is untouched (fsync and synchronous commit stay on).
+const TUNING = ['-c', 'shared_buffers=256MB', '-c', 'max_wal_size=4GB', '-c', 'checkpoint_timeout=15min', '-c', 'wal_buffers=16MB', '-c', 'wal_compression=on'];
 const HIJACKED = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit', 'message'] as const;
 const PASSWORD = 'postgres';
 
@@ -55,7 +58,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     password: PASSWORD,
     persistent: true,
     createPostgresUser: asRoot,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', ...(options.flags ?? [])],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', ...TUNING, ...(options.flags ?? [])],
     onLog: (message) => log.trace({ postgres: message.trim() }, 'postgres output'),
     onError: (err) => log.warn({ err }, 'postgres error output'),
   });
