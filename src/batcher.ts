@@ -2,7 +2,8 @@
  * Coalesces single-row operations into multi-row statements. A call joins the batch that is being
  * formed; a batch is sent as soon as a slot is free, so under light load each call goes out alone at
  * once and under heavy load batches grow by themselves (one round trip and one commit for many).
- * `keyOf` keeps two operations on the same row out of one batch (the later one waits for the next).
+ * `keyOf` keeps two operations on the same row out of one batch (a later one goes in a later batch,
+ * which may run alongside; callers needing order await the first before issuing the second).
  */
 export function createBatcher<I, O>(options: {
   run: (items: readonly I[]) => Promise<O[]>;

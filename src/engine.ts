@@ -134,6 +134,15 @@ export async function startEngine(options: EngineOptions) {
     closers.push(() => queue.close());
     const feed = createOrderFeed({ loadAfter: store.eventsAfter, log });
     const openOrders = createOpenOrders(config.maxOpenOrdersPerAccount);
+    // A terminal event lost on its way (Redis failing right after the commit) must not hold a slot forever.
+    const reconcile = setInterval(() => {
+      void store
+        .finishedAmong(openOrders.heldLongerThan(30_000))
+        .then((ended) => ended.forEach(openOrders.finished))
+        .catch((err: unknown) => log.warn({ err }, 'could not reconcile open orders'));
+    }, 30_000);
+    reconcile.unref();
+    closers.push(async () => clearInterval(reconcile));
     const subscriber = startEventSubscriber({
       redis: connectRedis(options.redisUrl, log, `${namespace}:events`),
       streamKey,

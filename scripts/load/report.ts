@@ -18,6 +18,8 @@ export function formatTable(result: LoadResult): string {
     ['unanswered (no ack, no error)', String(result.unanswered)],
     ['duplicate events', String(result.duplicates)],
     ['out-of-order events', String(result.outOfOrder)],
+    ['orders with a gap in their seqs', String(result.gaps)],
+    ['orders on connections the server closed', String(result.disconnected)],
     ['ack latency p50 / p90 / p99 / max', [result.ackLatencyMs.p50, result.ackLatencyMs.p90, result.ackLatencyMs.p99, result.ackLatencyMs.max].map(ms).join(' / ')],
     ['submit→confirmed p50 / p99', [result.confirmLatencyMs.p50, result.confirmLatencyMs.p99].map(ms).join(' / ')],
     ['offered rate', `${result.options.rate}/s for ${result.sendWindowS.toFixed(1)} s`],
@@ -31,7 +33,7 @@ export function formatTable(result: LoadResult): string {
 
 /** True when the run saw anything a correct engine never does. */
 export function isBroken(result: LoadResult): boolean {
-  return result.lost > 0 || result.unanswered > 0 || result.duplicates > 0 || result.outOfOrder > 0;
+  return result.lost > 0 || result.unanswered > 0 || result.duplicates > 0 || result.outOfOrder > 0 || result.gaps > 0;
 }
 
 /** A self-contained HTML report: the table, a latency histogram and throughput over time, as inline SVG. */

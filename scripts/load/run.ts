@@ -6,10 +6,13 @@ import { summarize, type LatencySummary } from './stats.js';
 interface Track {
   readonly reqId: string;
   readonly sentAt: number;
+  /** The connection it was sent on. */
+  readonly socket: number;
   ackAt?: number;
   orderId?: string;
-  /** Next seq expected from the server (the ack is seq 1). */
-  nextSeq: number;
+  /** Seqs received, and the highest so far (arrival order is checked against it). */
+  readonly seen: Set<number>;
+  maxSeq: number;
   terminal?: { status: string; at: number; code?: string };
   rejected?: string;
 }
@@ -37,6 +40,10 @@ export interface LoadResult {
   readonly unanswered: number;
   readonly duplicates: number;
   readonly outOfOrder: number;
+  /** Finished orders whose events skipped a seq. */
+  readonly gaps: number;
+  /** Orders left open because the server closed their connection (not counted as lost). */
+  readonly disconnected: number;
   readonly ackLatencyMs: LatencySummary;
   readonly confirmLatencyMs: LatencySummary;
   readonly ackLatencySamples: number[];
@@ -96,14 +103,15 @@ export async function runLoad(options: LoadOptions, onProgress: (progress: Progr
       }
     }
     if (!track || typeof message.seq !== 'number') return;
-    if (message.seq < track.nextSeq) duplicates += 1;
-    else if (message.seq > track.nextSeq) outOfOrder += 1;
-    track.nextSeq = Math.max(track.nextSeq, message.seq + 1);
+    if (track.seen.has(message.seq)) {
+      duplicates += 1;
+      return;
+    }
+    if (message.seq < track.maxSeq) outOfOrder += 1;
+    track.seen.add(message.seq);
+    track.maxSeq = Math.max(track.maxSeq, message.seq);
     if (message.status === 'confirmed' || message.status === 'failed' || message.status === 'cancelled') {
-      if (track.terminal) {
-        duplicates += 1;
-        return;
-      }
+      if (track.terminal) return; // a second terminal event has a second seq: counted where seqs are checked
       track.terminal = { status: message.status, at: now, ...(message.error && { code: message.error.code }) };
       terminal += 1;
       const entry = bucket(now);
@@ -113,6 +121,8 @@ export async function runLoad(options: LoadOptions, onProgress: (progress: Progr
   }
 
   const sockets = await openConnections(options, onMessage);
+  const closedEarly = new Set<number>();
+  sockets.forEach((socket, index) => socket.once('close', () => closedEarly.add(index)));
   const total = options.orders ?? Number.POSITIVE_INFINITY;
   const deadline = options.durationS === undefined ? Number.POSITIVE_INFINITY : start + options.durationS * 1000;
   let sent = 0;
@@ -128,7 +138,7 @@ export async function runLoad(options: LoadOptions, onProgress: (progress: Progr
         const template = options.mix[sent % options.mix.length]!;
         const reqId = `L${sent}`;
         const socket = sockets[sent % sockets.length]!;
-        tracks.set(reqId, { reqId, sentAt: performance.now(), nextSeq: 1 });
+        tracks.set(reqId, { reqId, sentAt: performance.now(), socket: sent % sockets.length, seen: new Set(), maxSeq: 0 });
         if (socket.readyState === WebSocket.OPEN) {
           socket.send(JSON.stringify({ op: 'submit', reqId, type: 'market', ...template, slippageBps: options.slippageBps }));
         }
@@ -161,6 +171,7 @@ export async function runLoad(options: LoadOptions, onProgress: (progress: Progr
   }
 
   const connectionsHeld = sockets.filter((socket) => socket.readyState === WebSocket.OPEN).length;
+  const dropped = new Set(closedEarly);
   await Promise.all(sockets.map((socket) => closeSocket(socket)));
 
   const all = [...tracks.values()];
@@ -189,10 +200,12 @@ export async function runLoad(options: LoadOptions, onProgress: (progress: Progr
     confirmed,
     failed,
     cancelled,
-    lost: all.filter((t) => t.ackAt !== undefined && !t.terminal).length,
-    unanswered: all.filter((t) => t.ackAt === undefined && !t.rejected).length,
+    lost: all.filter((t) => t.ackAt !== undefined && !t.terminal && !dropped.has(t.socket)).length,
+    unanswered: all.filter((t) => t.ackAt === undefined && !t.rejected && !dropped.has(t.socket)).length,
     duplicates,
     outOfOrder,
+    gaps: all.filter((t) => t.terminal && t.seen.size !== t.maxSeq).length,
+    disconnected: all.filter((t) => !t.terminal && !t.rejected && dropped.has(t.socket)).length,
     ackLatencyMs: summarize(ackSamples),
     confirmLatencyMs: summarize(confirmSamples),
     ackLatencySamples: ackSamples,
@@ -219,20 +232,28 @@ function steadyRate(perSecond: number[]): number {
 
 async function openConnections(options: LoadOptions, onMessage: (raw: WebSocket.RawData) => void): Promise<WebSocket[]> {
   const sockets: WebSocket[] = [];
-  // In batches, so thousands of connections do not all hit the listen backlog at once.
-  for (let i = 0; i < options.connections; i += 200) {
-    const batch = Array.from({ length: Math.min(200, options.connections - i) }, () => {
-      const socket = new WebSocket(options.url, options.key ? [options.key] : [], { perMessageDeflate: false });
-      socket.on('message', onMessage);
-      return new Promise<WebSocket>((resolve, reject) => {
-        socket.once('open', () => resolve(socket));
-        socket.once('unexpected-response', (_req, res) => reject(new Error(`the server refused the connection: HTTP ${res.statusCode}`)));
-        socket.once('error', reject);
+  const opened: WebSocket[] = [];
+  try {
+    // In batches, so thousands of connections do not all hit the listen backlog at once.
+    for (let i = 0; i < options.connections; i += 200) {
+      const batch = Array.from({ length: Math.min(200, options.connections - i) }, () => {
+        const socket = new WebSocket(options.url, options.key ? [options.key] : [], { perMessageDeflate: false, handshakeTimeout: 10_000 });
+        opened.push(socket);
+        socket.on('message', onMessage);
+        return new Promise<WebSocket>((resolve, reject) => {
+          socket.once('open', () => resolve(socket));
+          socket.once('unexpected-response', (_req, res) => reject(new Error(`the server refused the connection: HTTP ${res.statusCode}`)));
+          socket.once('error', reject);
+        });
       });
-    });
-    sockets.push(...(await Promise.all(batch)));
+      sockets.push(...(await Promise.all(batch)));
+    }
+    return sockets;
+  } catch (err) {
+    // Leave nothing open behind (an open socket would keep this process alive).
+    for (const socket of opened) socket.terminate();
+    throw err;
   }
-  return sockets;
 }
 
 function closeSocket(socket: WebSocket): Promise<void> {

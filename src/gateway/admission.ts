@@ -25,22 +25,11 @@ export function createAdmission(deps: { authenticate: Authenticate | null; maxCo
   return {
     async admit(request: UpgradeRequest): Promise<Admission> {
       if (total >= deps.maxConnections) return { ok: false, status: 503, code: 'LIMIT_EXCEEDED', message: 'this server has no room for more connections' };
-      let caller: Caller = { accountId: OPEN_ACCESS_ACCOUNT, keyId: null };
-      let protocol: string | undefined;
-      if (deps.authenticate) {
-        protocol = request.protocols.find((entry) => parseApiKey(entry) !== null);
-        const presented = protocol ?? request.query.get('key') ?? undefined;
-        const found = await deps.authenticate(presented);
-        if (!found) return { ok: false, status: 401, code: 'UNAUTHORIZED', message: 'a valid API key is required (Sec-WebSocket-Protocol or ?key=)' };
-        caller = found;
-        const open = perKey.get(found.keyId!) ?? 0;
-        if (open >= deps.maxConnectionsPerKey) {
-          return { ok: false, status: 429, code: 'LIMIT_EXCEEDED', message: `this key already has ${open} connections open` };
-        }
-      }
-      if (caller.keyId) perKey.set(caller.keyId, (perKey.get(caller.keyId) ?? 0) + 1);
+      // The place is taken before the key check awaits, so simultaneous upgrades cannot overshoot.
       total += 1;
-      return { ok: true, caller, ...(protocol !== undefined && { protocol }) };
+      const admission = await check(request);
+      if (!admission.ok) total -= 1;
+      return admission;
     },
 
     release(caller: Caller): void {
@@ -51,6 +40,24 @@ export function createAdmission(deps: { authenticate: Authenticate | null; maxCo
       else perKey.delete(caller.keyId);
     },
   };
+
+  async function check(request: UpgradeRequest): Promise<Admission> {
+    let caller: Caller = { accountId: OPEN_ACCESS_ACCOUNT, keyId: null };
+    let protocol: string | undefined;
+    if (deps.authenticate) {
+      protocol = request.protocols.find((entry) => parseApiKey(entry) !== null);
+      const presented = protocol ?? request.query.get('key') ?? undefined;
+      const found = await deps.authenticate(presented);
+      if (!found) return { ok: false, status: 401, code: 'UNAUTHORIZED', message: 'a valid API key is required (Sec-WebSocket-Protocol or ?key=)' };
+      caller = found;
+      const open = perKey.get(found.keyId!) ?? 0;
+      if (open >= deps.maxConnectionsPerKey) {
+        return { ok: false, status: 429, code: 'LIMIT_EXCEEDED', message: `this key already has ${open} connections open` };
+      }
+    }
+    if (caller.keyId) perKey.set(caller.keyId, (perKey.get(caller.keyId) ?? 0) + 1);
+    return { ok: true, caller, ...(protocol !== undefined && { protocol }) };
+  }
 }
 
 export type GatewayAdmission = ReturnType<typeof createAdmission>;

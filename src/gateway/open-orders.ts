@@ -6,7 +6,7 @@
  */
 export function createOpenOrders(maxPerAccount: number) {
   const perAccount = new Map<string, number>();
-  const accountOf = new Map<string, string>();
+  const accountOf = new Map<string, { accountId: string; since: number }>();
 
   const release = (accountId: string) => {
     const count = (perAccount.get(accountId) ?? 1) - 1;
@@ -25,7 +25,7 @@ export function createOpenOrders(maxPerAccount: number) {
         bind(orderId) {
           if (settled) return;
           settled = true;
-          accountOf.set(orderId, accountId);
+          accountOf.set(orderId, { accountId, since: Date.now() });
         },
         release() {
           if (settled) return;
@@ -36,10 +36,20 @@ export function createOpenOrders(maxPerAccount: number) {
     },
     /** An order ended: its slot is free again. */
     finished(orderId: string): void {
-      const accountId = accountOf.get(orderId);
-      if (accountId === undefined) return;
+      const entry = accountOf.get(orderId);
+      if (entry === undefined) return;
       accountOf.delete(orderId);
-      release(accountId);
+      release(entry.accountId);
+    },
+    /** Orders holding a slot for longer than `ageMs`: to be checked against the store in case their end was missed. */
+    heldLongerThan(ageMs: number, limit = 1000): string[] {
+      const before = Date.now() - ageMs;
+      const out: string[] = [];
+      for (const [orderId, entry] of accountOf) {
+        if (entry.since < before) out.push(orderId);
+        if (out.length >= limit) break;
+      }
+      return out;
     },
     count: (accountId: string) => perAccount.get(accountId) ?? 0,
   };

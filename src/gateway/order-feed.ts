@@ -135,6 +135,8 @@ export function createOrderFeed(options: OrderFeedOptions) {
       await catchUp(watch(orderId, sink, fromSeq), 'replay');
     },
 
+    isWatching: (orderId: string, sink: Sink): boolean => watches.get(orderId)?.has(sink) ?? false,
+
     unwatch(orderId: string, sink: Sink): void {
       const existing = watches.get(orderId)?.get(sink);
       if (existing) remove(existing);

@@ -60,10 +60,16 @@ export function createSession(deps: SessionDeps, caller: Caller, limits: Limits,
   const rateLimited = (retryAfterMs: number, reqId?: string) =>
     send(error('RATE_LIMITED', `${ERRORS.RATE_LIMITED.message} (${retryAfterMs} ms)`, { retryAfterMs, ...(reqId !== undefined && { reqId }) }));
   const reqIdOf = (message: { reqId?: string }) => (message.reqId !== undefined ? { reqId: message.reqId } : {});
+  let closed = false;
   const subscriber: Subscriber = {
-    watch: (orderId) => feed.watch(orderId, sink),
+    // A submit that finishes after its socket closed must not leave a watch behind.
+    watch: (orderId) => (closed ? undefined : feed.watch(orderId, sink)),
     unwatch: (orderId) => feed.unwatch(orderId, sink),
   };
+  // Submits run concurrently (a bot pipelines them); any other request waits for the submits sent
+  // before it, so "submit, then cancel/get/subscribe it" works without waiting for the ack.
+  const submitsInFlight = new Set<Promise<void>>();
+  const afterEarlierSubmits = () => (submitsInFlight.size > 0 ? Promise.allSettled([...submitsInFlight]).then(() => undefined) : Promise.resolve());
 
   async function submit(message: SubmitMessage): Promise<void> {
     if (!deps.accepting()) return send(error('SHUTTING_DOWN', ERRORS.SHUTTING_DOWN.message, reqIdOf(message)));
@@ -73,7 +79,8 @@ export function createSession(deps: SessionDeps, caller: Caller, limits: Limits,
     if (!result.ok) return send(error(result.error.code, result.error.message, { field: result.error.field, ...reqIdOf(message) }));
     if ('duplicate' in result) {
       send(result.duplicate);
-      // Replays what came after the ack, then streams the rest (a no-op if this socket already watches it).
+      // Replays what came after the ack, then streams the rest, unless this socket already follows it.
+      if (closed || feed.isWatching(result.duplicate.orderId, sink)) return;
       return feed.subscribe(result.duplicate.orderId, sink, 1);
     }
     log.debug({ orderId: result.ack.orderId, reqId: message.reqId }, 'order accepted');
@@ -109,7 +116,9 @@ export function createSession(deps: SessionDeps, caller: Caller, limits: Limits,
     const { order } = found;
     send({ type: 'subscribed', ...reqIdOf(message), orderId: order.orderId, fromSeq: message.fromSeq, status: order.status, lastSeq: order.lastSeq });
     // A finished order with nothing after fromSeq has nothing more to say: no watch needed.
-    if (['confirmed', 'failed', 'cancelled'].includes(order.status) && message.fromSeq >= order.lastSeq) return;
+    if (closed || (['confirmed', 'failed', 'cancelled'].includes(order.status) && message.fromSeq >= order.lastSeq)) return;
+    // An explicit subscribe restarts this socket's stream of the order from fromSeq, as asked.
+    feed.unwatch(order.orderId, sink);
     await feed.subscribe(order.orderId, sink, message.fromSeq);
   }
 
@@ -120,18 +129,26 @@ export function createSession(deps: SessionDeps, caller: Caller, limits: Limits,
 
     /** Handles one text frame; never throws. */
     async onText(text: string): Promise<void> {
-      const budget = await limits.message();
-      if (!budget.ok) return rateLimited(budget.retryAfterMs);
       const decoded = decodeClientMessage(text);
+      const budget = await limits.message();
+      if (!budget.ok) return rateLimited(budget.retryAfterMs, decoded.ok ? decoded.message.reqId : decoded.error.reqId);
       if (!decoded.ok) {
         const { code, message, field, reqId } = decoded.error;
         return send(error(code, message, { field, reqId }));
       }
       const message = decoded.message;
       try {
+        if (message.op === 'submit') {
+          const running = submit(message);
+          submitsInFlight.add(running);
+          try {
+            return await running;
+          } finally {
+            submitsInFlight.delete(running);
+          }
+        }
+        if (message.op !== 'ping') await afterEarlierSubmits();
         switch (message.op) {
-          case 'submit':
-            return await submit(message);
           case 'cancel':
             return await cancel(message);
           case 'get':
@@ -158,6 +175,7 @@ export function createSession(deps: SessionDeps, caller: Caller, limits: Limits,
     },
 
     onClose(): void {
+      closed = true;
       feed.dropSink(sink);
       limits.release();
     },

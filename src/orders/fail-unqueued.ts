@@ -36,6 +36,7 @@ export async function failUnqueuedOrders(deps: {
       },
     );
     if (!result) continue;
+    await store.releaseClientOrderId(orderId);
     await events.publish(result.event);
     log.warn({ orderId }, 'failed an order that was stored but never queued');
     failed.push(orderId);

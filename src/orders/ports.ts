@@ -46,6 +46,10 @@ export interface OrderStore {
   startAttempt(orderId: string, attempt: number, routing: EventDraft): Promise<{ order: Order; event: OrderEvent | null } | null>;
   /** Events with seq greater than `afterSeq`, in seq order. */
   eventsAfter(orderId: string, afterSeq: number): Promise<OrderUpdate[]>;
+  /** Which of these orders have ended (confirmed, failed or cancelled). */
+  finishedAmong(orderIds: readonly string[]): Promise<string[]>;
+  /** Frees the clientOrderId of an order that failed before it was ever acked, so a retry can use it. */
+  releaseClientOrderId(orderId: string): Promise<void>;
   /** Ids of orders still `pending` whose last change is older than `ageMs`, oldest first. */
   stalePending(ageMs: number, limit: number): Promise<string[]>;
 }

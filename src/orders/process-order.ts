@@ -39,7 +39,13 @@ export function createProcessOrder(deps: ProcessDeps) {
     if (!started) throw new EngineError('ORDER_NOT_FOUND', `order ${orderId} does not exist`);
     if (started.event) await events.publish(started.event);
     let order = started.order;
-    if (isTerminal(order.status)) return order;
+    if (isTerminal(order.status)) {
+      // Delivered again after it ended: its last event may never have been published (Redis failed
+      // right after the commit), so publish it again; gateways drop what they already have.
+      const [last] = await store.eventsAfter(orderId, order.lastSeq - 1);
+      if (last && last.type === 'order') await events.publish(last);
+      return order;
+    }
     const pair = findPair(order.pair);
     if (!pair) throw new EngineError('INTERNAL_ERROR', `order ${orderId} has unknown pair ${order.pair}`);
     const run: Run = { pair, attempt, amount: Number(order.amount), log: deps.log.child({ orderId, attempt: attempt.number }) };
@@ -109,7 +115,10 @@ export function createProcessOrder(deps: ProcessDeps) {
     try {
       await chain.send(txOf(current, run), clock.now(), run.attempt.number);
     } catch (err) {
-      if (err instanceof BlockhashExpiredError) return current; // the next step signs anew
+      if (err instanceof BlockhashExpiredError) {
+        run.signed = undefined; // expired before it was ever sent: the next step looks it up and signs anew
+        return current;
+      }
       if (!(err instanceof TransientSendError)) throw err;
       run.log.warn({ err, txHash: current.txHash }, 'send failed');
       if (run.attempt.number < run.attempt.max) throw err;

@@ -105,22 +105,30 @@ export function createSubmitOrder(deps: SubmitDeps) {
     subscriber.watch(order.id);
     try {
       await withTimeout(queue.enqueue(order.id), ENQUEUE_TIMEOUT_MS);
+      return { ok: true, ack };
     } catch (err) {
-      subscriber.unwatch(order.id);
-      log.error({ err, orderId: order.id }, 'order could not be queued; marking it failed');
-      await store
-        .transition(order.id, 'pending', { failureCode: 'QUEUE_UNAVAILABLE', failureReason: String(err) }, {
-          type: 'order',
-          orderId: order.id,
-          status: 'failed',
-          error: { code: 'QUEUE_UNAVAILABLE', message: ERRORS.QUEUE_UNAVAILABLE.message },
-          attempts: 0,
-          ts: clock.now(),
-        })
-        .catch((markErr: unknown) => log.error({ err: markErr, orderId: order.id }, 'could not mark unqueued order failed'));
-      return reject('SERVICE_UNAVAILABLE', ERRORS.SERVICE_UNAVAILABLE.message);
+      log.error({ err, orderId: order.id }, 'order could not be queued');
     }
-    return { ok: true, ack };
+    // The add may still land later, so the order is failed first (guarded): a late job then finds it
+    // finished. If it has already moved on, the add did land and a worker has it: it is queued after all.
+    const failed = await store
+      .transition(order.id, 'pending', { failureCode: 'QUEUE_UNAVAILABLE', failureReason: 'the queue did not take the order in time; it was never acked' }, {
+        type: 'order',
+        orderId: order.id,
+        status: 'failed',
+        error: { code: 'QUEUE_UNAVAILABLE', message: ERRORS.QUEUE_UNAVAILABLE.message },
+        attempts: 0,
+        ts: clock.now(),
+      })
+      .catch((err: unknown) => {
+        log.error({ err, orderId: order.id }, 'could not mark an unqueued order failed; the sweep will');
+        return undefined;
+      });
+    if (failed === null) return { ok: true, ack };
+    subscriber.unwatch(order.id);
+    // Nothing was acked, so the client may send the same clientOrderId again and get a new order.
+    if (failed) await store.releaseClientOrderId(order.id).catch(() => undefined);
+    return reject('SERVICE_UNAVAILABLE', ERRORS.SERVICE_UNAVAILABLE.message);
   }
 
   async function duplicate(existing: Order, wanted: NewOrder, reqId: string | undefined, subscriber: Subscriber): Promise<SubmitResult> {

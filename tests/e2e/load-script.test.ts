@@ -30,7 +30,7 @@ describe('the load-test script, CI-sized (correctness, not speed)', () => {
     );
     expect(stdout).toMatch(/lost \(acked, no terminal event\)\s+0/);
     const figures = JSON.parse(await readFile(json, 'utf8'));
-    expect(figures).toMatchObject({ sent: 500, acked: 500, confirmed: 500, lost: 0, unanswered: 0, duplicates: 0, outOfOrder: 0, connectionsHeld: 20 });
+    expect(figures).toMatchObject({ sent: 500, acked: 500, confirmed: 500, lost: 0, unanswered: 0, duplicates: 0, outOfOrder: 0, gaps: 0, disconnected: 0, connectionsHeld: 20 });
     expect(figures.ackLatencyMs.count).toBe(500);
     expect(figures.timeline.reduce((sum: number, s: { sent: number }) => sum + s.sent, 0)).toBe(500);
     const report = await readFile(html, 'utf8');

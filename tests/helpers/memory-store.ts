@@ -76,6 +76,13 @@ export function createMemoryStore() {
     async eventsAfter(orderId, afterSeq) {
       return (events.get(orderId) ?? []).filter((event) => event.seq > afterSeq);
     },
+    async finishedAmong(orderIds) {
+      return orderIds.filter((id) => ['confirmed', 'failed', 'cancelled'].includes(orders.get(id)?.status ?? ''));
+    },
+    async releaseClientOrderId(orderId) {
+      const current = orders.get(orderId);
+      if (current?.status === 'failed' && current.failureCode === 'QUEUE_UNAVAILABLE') orders.set(orderId, { ...current, clientOrderId: null });
+    },
     async stalePending() {
       return [...orders.values()].filter((order) => order.status === 'pending').map((order) => order.id);
     },

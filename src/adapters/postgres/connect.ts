@@ -7,6 +7,8 @@ export function connectPostgres(url: string, log: Logger, max = 20): Sql {
     max,
     idle_timeout: 30,
     connect_timeout: 10,
+    // No statement may hold a connection (and the batches behind it) for ever.
+    connection: { statement_timeout: 15_000 },
     onnotice: (notice) => log.debug({ notice: notice.message }, 'postgres notice'),
   });
 }

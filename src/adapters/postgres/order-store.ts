@@ -273,6 +273,17 @@ export function createOrderStore(sql: Sql): OrderStore {
       return { orders: page.map(toOrder), next };
     },
 
+    async finishedAmong(orderIds) {
+      if (orderIds.length === 0) return [];
+      const rows = await sql<{ id: string }[]>`
+        select id from orders where id = any(${orderIds as string[]}::uuid[]) and status in ('confirmed', 'failed', 'cancelled')`;
+      return rows.map((row) => row.id);
+    },
+
+    async releaseClientOrderId(orderId) {
+      await sql`update orders set client_order_id = null where id = ${orderId} and status = 'failed' and failure_code = 'QUEUE_UNAVAILABLE'`;
+    },
+
     async stalePending(ageMs, limit) {
       const rows = await sql<{ id: string }[]>`
         select id from orders

@@ -259,4 +259,35 @@ describe('processOrder', () => {
       expect(h.clock.now() - started).toBeGreaterThan(50_000); // 150 blocks of 400 ms
     });
   });
+
+  it('signs anew, instead of retrying forever, when its blockhash expired before the first send', async () => {
+    const h = harness();
+    const id = await h.newOrder();
+    let sends = 0;
+    const slow = createProcessOrder({
+      ...h.deps,
+      // The route's write takes longer than a blockhash lives (a stalled database).
+      store: {
+        ...h.store,
+        transition: async (...args) => {
+          const result = await h.store.transition(...args);
+          if (args[3].status === 'building') h.clock.advance(61_000);
+          return result;
+        },
+      },
+      chain: {
+        ...h.deps.chain,
+        send: async (...args) => {
+          if (++sends > 10) throw new Error('sending the same expired transaction in a loop');
+          return h.deps.chain.send(...args);
+        },
+      },
+    });
+    const first = (await h.store.get(id))!;
+    expect(first.txHash).toBeNull();
+    const order = await slow(id, { number: 1, max: 3 });
+    expect(order.status).toBe('confirmed');
+    expect(sends).toBeLessThanOrEqual(3);
+    expect([...h.records.keys()]).toEqual([order.txHash]);
+  });
 });
