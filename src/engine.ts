@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { Config } from './config.js';
+import { withTimeout } from './timeout.js';
 import { startOrderWorker } from './adapters/bullmq/order-worker.js';
 import { createOrderQueue } from './adapters/bullmq/order-queue.js';
 import { connectPostgres } from './adapters/postgres/connect.js';
@@ -258,11 +259,3 @@ export async function startEngine(options: EngineOptions) {
 }
 
 export type Engine = Awaited<ReturnType<typeof startEngine>>;
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([
-    promise.finally(() => clearTimeout(timer)),
-    new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms))),
-  ]);
-}

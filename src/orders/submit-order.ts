@@ -1,4 +1,5 @@
 import { ERRORS, type ErrorCode } from '../errors.js';
+import { withTimeout } from '../timeout.js';
 import type { SubmitMessage } from '../protocol/client-messages.js';
 import { decimalPlaces } from '../protocol/decimal.js';
 import type { AckMessage, DuplicateAckMessage } from '../protocol/server-messages.js';
@@ -159,14 +160,6 @@ export function createSubmitOrder(deps: SubmitDeps) {
       },
     };
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, rejectTimeout) => {
-    timer = setTimeout(() => rejectTimeout(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 function reject(code: ErrorCode, message: string, field?: string): SubmitResult {
