@@ -17,7 +17,7 @@ start_engine() { # $1 quote latency, $2 exec latency, $3 worker concurrency
     MAX_OPEN_ORDERS_PER_ACCOUNT=10000000 MAX_CONNECTIONS_PER_KEY=100000 MAX_CONNECTIONS=100000 \
     RATE_LIMIT_MESSAGES_PER_CONNECTION=10000000 RATE_LIMIT_MESSAGES_PER_ACCOUNT=10000000 \
     RATE_LIMIT_SUBMITS_PER_CONNECTION=10000000 RATE_LIMIT_SUBMITS_PER_ACCOUNT=10000000 \
-    node --import tsx src/main.ts > "$out/server.log" 2>&1 &
+    node --max-semi-space-size=64 --import tsx src/main.ts > "$out/server.log" 2>&1 &
   engine=$!
   for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/health" > /dev/null 2>&1 && return 0; sleep 0.5; done
   echo "engine did not start; see $out/server.log" >&2; exit 1
