@@ -40,7 +40,7 @@ const EnvSchema = v.object({
   DATABASE_URL: v.optional(url(['postgres', 'postgresql'])),
   REDIS_URL: v.optional(url(['redis', 'rediss'])),
   ROLE: v.optional(v.picklist(['all', 'gateway', 'worker'], 'must be one of all, gateway, worker'), 'all'),
-  WORKER_CONCURRENCY: v.optional(intString(1, 10_000), '10'),
+  WORKER_CONCURRENCY: v.optional(intString(1, 10_000), '1000'),
   LOG_LEVEL: v.optional(
     v.picklist(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'must be a pino level (fatal … trace, silent)'),
     'info',

@@ -20,8 +20,10 @@ export async function failUnqueuedOrders(deps: {
 }): Promise<string[]> {
   const { store, queue, events, clock, log } = deps;
   const failed: string[] = [];
-  for (const orderId of await store.stalePending(deps.ageMs ?? UNQUEUED_AFTER_MS, 100)) {
-    if (await queue.has(orderId)) continue;
+  const stale = await store.stalePending(deps.ageMs ?? UNQUEUED_AFTER_MS, 100);
+  const queued = stale.length === 0 ? new Set<string>() : await queue.queuedAmong(stale);
+  for (const orderId of stale) {
+    if (queued.has(orderId)) continue;
     const result = await store.transition(
       orderId,
       'pending',

@@ -56,10 +56,10 @@ export interface OrderStore {
 
 /** The work queue between gateways and workers. */
 export interface OrderQueue {
-  /** Queues the order for execution; deduplicated by order id. */
+  /** Queues the order for execution (orders queued together may share a job). */
   enqueue(orderId: string): Promise<void>;
-  /** Whether a job for the order exists (waiting, running, delayed or finished). */
-  has(orderId: string): Promise<boolean>;
+  /** Which of these orders some job still carries (waiting, running or delayed). */
+  queuedAmong(orderIds: readonly string[]): Promise<Set<string>>;
 }
 
 /** Carries persisted events from workers to every gateway. */

@@ -142,7 +142,8 @@ export function createSubmitOrder(deps: SubmitDeps) {
     if (!same) {
       return reject('DUPLICATE_CLIENT_ORDER_ID', `clientOrderId ${wanted.clientOrderId} already names order ${existing.id} with different fields`, 'clientOrderId');
     }
-    // The first submit may have died between storing and queueing; queueing again is a no-op otherwise (jobId = order id).
+    // The first submit may have died between storing and queueing. Queued twice is harmless: a second
+    // delivery finds each step already taken (guarded in the store) and executes nothing again.
     if (existing.status === 'pending') {
       await queue.enqueue(existing.id).catch((err: unknown) => log.warn({ err, orderId: existing.id }, 'could not re-queue a duplicate submit'));
     }

@@ -50,6 +50,28 @@ describe('execution failures', () => {
     expect(await chainRecords(app.namespace)).toEqual([`${app.namespace}:chain:tx:${row!.tx_hash}`]);
   });
 
+  it('retries only the order that failed when orders share a job: the others run once and keep one attempt', async () => {
+    let unlucky: string | undefined;
+    const { app, sql, client } = await start({
+      sendFailure: (tx, attempt): SendFailure => {
+        unlucky ??= tx.orderId;
+        return tx.orderId === unlucky && attempt === 1 ? 'refused' : null;
+      },
+    });
+    // Sent in one go, they are stored in one batch and queued in one job.
+    for (let i = 0; i < 6; i++) client.send({ ...order, reqId: `shared-${i}` });
+    const acks = await Promise.all([0, 1, 2, 3, 4, 5].map((i) => client.waitFor((m) => m.type === 'ack' && m.reqId === `shared-${i}`)));
+    const ids = acks.map((ack) => ack.orderId as string);
+    for (const id of ids) expect((await client.settle(id)).at(-1)!.status).toBe('confirmed');
+    const redis = new Redis(inject('redisUrl'));
+    const jobs = Number(await redis.get(`${app.namespace}:bull:orders:id`));
+    redis.disconnect();
+    expect(jobs).toBeLessThan(6);
+    const rows = await sql<{ id: string; attempts: number }[]>`select id, attempts from orders where id = any(${ids}::uuid[])`;
+    expect(Object.fromEntries(rows.map((row) => [row.id, row.attempts]))).toEqual(Object.fromEntries(ids.map((id) => [id, id === unlucky ? 2 : 1])));
+    expect(await chainRecords(app.namespace)).toHaveLength(6);
+  });
+
   it('does not send again when a timed-out send in fact reached the chain: the retry finds it and confirms it once', async () => {
     const { app, sql, client } = await start({
       sendFailure: (_tx, attempt): SendFailure => (attempt === 1 ? 'timeout' : null),

@@ -9,7 +9,7 @@ describe('loadConfig', () => {
       databaseUrl: undefined,
       redisUrl: undefined,
       role: 'all',
-      workerConcurrency: 10,
+      workerConcurrency: 1000,
       logLevel: 'info',
       dataDir: './.data',
       mockQuoteLatencyMs: { min: 150, max: 250 },

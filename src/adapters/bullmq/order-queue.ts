@@ -6,6 +6,8 @@ import type { OrderQueue } from '../../orders/ports.js';
 
 /** Attempts and backoff for transient execution failures: 1 s, 2 s, then give up after the third. */
 export const JOB_ATTEMPTS = 3;
+/** Most orders one job carries. */
+export const MAX_ORDERS_PER_JOB = 100;
 const JOB_OPTIONS = {
   attempts: JOB_ATTEMPTS,
   backoff: { type: 'exponential', delay: 1_000 },
@@ -14,22 +16,54 @@ const JOB_OPTIONS = {
   removeOnComplete: true,
   removeOnFail: { age: 7 * 24 * 3600 },
 };
+const SCAN_PAGE = 1_000;
 
-/** The OrderQueue port on BullMQ: one job per order, its id the order id, so a duplicate add is a no-op. */
+/**
+ * The OrderQueue port on BullMQ. Orders submitted in the same turn of the event loop travel in one
+ * job (`{ orderIds }`): BullMQ's per-job work (the add, the move to
+ * active, the finish, their Lua scripts and lock keys) is paid once per batch instead of once per
+ * order. The worker runs each order of a job on its own, with its own retries (order-worker.ts).
+ * Jobs take BullMQ's own ids: an order queued twice (a duplicate submit finding it still pending)
+ * is in two jobs, which is safe, since every step of an order is a guarded change in the database.
+ */
 export function createOrderQueue(options: { connection: Redis; prefix: string; name: string; log: Logger }): OrderQueue & { close(): Promise<void> } {
   const queue = new Queue(options.name, { connection: options.connection, prefix: options.prefix });
   // The shared connection already reports its own errors; this only keeps them off stderr.
   queue.on('error', (err) => options.log.debug({ err }, 'queue error'));
-  // Orders submitted in the same turn of the event loop are added in one round trip.
   const add = createBatcher<string, void>({
+    maxSize: MAX_ORDERS_PER_JOB,
     run: async (orderIds) => {
-      await queue.addBulk(orderIds.map((orderId) => ({ name: 'execute', data: { orderId }, opts: { ...JOB_OPTIONS, jobId: orderId } })));
+      await queue.add('execute', { orderIds }, JOB_OPTIONS);
       return orderIds.map(() => undefined);
     },
   });
   return {
     enqueue: (orderId) => add(orderId),
-    has: async (orderId) => (await queue.getJob(orderId)) !== undefined,
+
+    async queuedAmong(orderIds) {
+      // Only asked about orders left `pending` for a minute (rare): scanning the live jobs is fine.
+      const wanted = new Set(orderIds);
+      const found = new Set<string>();
+      for (const state of ['waiting', 'active', 'delayed', 'prioritized'] as const) {
+        for (let start = 0; found.size < wanted.size; start += SCAN_PAGE) {
+          const jobs = await queue.getJobs(state, start, start + SCAN_PAGE - 1, true);
+          for (const job of jobs) {
+            for (const orderId of jobOrderIds(job?.data)) if (wanted.has(orderId)) found.add(orderId);
+          }
+          if (jobs.length < SCAN_PAGE) break;
+        }
+      }
+      return found;
+    },
+
     close: () => queue.close(),
   };
+}
+
+/** The orders a job carries: `{ orderIds }`, or `{ orderId }` from jobs queued by earlier versions. */
+export function jobOrderIds(data: unknown): string[] {
+  if (typeof data !== 'object' || data === null) return [];
+  const { orderIds, orderId } = data as { orderIds?: unknown; orderId?: unknown };
+  if (Array.isArray(orderIds)) return orderIds.filter((id): id is string => typeof id === 'string');
+  return typeof orderId === 'string' ? [orderId] : [];
 }

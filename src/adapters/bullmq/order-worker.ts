@@ -1,25 +1,37 @@
-import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { DelayedError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import * as v from 'valibot';
 import { EngineError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import type { ProcessOrder } from '../../orders/process-order.js';
 import { TransientSendError } from '../../venues/chain.js';
+import { createSemaphore } from '../../semaphore.js';
 
-const JobDataSchema = v.object({
-  orderId: v.pipe(v.string(), v.uuid()),
-  /** How many times this job was put back because of an infrastructure fault (not an attempt). */
-  faults: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0)), 0),
-});
+const OrderId = v.pipe(v.string(), v.uuid());
+const JobDataSchema = v.pipe(
+  v.object({
+    orderIds: v.optional(v.pipe(v.array(OrderId), v.minLength(1), v.maxLength(1_000))),
+    /** A job queued by an earlier version carries one order. */
+    orderId: v.optional(OrderId),
+    /** Orders of this job already finished by an earlier delivery: a retry skips them. */
+    done: v.optional(v.array(OrderId), []),
+    /** How many times this job was put back because of an infrastructure fault (not an attempt). */
+    faults: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0)), 0),
+  }),
+  v.check((data) => data.orderIds !== undefined || data.orderId !== undefined, 'a job names its orders'),
+);
 const FAULT_RETRY_MIN_MS = 1_000;
 const FAULT_RETRY_MAX_MS = 60_000;
 
 /**
- * Runs the worker pool: `concurrency` orders at a time in this process. A transient send failure
- * uses BullMQ's attempts and backoff; a failed order becomes UnrecoverableError (never retried).
- * Any other fault (database or Redis down, a bug) puts the job back with a growing delay without
+ * Runs the worker pool: at most `concurrency` orders at a time in this process. A job carries the
+ * orders one gateway batch queued together; each runs on its own and ends on its own. When one of
+ * them hits a transient send failure, the job is retried with BullMQ's attempts and backoff, and the
+ * retry skips the orders already finished (`done`). A failed order is final and never retried. Any
+ * other fault (database or Redis down, a bug) puts the job back with a growing delay without
  * spending an attempt: an acked order waits for the fault to clear, and is never given up on while
- * its transaction might still land.
+ * its transaction might still land. A job whose worker died is delivered again; every order resumes
+ * from its guarded state in the database, so nothing is executed twice.
  */
 export function startOrderWorker(options: {
   connection: Redis;
@@ -30,28 +42,49 @@ export function startOrderWorker(options: {
   log: Logger;
 }) {
   const { processOrder, log } = options;
+  const slots = createSemaphore(options.concurrency);
   const worker = new Worker(
     options.name,
     async (job: Job, token?: string) => {
       const data = v.parse(JobDataSchema, job.data);
+      const orderIds = data.orderIds ?? [data.orderId!];
       const attempt = { number: job.attemptsMade + 1, max: job.opts.attempts ?? 1 };
-      try {
-        const order = await processOrder(data.orderId, attempt);
-        if (order.status === 'failed') throw new UnrecoverableError(`${order.failureCode}: ${order.failureReason}`);
-        return { status: order.status };
-      } catch (err) {
-        if (err instanceof UnrecoverableError || err instanceof TransientSendError) throw err;
-        if (err instanceof EngineError && err.code === 'ORDER_NOT_FOUND') throw new UnrecoverableError(err.message); // nothing to execute
+      const todo = orderIds.filter((orderId) => !data.done.includes(orderId));
+      const results = await Promise.allSettled(todo.map((orderId) => slots.run(() => processOrder(orderId, attempt))));
+
+      const done = [...data.done];
+      let transient: TransientSendError | undefined;
+      let fault: unknown;
+      results.forEach((result, i) => {
+        const orderId = todo[i]!;
+        if (result.status === 'fulfilled') return void done.push(orderId);
+        const err: unknown = result.reason;
+        if (err instanceof TransientSendError) transient ??= err;
+        else if (err instanceof EngineError && err.code === 'ORDER_NOT_FOUND') {
+          log.warn({ orderId, jobId: job.id }, 'queued order does not exist; skipped');
+          done.push(orderId); // nothing to execute
+        } else {
+          fault ??= err;
+          log.error({ err, orderId, jobId: job.id }, 'order processing hit a fault');
+        }
+      });
+      if (fault !== undefined) {
         const delay = Math.min(FAULT_RETRY_MAX_MS, FAULT_RETRY_MIN_MS * 2 ** data.faults);
-        log.error({ err, orderId: data.orderId, jobId: job.id, faults: data.faults + 1, retryInMs: delay }, 'order processing hit a fault; retrying later');
-        await job.updateData({ ...data, faults: data.faults + 1 });
+        log.error({ jobId: job.id, faults: data.faults + 1, retryInMs: delay }, 'job put back after a fault; retrying later');
+        await job.updateData({ ...data, done, faults: data.faults + 1 });
         await job.moveToDelayed(Date.now() + delay, token);
         throw new DelayedError();
       }
+      if (transient) {
+        if (done.length > data.done.length) await job.updateData({ ...data, done });
+        throw transient; // BullMQ's attempts and backoff
+      }
+      return { orders: orderIds.length };
     },
     {
       connection: options.connection,
       prefix: options.prefix,
+      // Jobs carry one order or more, so the job count never limits before the order slots do.
       concurrency: options.concurrency,
       // A job whose worker died is re-delivered; the order's guarded state makes that safe.
       maxStalledCount: 100,

@@ -21,7 +21,7 @@ describe('failUnqueuedOrders', () => {
     const published: OrderEvent[] = [];
     const failed = await failUnqueuedOrders({
       store,
-      queue: { enqueue: async () => undefined, has: async (id) => id === 'queued' },
+      queue: { enqueue: async () => undefined, queuedAmong: async (ids) => new Set(ids.filter((id) => id === 'queued')) },
       events: { publish: async (event) => void published.push(event) },
       clock: createVirtualClock(),
       log,

@@ -48,7 +48,7 @@ function harness(options: { sendFailure?: (tx: SignedTx, attempt: number) => Sen
     findPair,
     log,
   };
-  const submit = createSubmitOrder({ store, queue: { enqueue: async () => undefined, has: async () => true }, clock, ids, findPair, log, openOrders: createOpenOrders(100) });
+  const submit = createSubmitOrder({ store, queue: { enqueue: async () => undefined, queuedAmong: async (ids) => new Set(ids) }, clock, ids, findPair, log, openOrders: createOpenOrders(100) });
   async function newOrder(amount = '2', side: 'buy' | 'sell' = 'buy') {
     const result = await submit({ op: 'submit', type: 'market', side, pair: 'SOL/USDC', amount, slippageBps: 100 }, 'account', { watch: () => undefined, unwatch: () => undefined });
     if (!result.ok || !('ack' in result)) throw new Error('not accepted');

@@ -16,7 +16,7 @@ function build(enqueue: (orderId: string) => Promise<void>) {
   const openOrders = createOpenOrders(10);
   const submit = createSubmitOrder({
     store: memory.store,
-    queue: { enqueue, has: async () => false },
+    queue: { enqueue, queuedAmong: async () => new Set<string>() },
     clock: createVirtualClock(),
     ids: { orderId: () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`, signature: () => 'sig' },
     findPair,
