@@ -10,10 +10,13 @@ export function createBatcher<I, O>(options: {
   keyOf?: (item: I) => string;
   maxSize?: number;
   maxInFlight?: number;
+  /** How long a batch keeps gathering before it is sent (0: until the end of this turn of the event loop). */
+  lingerMs?: number;
 }) {
   const { run, keyOf } = options;
   const maxSize = options.maxSize ?? 500;
   const maxInFlight = options.maxInFlight ?? 2;
+  const lingerMs = options.lingerMs ?? 0;
   let queue: Array<{ item: I; resolve: (value: O) => void; reject: (err: unknown) => void }> = [];
   let inFlight = 0;
   let scheduled = false;
@@ -21,8 +24,9 @@ export function createBatcher<I, O>(options: {
   function schedule(): void {
     if (scheduled || inFlight >= maxInFlight || queue.length === 0) return;
     scheduled = true;
-    // Gather everything issued in this turn of the event loop before sending.
-    setImmediate(flush);
+    // Gather everything issued in this turn of the event loop (or the linger) before sending.
+    if (lingerMs > 0 && queue.length < maxSize) setTimeout(flush, lingerMs);
+    else setImmediate(flush);
   }
 
   function flush(): void {

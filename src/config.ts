@@ -41,6 +41,7 @@ const EnvSchema = v.object({
   REDIS_URL: v.optional(url(['redis', 'rediss'])),
   ROLE: v.optional(v.picklist(['all', 'gateway', 'worker'], 'must be one of all, gateway, worker'), 'all'),
   WORKER_CONCURRENCY: v.optional(intString(1, 10_000), '1000'),
+  WORKER_THREADS: v.optional(intString(0, 16), '1'),
   LOG_LEVEL: v.optional(
     v.picklist(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'must be a pino level (fatal … trace, silent)'),
     'info',
@@ -89,6 +90,8 @@ export interface Config {
   readonly redisUrl: string | undefined;
   readonly role: Role;
   readonly workerConcurrency: number;
+  /** ROLE=all: worker threads next to the gateway's main thread (0: workers on the main thread). */
+  readonly workerThreads: number;
   readonly logLevel: string;
   readonly dataDir: string;
   readonly mockQuoteLatencyMs: LatencyRange;
@@ -140,6 +143,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: out.REDIS_URL,
     role: out.ROLE,
     workerConcurrency: out.WORKER_CONCURRENCY,
+    workerThreads: out.WORKER_THREADS,
     logLevel: out.LOG_LEVEL,
     dataDir: out.DATA_DIR,
     mockQuoteLatencyMs: out.MOCK_QUOTE_LATENCY_MS,

@@ -50,7 +50,12 @@ export interface EngineOptions {
   readonly demoKeyFile?: string;
   /** Overrides the simulated RPC's failure model (tests inject a failure on a chosen attempt). */
   readonly sendFailure?: (tx: SignedTx, attempt: number) => SendFailure;
+  /** False for a worker running in a thread of a process whose main thread serves HTTP. */
+  readonly serveHttp?: boolean;
 }
+
+/** Something the engine waits for when it drains, alongside its own workers (a worker thread). */
+export type Drain = (timeoutMs: number) => Promise<void>;
 
 const TERMINAL_STATUSES = new Set(['confirmed', 'failed', 'cancelled']);
 
@@ -68,14 +73,15 @@ export async function startEngine(options: EngineOptions) {
   const namespace = options.namespace ?? config.redisPrefix;
   const isGateway = config.role !== 'worker';
   const isWorker = config.role !== 'gateway';
-  const uws = loadUws();
 
   const sql = connectPostgres(options.databaseUrl, log);
   await migrate(sql, join(options.rootDir, 'sql'), log);
   // BullMQ's connection, and a pipelined one for our own commands (event stream, chain ledger).
   const redis = connectRedis(options.redisUrl, log, `${namespace}:queue`);
   const commands = connectRedis(options.redisUrl, log, `${namespace}:commands`, { autoPipelining: true });
-  const store = createOrderStore(sql);
+  // The worker's writes linger a moment to go out in bigger batches (fewer round trips and commits).
+  const lingerMs = 0;
+  const store = createOrderStore(sql, { lingerMs });
   const metrics = createMetrics();
   const streamKey = `${namespace}:events`;
   const queueOptions = { connection: redis, prefix: `${namespace}:bull`, name: 'orders' };
@@ -99,7 +105,7 @@ export async function startEngine(options: EngineOptions) {
     const venues = createVenueClient({ market, clock: realClock, latencyMs: () => between(config.mockQuoteLatencyMs) });
     const processOrder = createProcessOrder({
       store,
-      events: createEventPublisher(commands, streamKey),
+      events: createEventPublisher(commands, streamKey, { lingerMs }),
       chain,
       quote: venues.quote,
       clock: realClock,
@@ -214,22 +220,25 @@ export async function startEngine(options: EngineOptions) {
     ].map((check) => check.catch(() => false)));
     return { ok: Boolean(redisUp && postgresUp), checks: { redis: redisUp ? 'up' : 'down', postgres: postgresUp ? 'up' : 'down' } };
   };
-  const http = await startHttpServer({
-    uws,
-    host: config.host,
-    port: config.port,
-    log,
-    health,
-    metrics: metrics.render,
-    files: isGateway ? await loadStaticFiles(join(options.rootDir, 'web')) : new Map(),
-    gateway,
-    onConnectionCount: connections.set,
-    idleTimeoutSeconds: config.wsIdleTimeoutSeconds,
-    maxBufferedBytes: config.wsMaxBufferedBytes,
-  });
+  const http =
+    options.serveHttp === false
+      ? null
+      : await startHttpServer({
+          uws: loadUws(),
+          host: config.host,
+          port: config.port,
+          log,
+          health,
+          metrics: metrics.render,
+          files: isGateway ? await loadStaticFiles(join(options.rootDir, 'web')) : new Map(),
+          gateway,
+          onConnectionCount: connections.set,
+          idleTimeoutSeconds: config.wsIdleTimeoutSeconds,
+          maxBufferedBytes: config.wsMaxBufferedBytes,
+        });
 
   return {
-    port: http.port,
+    port: http?.port ?? 0,
     market,
     /** The local demo account's API key (embedded default with auth on). */
     demoKey: demo?.key,
@@ -238,15 +247,16 @@ export async function startEngine(options: EngineOptions) {
      * Shutdown mirrors start-up: stop intake, drain workers, tell clients (1001), close Redis and
      * Postgres. Every step takes its share of one budget, so the whole never outlives `timeoutMs`.
      */
-    async close(timeoutMs = config.shutdownTimeoutMs): Promise<void> {
+    async close(timeoutMs = config.shutdownTimeoutMs, drain?: Drain): Promise<void> {
       const deadline = Date.now() + timeoutMs;
       const left = () => Math.max(100, deadline - Date.now());
       accepting = false;
-      http.stopListening();
-      if (worker) await worker.close(Math.round(left() * 0.6));
+      http?.stopListening();
+      const budget = Math.round(left() * 0.6);
+      await Promise.all([worker?.close(budget), drain?.(budget).catch((err: unknown) => log.warn({ err }, 'drain failed'))]);
       // Let the last events of drained jobs reach their sockets before saying goodbye.
-      if (isGateway && http.connections > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(250, left() / 10)));
-      http.closeConnections(1001, 'server shutting down');
+      if (isGateway && http && http.connections > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(250, left() / 10)));
+      http?.closeConnections(1001, 'server shutting down');
       // Each close waits on Redis; while Redis is down they would wait forever, so each gets a bound.
       for (const close of closers) {
         await withTimeout(close(), Math.min(2_000, left() / 4)).catch((err: unknown) => log.warn({ err }, 'close step failed'));

@@ -3,19 +3,27 @@ import type { Ids } from './orders/ports.js';
 
 const ALPHABET = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
 
-/** Bitcoin/Solana base58 of a byte string. */
+/** Bitcoin/Solana base58 of a byte string (digit by digit in small integers: no BigInt per byte). */
 export function base58(bytes: Uint8Array): string {
-  let value = 0n;
-  for (const byte of bytes) value = (value << 8n) | BigInt(byte);
-  let out = '';
-  while (value > 0n) {
-    out = ALPHABET[Number(value % 58n)] + out;
-    value /= 58n;
+  const digits: number[] = [];
+  for (const byte of bytes) {
+    let carry = byte;
+    for (let i = 0; i < digits.length; i++) {
+      carry += digits[i]! * 256;
+      digits[i] = carry % 58;
+      carry = Math.floor(carry / 58);
+    }
+    while (carry > 0) {
+      digits.push(carry % 58);
+      carry = Math.floor(carry / 58);
+    }
   }
+  let out = '';
   for (const byte of bytes) {
     if (byte !== 0) break;
-    out = '1' + out;
+    out += '1';
   }
+  for (let i = digits.length - 1; i >= 0; i--) out += ALPHABET[digits[i]!];
   return out;
 }
 

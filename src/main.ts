@@ -5,6 +5,7 @@ import { startEngine, type Engine } from './engine.js';
 import { handleShutdown } from './lifecycle.js';
 import { createLogger } from './log.js';
 import { appRoot } from './paths.js';
+import { startWorkerThreads } from './worker-threads.js';
 
 
 function readConfig(): Config {
@@ -23,12 +24,14 @@ async function main(): Promise<void> {
   // Signals are handled from the first moment: a stop during start-up still stops what was started.
   let services: Promise<LocalServices> | undefined;
   let engine: Promise<Engine> | undefined;
+  let threads: ReturnType<typeof startWorkerThreads> | undefined;
   const stop = handleShutdown({
     log,
     timeoutMs: config.shutdownTimeoutMs + 2_000,
     shutdown: async () => {
       const running = await engine?.catch(() => undefined);
-      await running?.close(Math.round(config.shutdownTimeoutMs * 0.8));
+      const workers = await threads?.catch(() => undefined);
+      await running?.close(Math.round(config.shutdownTimeoutMs * 0.8), workers?.drain);
       const local = await services?.catch(() => undefined);
       await local?.close();
     },
@@ -37,8 +40,10 @@ async function main(): Promise<void> {
   try {
     services = provideServices({ databaseUrl: config.databaseUrl, redisUrl: config.redisUrl, dataDir: config.dataDir, log });
     const { databaseUrl, redisUrl } = await services;
+    // ROLE=all: the gateway keeps the main thread, the workers run in threads of their own.
+    const threaded = config.role === 'all' && config.workerThreads > 0;
     engine = startEngine({
-      config,
+      config: threaded ? { ...config, role: 'gateway' } : config,
       log,
       databaseUrl,
       redisUrl,
@@ -47,6 +52,18 @@ async function main(): Promise<void> {
       ...(!config.databaseUrl && { demoKeyFile: resolve(config.dataDir, 'demo-api-key') }),
     });
     await engine;
+    if (threaded) {
+      threads = startWorkerThreads({
+        count: config.workerThreads,
+        data: { databaseUrl, redisUrl, rootDir: appRoot() },
+        log,
+        onFailure: (err) => {
+          log.fatal({ err }, 'a worker thread failed');
+          stop('worker thread failed', 1);
+        },
+      });
+      await threads;
+    }
   } catch (err) {
     log.fatal({ err }, 'failed to start');
     process.stderr.write(`dex-order-engine failed to start: ${describe(err)}\n`);

@@ -7,8 +7,14 @@ export function connectPostgres(url: string, log: Logger, max = 20): Sql {
     max,
     idle_timeout: 30,
     connect_timeout: 10,
-    // No statement may hold a connection (and the batches behind it) for ever.
-    connection: { statement_timeout: 15_000 },
+    connection: {
+      // No statement may hold a connection (and the batches behind it) for ever.
+      statement_timeout: 15_000,
+      // Every statement here is a lookup by key. A prepared statement's generic plan, chosen while
+      // the tables were still small (a fresh database, before autovacuum's first ANALYZE), would
+      // keep seq-scanning `orders` as it grows: each execution is planned for the table as it is.
+      plan_cache_mode: 'force_custom_plan',
+    },
     onnotice: (notice) => log.debug({ notice: notice.message }, 'postgres notice'),
   });
 }

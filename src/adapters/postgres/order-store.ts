@@ -47,7 +47,9 @@ const COLUMNS: Record<keyof OrderChanges, string> = {
  * writes (create, transition, saveTx, startAttempt) are coalesced into multi-row statements when
  * many are issued at once, so a busy engine pays one round trip and one commit per batch.
  */
-export function createOrderStore(sql: Sql): OrderStore {
+export function createOrderStore(sql: Sql, options: { lingerMs?: number } = {}): OrderStore {
+  // Creates never linger (an ack waits on them); the worker's steps may, to write bigger batches.
+  const linger = { lingerMs: options.lingerMs ?? 0 };
   const json = (value: unknown) => sql.json(value as JSONValue);
 
   async function get(orderId: string): Promise<Order | null> {
@@ -113,6 +115,7 @@ export function createOrderStore(sql: Sql): OrderStore {
 
   type MoveItem = { orderId: string; from: OrderStatus; changes: OrderChanges; draft: EventDraft };
   const transitionBatch = createBatcher<MoveItem, { order: Order; event: OrderEvent } | null>({
+    ...linger,
     keyOf: (item) => item.orderId,
     run: async (items) => {
       const input = items.map(({ orderId, from, changes, draft }) => ({
@@ -162,6 +165,7 @@ export function createOrderStore(sql: Sql): OrderStore {
 
   type TxItem = { orderId: string; status: OrderStatus; previousTxHash: string | null; txHash: string; lastValidBlockHeight: number };
   const saveTxBatch = createBatcher<TxItem, Order | null>({
+    ...linger,
     keyOf: (item) => item.orderId,
     run: async (items) => {
       const input = items.map((item) => ({
@@ -190,6 +194,7 @@ export function createOrderStore(sql: Sql): OrderStore {
 
   type StartItem = { orderId: string; attempt: number; routing: EventDraft };
   const startBatch = createBatcher<StartItem, { order: Order; event: OrderEvent | null } | null>({
+    ...linger,
     keyOf: (item) => item.orderId,
     run: async (items) => {
       const input = items.map((item) => ({ id: item.orderId, attempt: item.attempt, payload: item.routing }));

@@ -2,22 +2,39 @@ import type { Redis } from 'ioredis';
 import type { Logger } from '../../log.js';
 import type { EventPublisher } from '../../orders/ports.js';
 import { encodeServerMessage, type OrderEvent } from '../../protocol/server-messages.js';
+import { createBatcher } from '../../batcher.js';
 
 import type { BusEvent } from '../../gateway/order-feed.js';
 
 // Enough history for a gateway that blinks to catch up from Redis; older gaps are filled from Postgres.
-const MAX_LEN = 200_000;
+const HISTORY_MS = 30_000;
+/** Most events one stream entry carries. */
+const MAX_EVENTS_PER_ENTRY = 200;
 
 /**
  * Events travel over a Redis Stream rather than pub/sub: a reader that falls behind resumes from
- * the last id it saw instead of being disconnected and silently losing messages.
+ * the last id it saw instead of being disconnected and silently losing messages. Events published
+ * in the same turn of the event loop share one entry (fields `o s st e` repeated per event), each
+ * serialized once here and sent to clients as is. The stream keeps the last 30 s of entries.
  */
-export function createEventPublisher(redis: Redis, streamKey: string): EventPublisher {
-  return {
-    async publish(event: OrderEvent) {
-      await redis.xadd(streamKey, 'MAXLEN', '~', MAX_LEN, '*', 'o', event.orderId, 's', String(event.seq), 'st', event.status, 'e', encodeServerMessage(event));
+export function createEventPublisher(redis: Redis, streamKey: string, options: { lingerMs?: number } = {}): EventPublisher {
+  // Entry ids are Redis's clock in ms: the history is cut at a time read from Redis itself, so a
+  // worker whose clock is off never trims what gateways have yet to read.
+  let trimBelowMs = 0;
+  const publish = createBatcher<OrderEvent, void>({
+    maxSize: MAX_EVENTS_PER_ENTRY,
+    maxInFlight: 4,
+    lingerMs: options.lingerMs ?? 0,
+    run: async (events) => {
+      const fields: string[] = [];
+      for (const event of events) fields.push('o', event.orderId, 's', String(event.seq), 'st', event.status, 'e', encodeServerMessage(event));
+      const id = await redis.xadd(streamKey, 'MINID', '~', String(trimBelowMs), '*', ...fields);
+      const addedAtMs = Number.parseInt(id ?? '', 10);
+      if (addedAtMs > trimBelowMs + HISTORY_MS) trimBelowMs = addedAtMs - HISTORY_MS;
+      return events.map(() => undefined);
     },
-  };
+  });
+  return { publish };
 }
 
 /** Reads the stream from now on and hands every event to `onEvent`, in stream order, until closed. */
@@ -33,9 +50,9 @@ export function startEventSubscriber(options: { redis: Redis; streamKey: string;
         for (const [, entries] of reply) {
           for (const [id, fields] of entries) {
             lastId = id;
-            const event = toBusEvent(fields);
-            if (event) onEvent(event);
-            else log.warn({ streamId: id }, 'malformed entry on the event stream');
+            const events = toBusEvents(fields);
+            if (!events) log.warn({ streamId: id }, 'malformed entry on the event stream');
+            else for (const event of events) onEvent(event);
           }
         }
       } catch (err) {
@@ -54,17 +71,14 @@ export function startEventSubscriber(options: { redis: Redis; streamKey: string;
   };
 }
 
-function toBusEvent(fields: string[]): BusEvent | null {
-  let orderId: string | undefined;
-  let seq = Number.NaN;
-  let text: string | undefined;
-  let status = '';
-  for (let i = 0; i + 1 < fields.length; i += 2) {
-    const value = fields[i + 1]!;
-    if (fields[i] === 'o') orderId = value;
-    else if (fields[i] === 's') seq = Number(value);
-    else if (fields[i] === 'st') status = value;
-    else if (fields[i] === 'e') text = value;
+/** The events of one entry, in the order they were published; null if any is malformed. */
+export function toBusEvents(fields: readonly string[]): BusEvent[] | null {
+  const events: BusEvent[] = [];
+  for (let i = 0; i + 7 < fields.length; i += 8) {
+    if (fields[i] !== 'o' || fields[i + 2] !== 's' || fields[i + 4] !== 'st' || fields[i + 6] !== 'e') return null;
+    const seq = Number(fields[i + 3]);
+    if (!fields[i + 1] || !Number.isInteger(seq) || !fields[i + 7]) return null;
+    events.push({ orderId: fields[i + 1]!, seq, status: fields[i + 5]!, text: fields[i + 7]! });
   }
-  return orderId && text && Number.isInteger(seq) ? { orderId, seq, status, text } : null;
+  return events.length > 0 && events.length * 8 === fields.length ? events : null;
 }

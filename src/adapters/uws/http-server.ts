@@ -47,6 +47,8 @@ interface UserData {
   readonly caller: Caller;
   closed: boolean;
   handler?: ConnectionHandler;
+  /** Messages waiting for this turn's flush, sent together under one cork (one write). */
+  outbox?: string[];
 }
 
 /** Largest message a client may send; a bigger one closes the connection with 1009 (message too big). */
@@ -62,6 +64,28 @@ export async function startHttpServer(options: HttpServerOptions) {
   const { uws, log, gateway } = options;
   const app: TemplatedApp = uws.App();
   const sockets = new Set<WebSocket<UserData>>();
+  // Outside uWS's own callbacks every send would be a write of its own: messages for a socket are
+  // gathered through the turn of the event loop and flushed corked, in order.
+  const dirty = new Set<WebSocket<UserData>>();
+  let flushScheduled = false;
+  const flush = () => {
+    flushScheduled = false;
+    for (const ws of dirty) {
+      const data = ws.getUserData();
+      const texts = data.outbox!;
+      data.outbox = undefined;
+      if (data.closed) continue; // the socket is gone; its orders still complete and are persisted
+      ws.cork(() => {
+        for (const text of texts) {
+          if (ws.send(text, false) === 2) {
+            log.warn({ connId: data.connId }, 'client is not reading; message dropped and connection closing');
+            break;
+          }
+        }
+      });
+    }
+    dirty.clear();
+  };
 
   if (gateway) {
     app.ws<UserData>('/ws', {
@@ -107,7 +131,13 @@ export async function startHttpServer(options: HttpServerOptions) {
         const sink: Sink = {
           send(text) {
             if (data.closed) return; // the socket is gone; its orders still complete and are persisted
-            if (ws.send(text, false) === 2) connLog.warn('client is not reading; message dropped and connection closing');
+            if (data.outbox) return void data.outbox.push(text);
+            data.outbox = [text];
+            dirty.add(ws);
+            if (!flushScheduled) {
+              flushScheduled = true;
+              setImmediate(flush);
+            }
           },
         };
         data.handler = gateway.connect(sink, data.caller, data.connId, connLog);
@@ -131,6 +161,7 @@ export async function startHttpServer(options: HttpServerOptions) {
         const data = ws.getUserData();
         data.closed = true;
         sockets.delete(ws);
+        dirty.delete(ws);
         gateway.release(data.caller);
         options.onConnectionCount?.(sockets.size);
         data.handler?.onClose();

@@ -1,0 +1,70 @@
+import { Worker } from 'node:worker_threads';
+import type { Logger } from './log.js';
+import type { FromWorkerThread, ToWorkerThread, WorkerThreadData } from './worker-thread.js';
+
+/**
+ * Starts `count` worker threads (src/worker-thread.ts) and resolves once each has its engine
+ * running. A thread that fails calls `onFailure`: the process should stop, as it would if its own
+ * workers had crashed. `drain` asks every thread to drain and close, within a deadline.
+ */
+export async function startWorkerThreads(options: {
+  count: number;
+  data: Omit<WorkerThreadData, 'index'>;
+  log: Logger;
+  onFailure: (err: unknown) => void;
+}) {
+  const { log } = options;
+  const threads = Array.from({ length: options.count }, (_, index) => {
+    const thread = spawnThread({ ...options.data, index });
+    let closing = false;
+    let started = false;
+    const ready = new Promise<void>((resolve, reject) => {
+      thread.on('message', (message: FromWorkerThread) => {
+        if (message.type !== 'ready') return;
+        started = true;
+        resolve();
+      });
+      thread.once('error', (err) => {
+        reject(err);
+        if (started && !closing) options.onFailure(err);
+      });
+      thread.once('exit', (code) => {
+        const err = new Error(`worker thread ${index} exited with code ${code}`);
+        reject(err);
+        if (started && !closing) options.onFailure(err);
+      });
+    });
+    async function close(timeoutMs: number): Promise<void> {
+      closing = true;
+      const closed = new Promise<void>((resolve) => {
+        thread.on('message', (message: FromWorkerThread) => message.type === 'closed' && resolve());
+        thread.once('exit', () => resolve());
+      });
+      thread.postMessage({ type: 'close', timeoutMs } satisfies ToWorkerThread);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([closed, new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs + 1_000)))]);
+      clearTimeout(timer);
+      await thread.terminate();
+    }
+    return { ready, close };
+  });
+  await Promise.all(threads.map((thread) => thread.ready));
+  log.info({ threads: threads.length }, 'worker threads running');
+  return {
+    drain: async (timeoutMs: number) => {
+      await Promise.all(threads.map((thread) => thread.close(timeoutMs)));
+    },
+  };
+}
+
+/**
+ * Compiled (dist/), the thread runs worker-thread.js. Run from src/ by tsx (`npm start`), a thread
+ * does not inherit tsx's loader, so it registers tsx itself before importing worker-thread.ts.
+ */
+function spawnThread(workerData: WorkerThreadData): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker-thread.js', import.meta.url), { workerData });
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const entry = new URL('./worker-thread.ts', import.meta.url).href;
+  const code = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`;
+  return new Worker(code, { eval: true, workerData });
+}

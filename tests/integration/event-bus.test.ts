@@ -1,0 +1,49 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import pino from 'pino';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { createEventPublisher, startEventSubscriber, toBusEvents } from '../../src/adapters/redis/event-bus.js';
+import type { BusEvent } from '../../src/gateway/order-feed.js';
+import type { OrderEvent } from '../../src/protocol/server-messages.js';
+
+const log = pino({ level: 'silent' });
+
+function event(orderId: string, seq: number, status: 'routing' | 'confirmed'): OrderEvent {
+  return { type: 'order', orderId, seq, status, ts: seq } as OrderEvent;
+}
+
+describe('event bus on a Redis Stream', () => {
+  const redis = new Redis(inject('redisUrl'));
+  const streamKey = `bus-test-${randomUUID()}:events`;
+  afterAll(() => redis.disconnect());
+
+  it('carries events published together in one entry, and hands each to the subscriber in order', async () => {
+    const received: BusEvent[] = [];
+    const subscriber = startEventSubscriber({ redis: new Redis(inject('redisUrl')), streamKey, log, onEvent: (e) => received.push(e) });
+    await new Promise((resolve) => setTimeout(resolve, 100)); // the subscriber reads from "now"
+    const publisher = createEventPublisher(redis, streamKey);
+    const [a, b] = [randomUUID(), randomUUID()];
+    const sent = [event(a, 2, 'routing'), event(b, 2, 'routing'), event(a, 3, 'confirmed')];
+    await Promise.all(sent.map((e) => publisher.publish(e)));
+    await publisher.publish(event(b, 3, 'confirmed'));
+
+    expect(await redis.xlen(streamKey)).toBe(2);
+    for (let i = 0; i < 50 && received.length < 4; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    await subscriber.close();
+    expect(received.map(({ orderId, seq, status }) => [orderId, seq, status])).toEqual([
+      [a, 2, 'routing'],
+      [b, 2, 'routing'],
+      [a, 3, 'confirmed'],
+      [b, 3, 'confirmed'],
+    ]);
+    expect(JSON.parse(received[2]!.text)).toMatchObject({ type: 'order', orderId: a, seq: 3, status: 'confirmed' });
+  });
+
+  it('reads entries of one event (as earlier versions wrote them) and refuses malformed ones', () => {
+    expect(toBusEvents(['o', 'x', 's', '2', 'st', 'routing', 'e', '{}'])).toEqual([{ orderId: 'x', seq: 2, status: 'routing', text: '{}' }]);
+    expect(toBusEvents(['o', 'x', 's', 'two', 'st', 'routing', 'e', '{}'])).toBeNull();
+    expect(toBusEvents(['o', 'x', 's', '2', 'st', 'routing', 'e', '{}', 'o', 'y'])).toBeNull();
+    expect(toBusEvents(['s', '2', 'o', 'x', 'st', 'routing', 'e', '{}'])).toBeNull();
+    expect(toBusEvents([])).toBeNull();
+  });
+});
