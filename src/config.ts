@@ -42,6 +42,7 @@ const EnvSchema = v.object({
   ROLE: v.optional(v.picklist(['all', 'gateway', 'worker'], 'must be one of all, gateway, worker'), 'all'),
   WORKER_CONCURRENCY: v.optional(intString(1, 10_000), '1000'),
   WORKER_THREADS: v.optional(intString(0, 16), '1'),
+  WORKER_BATCH_LINGER_MS: v.optional(intString(0, 100), '3'),
   LOG_LEVEL: v.optional(
     v.picklist(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'must be a pino level (fatal … trace, silent)'),
     'info',
@@ -92,6 +93,8 @@ export interface Config {
   readonly workerConcurrency: number;
   /** ROLE=all: worker threads next to the gateway's main thread (0: workers on the main thread). */
   readonly workerThreads: number;
+  /** How long a worker's writes (status changes, events) gather before they go out as one batch. */
+  readonly workerBatchLingerMs: number;
   readonly logLevel: string;
   readonly dataDir: string;
   readonly mockQuoteLatencyMs: LatencyRange;
@@ -144,6 +147,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     role: out.ROLE,
     workerConcurrency: out.WORKER_CONCURRENCY,
     workerThreads: out.WORKER_THREADS,
+    workerBatchLingerMs: out.WORKER_BATCH_LINGER_MS,
     logLevel: out.LOG_LEVEL,
     dataDir: out.DATA_DIR,
     mockQuoteLatencyMs: out.MOCK_QUOTE_LATENCY_MS,

@@ -79,8 +79,9 @@ export async function startEngine(options: EngineOptions) {
   // BullMQ's connection, and a pipelined one for our own commands (event stream, chain ledger).
   const redis = connectRedis(options.redisUrl, log, `${namespace}:queue`);
   const commands = connectRedis(options.redisUrl, log, `${namespace}:commands`, { autoPipelining: true });
-  // The worker's writes linger a moment to go out in bigger batches (fewer round trips and commits).
-  const lingerMs = 0;
+  // A worker's writes linger a moment to go out in bigger batches: fewer round trips, commits and
+  // statements to plan. The gateway's own store (acks wait on its inserts) never lingers.
+  const lingerMs = isWorker ? config.workerBatchLingerMs : 0;
   const store = createOrderStore(sql, { lingerMs });
   const metrics = createMetrics();
   const streamKey = `${namespace}:events`;

@@ -11,6 +11,7 @@ describe('loadConfig', () => {
       role: 'all',
       workerConcurrency: 1000,
       workerThreads: 1,
+      workerBatchLingerMs: 3,
       logLevel: 'info',
       dataDir: './.data',
       mockQuoteLatencyMs: { min: 150, max: 250 },
