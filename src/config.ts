@@ -43,6 +43,7 @@ const EnvSchema = v.object({
   WORKER_CONCURRENCY: v.optional(intString(1, 10_000), '1000'),
   WORKER_THREADS: v.optional(intString(0, 16), '1'),
   WORKER_BATCH_LINGER_MS: v.optional(intString(0, 100), '3'),
+  WORKER_THREAD_NICE: v.optional(intString(0, 19), '10'),
   LOG_LEVEL: v.optional(
     v.picklist(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'must be a pino level (fatal … trace, silent)'),
     'info',
@@ -95,6 +96,8 @@ export interface Config {
   readonly workerThreads: number;
   /** How long a worker's writes (status changes, events) gather before they go out as one batch. */
   readonly workerBatchLingerMs: number;
+  /** Nice value of worker threads (Linux), so the gateway thread's acks come first on a busy machine. */
+  readonly workerThreadNice: number;
   readonly logLevel: string;
   readonly dataDir: string;
   readonly mockQuoteLatencyMs: LatencyRange;
@@ -148,6 +151,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerConcurrency: out.WORKER_CONCURRENCY,
     workerThreads: out.WORKER_THREADS,
     workerBatchLingerMs: out.WORKER_BATCH_LINGER_MS,
+    workerThreadNice: out.WORKER_THREAD_NICE,
     logLevel: out.LOG_LEVEL,
     dataDir: out.DATA_DIR,
     mockQuoteLatencyMs: out.MOCK_QUOTE_LATENCY_MS,
