@@ -8,5 +8,8 @@
 -- inserts or moves its order (from the rows that statement returns), and orders are only created
 -- for an account the gateway has just authenticated; accounts are never deleted (keys are revoked).
 -- Measured with pg_stat_statements at 1,000 orders/s: 25-45 % less execution time per statement.
+-- Dropping a constraint locks the table: on a live database, give up after 5 s (start-up fails and
+-- is retried) rather than stall every order behind a long transaction.
+set local lock_timeout = '5s';
 alter table order_events drop constraint if exists order_events_order_id_fkey;
 alter table orders drop constraint if exists orders_account_id_fkey;

@@ -18,6 +18,8 @@ export async function startWorkerThreads(options: {
     const thread = spawnThread({ ...options.data, index });
     let closing = false;
     let started = false;
+    let exited = false;
+    thread.once('exit', () => (exited = true));
     const ready = new Promise<void>((resolve, reject) => {
       thread.on('message', (message: FromWorkerThread) => {
         if (message.type !== 'ready') return;
@@ -36,6 +38,7 @@ export async function startWorkerThreads(options: {
     });
     async function close(timeoutMs: number): Promise<void> {
       closing = true;
+      if (exited) return;
       const closed = new Promise<void>((resolve) => {
         thread.on('message', (message: FromWorkerThread) => message.type === 'closed' && resolve());
         thread.once('exit', () => resolve());

@@ -16,7 +16,6 @@ const JOB_OPTIONS = {
   removeOnComplete: true,
   removeOnFail: { age: 7 * 24 * 3600 },
 };
-const SCAN_PAGE = 1_000;
 
 /**
  * The OrderQueue port on BullMQ. Orders submitted in the same turn of the event loop travel in one
@@ -33,7 +32,8 @@ export function createOrderQueue(options: { connection: Redis; prefix: string; n
   const add = createBatcher<string, void>({
     maxSize: MAX_ORDERS_PER_JOB,
     run: async (orderIds) => {
-      await queue.add('execute', { orderIds }, JOB_OPTIONS);
+      // One order queued twice in one turn (a duplicate submit) is carried once.
+      await queue.add('execute', { orderIds: [...new Set(orderIds)] }, JOB_OPTIONS);
       return orderIds.map(() => undefined);
     },
   });
@@ -41,17 +41,14 @@ export function createOrderQueue(options: { connection: Redis; prefix: string; n
     enqueue: (orderId) => add(orderId),
 
     async queuedAmong(orderIds) {
-      // Only asked about orders left `pending` for a minute (rare): scanning the live jobs is fine.
+      // Only asked about orders left `pending` for a minute (rare). One getJobs over every live state
+      // reads their lists in one script: a job moving between states (a delay ending, a stalled job
+      // recovered) is seen in exactly one of them, never missed between two reads.
       const wanted = new Set(orderIds);
       const found = new Set<string>();
-      for (const state of ['waiting', 'active', 'delayed', 'prioritized'] as const) {
-        for (let start = 0; found.size < wanted.size; start += SCAN_PAGE) {
-          const jobs = await queue.getJobs(state, start, start + SCAN_PAGE - 1, true);
-          for (const job of jobs) {
-            for (const orderId of jobOrderIds(job?.data)) if (wanted.has(orderId)) found.add(orderId);
-          }
-          if (jobs.length < SCAN_PAGE) break;
-        }
+      const jobs = await queue.getJobs(['waiting', 'active', 'delayed', 'prioritized'], 0, -1, true);
+      for (const job of jobs) {
+        for (const orderId of jobOrderIds(job?.data)) if (wanted.has(orderId)) found.add(orderId);
       }
       return found;
     },

@@ -23,6 +23,11 @@ const JobDataSchema = v.pipe(
 const FAULT_RETRY_MIN_MS = 1_000;
 const FAULT_RETRY_MAX_MS = 60_000;
 
+/** An order of a job that had not started when the worker began closing: the job goes back to the queue. */
+class NotStarted extends Error {
+  override readonly name = 'NotStarted';
+}
+
 /**
  * Runs the worker pool: at most `concurrency` orders at a time in this process. A job carries the
  * orders one gateway batch queued together; each runs on its own and ends on its own. When one of
@@ -42,50 +47,97 @@ export function startOrderWorker(options: {
   log: Logger;
 }) {
   const { processOrder, log } = options;
-  const slots = createSemaphore(options.concurrency);
+  const limit = options.concurrency;
+  const slots = createSemaphore(limit);
+  let closing = false;
+  // Orders held by this worker (running or waiting for a slot) and the jobs carrying them. A job is
+  // only taken while a slot is free, so one worker never hoards a backlog that others could run.
+  let held = 0;
+  let activeJobs = 0;
+  const throttle = () => {
+    worker.concurrency = held >= limit ? Math.max(1, activeJobs) : limit;
+  };
+  const run = async (job: Job, token?: string) => {
+    const data = v.parse(JobDataSchema, job.data);
+    const orderIds = data.orderIds ?? [data.orderId!];
+    const attempt = { number: job.attemptsMade + 1, max: job.opts.attempts ?? 1 };
+    const todo = orderIds.filter((orderId) => !data.done.includes(orderId));
+    if (held >= limit || closing) {
+      // Taken in a burst before the slots filled (BullMQ fetches ahead): back to the queue at once,
+      // for any worker with room, rather than waiting here behind this worker's own backlog.
+      await job.moveToDelayed(Date.now(), token);
+      throw new DelayedError();
+    }
+    held += todo.length;
+    activeJobs += 1;
+    throttle();
+    try {
+      return await runOrders(job, token, data, todo, attempt);
+    } finally {
+      held -= todo.length;
+      activeJobs -= 1;
+      throttle();
+    }
+  };
+  type JobData = v.InferOutput<typeof JobDataSchema>;
+  const runOrders = async (job: Job, token: string | undefined, data: JobData, todo: string[], attempt: { number: number; max: number }) => {
+    const orderIds = data.orderIds ?? [data.orderId!];
+    const results = await Promise.allSettled(
+      todo.map((orderId) =>
+        slots.run(() => {
+          if (closing) throw new NotStarted();
+          return processOrder(orderId, attempt);
+        }),
+      ),
+    );
+
+    const done = [...data.done];
+    let transient: TransientSendError | undefined;
+    let fault: unknown;
+    let notStarted = 0;
+    results.forEach((result, i) => {
+      const orderId = todo[i]!;
+      if (result.status === 'fulfilled') return void done.push(orderId);
+      const err: unknown = result.reason;
+      if (err instanceof NotStarted) notStarted += 1;
+      else if (err instanceof TransientSendError) transient ??= err;
+      else if (err instanceof EngineError && err.code === 'ORDER_NOT_FOUND') {
+        log.warn({ orderId, jobId: job.id }, 'queued order does not exist; skipped');
+        done.push(orderId); // nothing to execute
+      } else {
+        fault ??= err;
+        log.error({ err, orderId, jobId: job.id }, 'order processing hit a fault');
+      }
+    });
+    if (notStarted > 0 && fault === undefined) {
+      // Closing: what this worker has not started goes back at once, for another worker (or the
+      // next start) to run; what finished is recorded so it is not run again.
+      log.info({ jobId: job.id, notStarted }, 'closing: job put back with the orders not started');
+      await job.updateData({ ...data, done });
+      await job.moveToDelayed(Date.now(), token);
+      throw new DelayedError();
+    }
+    if (fault !== undefined) {
+      const delay = Math.min(FAULT_RETRY_MAX_MS, FAULT_RETRY_MIN_MS * 2 ** data.faults);
+      log.error({ jobId: job.id, faults: data.faults + 1, retryInMs: delay }, 'job put back after a fault; retrying later');
+      await job.updateData({ ...data, done, faults: data.faults + 1 });
+      await job.moveToDelayed(Date.now() + delay, token);
+      throw new DelayedError();
+    }
+    if (transient) {
+      if (done.length > data.done.length) await job.updateData({ ...data, done });
+      throw transient; // BullMQ's attempts and backoff
+    }
+    return { orders: orderIds.length };
+  };
   const worker = new Worker(
     options.name,
-    async (job: Job, token?: string) => {
-      const data = v.parse(JobDataSchema, job.data);
-      const orderIds = data.orderIds ?? [data.orderId!];
-      const attempt = { number: job.attemptsMade + 1, max: job.opts.attempts ?? 1 };
-      const todo = orderIds.filter((orderId) => !data.done.includes(orderId));
-      const results = await Promise.allSettled(todo.map((orderId) => slots.run(() => processOrder(orderId, attempt))));
-
-      const done = [...data.done];
-      let transient: TransientSendError | undefined;
-      let fault: unknown;
-      results.forEach((result, i) => {
-        const orderId = todo[i]!;
-        if (result.status === 'fulfilled') return void done.push(orderId);
-        const err: unknown = result.reason;
-        if (err instanceof TransientSendError) transient ??= err;
-        else if (err instanceof EngineError && err.code === 'ORDER_NOT_FOUND') {
-          log.warn({ orderId, jobId: job.id }, 'queued order does not exist; skipped');
-          done.push(orderId); // nothing to execute
-        } else {
-          fault ??= err;
-          log.error({ err, orderId, jobId: job.id }, 'order processing hit a fault');
-        }
-      });
-      if (fault !== undefined) {
-        const delay = Math.min(FAULT_RETRY_MAX_MS, FAULT_RETRY_MIN_MS * 2 ** data.faults);
-        log.error({ jobId: job.id, faults: data.faults + 1, retryInMs: delay }, 'job put back after a fault; retrying later');
-        await job.updateData({ ...data, done, faults: data.faults + 1 });
-        await job.moveToDelayed(Date.now() + delay, token);
-        throw new DelayedError();
-      }
-      if (transient) {
-        if (done.length > data.done.length) await job.updateData({ ...data, done });
-        throw transient; // BullMQ's attempts and backoff
-      }
-      return { orders: orderIds.length };
-    },
+    run,
     {
       connection: options.connection,
       prefix: options.prefix,
-      // Jobs carry one order or more, so the job count never limits before the order slots do.
-      concurrency: options.concurrency,
+      // At most `concurrency` jobs, and no new one while the orders held fill every slot (throttle).
+      concurrency: limit,
       // A job whose worker died is re-delivered; the order's guarded state makes that safe.
       maxStalledCount: 100,
     },
@@ -100,6 +152,7 @@ export function startOrderWorker(options: {
   return {
     /** Stops taking jobs and waits for running ones, but never longer than `timeoutMs` (close hangs while Redis is down). */
     async close(timeoutMs: number) {
+      closing = true;
       let timer: NodeJS.Timeout | undefined;
       const deadline = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
       const result = await Promise.race([worker.close().then(() => 'closed' as const), deadline]);

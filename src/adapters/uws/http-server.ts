@@ -224,6 +224,7 @@ export async function startHttpServer(options: HttpServerOptions) {
     },
     /** Closes every WebSocket with `code` (1001 = going away). */
     closeConnections(code: number, reason: string): void {
+      flush(); // what is still gathered for this turn goes out before the close frame
       for (const ws of [...sockets]) {
         if (!ws.getUserData().closed) ws.end(code, reason);
       }

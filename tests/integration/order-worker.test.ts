@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import pino from 'pino';
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { startOrderWorker } from '../../src/adapters/bullmq/order-worker.js';
+import type { Order } from '../../src/orders/order.js';
+
+const log = pino({ level: 'silent' });
+const until = async (check: () => boolean | Promise<boolean>, ms = 10_000) => {
+  for (const end = Date.now() + ms; Date.now() < end; await new Promise((resolve) => setTimeout(resolve, 20))) if (await check()) return;
+  throw new Error('timed out waiting');
+};
+
+describe('order worker on BullMQ', () => {
+  const connection = new Redis(inject('redisUrl'), { maxRetriesPerRequest: null });
+  const prefix = `worker-test-${randomUUID()}`;
+  const closers: Array<() => Promise<unknown>> = [];
+  afterEach(async () => {
+    for (const close of closers.splice(0)) await close();
+  });
+
+  /** A processOrder that records each call and holds every order until `release()`. */
+  function gatedProcessor() {
+    const calls: string[] = [];
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const processOrder = async (orderId: string) => {
+      calls.push(orderId);
+      await gate;
+      return { id: orderId, status: 'confirmed' } as Order;
+    };
+    return { calls, processOrder, release: () => open() };
+  }
+
+  function start(name: string, concurrency: number, processOrder: (orderId: string) => Promise<Order>) {
+    const worker = startOrderWorker({ connection: connection.duplicate(), prefix, name, concurrency, processOrder, log });
+    closers.push(() => worker.close(5_000));
+    return worker;
+  }
+
+  it('takes no more jobs than its order slots can run: the rest stay queued for any worker', async () => {
+    const queue = new Queue('hoard', { connection, prefix });
+    closers.push(() => queue.close());
+    const jobs = [0, 1, 2].map(() => [randomUUID(), randomUUID(), randomUUID(), randomUUID()]);
+    for (const orderIds of jobs) await queue.add('execute', { orderIds }, { removeOnComplete: true });
+    const { calls, processOrder, release } = gatedProcessor();
+    start('hoard', 4, processOrder);
+
+    await until(() => calls.length === 4);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(calls).toHaveLength(4); // one job's four orders fill the four slots
+    expect(await queue.getActiveCount()).toBe(1);
+    expect((await queue.getWaitingCount()) + (await queue.getDelayedCount())).toBe(2);
+
+    release();
+    await until(() => calls.length === 12);
+    expect(new Set(calls)).toEqual(new Set(jobs.flat()));
+  });
+
+  it('on close, puts the orders of a job it has not started back in the queue, and keeps the finished ones done', async () => {
+    const queue = new Queue('closing', { connection, prefix });
+    closers.push(() => queue.close());
+    const orderIds = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    await queue.add('execute', { orderIds }, { removeOnComplete: true });
+    const first = gatedProcessor();
+    const worker = startOrderWorker({ connection: connection.duplicate(), prefix, name: 'closing', concurrency: 2, processOrder: first.processOrder, log });
+
+    await until(() => first.calls.length === 2);
+    const closed = worker.close(5_000);
+    setTimeout(first.release, 200);
+    await closed;
+    expect(first.calls).toEqual(orderIds.slice(0, 2));
+
+    const second = gatedProcessor();
+    second.release();
+    start('closing', 2, second.processOrder);
+    await until(() => second.calls.length === 2);
+    expect(second.calls.sort()).toEqual(orderIds.slice(2).sort());
+    await until(async () => (await queue.getJobCounts('waiting', 'active', 'delayed')).active === 0);
+  });
+});
