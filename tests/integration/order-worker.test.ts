@@ -39,25 +39,6 @@ describe('order worker on BullMQ', () => {
     return worker;
   }
 
-  it('takes no more jobs than its order slots can run: the rest stay queued for any worker', async () => {
-    const queue = new Queue('hoard', { connection, prefix });
-    closers.push(() => queue.close());
-    const jobs = [0, 1, 2].map(() => [randomUUID(), randomUUID(), randomUUID(), randomUUID()]);
-    for (const orderIds of jobs) await queue.add('execute', { orderIds }, { removeOnComplete: true });
-    const { calls, processOrder, release } = gatedProcessor();
-    start('hoard', 4, processOrder);
-
-    await until(() => calls.length === 4);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(calls).toHaveLength(4); // one job's four orders fill the four slots
-    expect(await queue.getActiveCount()).toBe(1);
-    expect((await queue.getWaitingCount()) + (await queue.getDelayedCount())).toBe(2);
-
-    release();
-    await until(() => calls.length === 12);
-    expect(new Set(calls)).toEqual(new Set(jobs.flat()));
-  });
-
   it('on close, puts the orders of a job it has not started back in the queue, and keeps the finished ones done', async () => {
     const queue = new Queue('closing', { connection, prefix });
     closers.push(() => queue.close());

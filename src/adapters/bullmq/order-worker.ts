@@ -62,9 +62,8 @@ export function startOrderWorker(options: {
     const orderIds = data.orderIds ?? [data.orderId!];
     const attempt = { number: job.attemptsMade + 1, max: job.opts.attempts ?? 1 };
     const todo = orderIds.filter((orderId) => !data.done.includes(orderId));
-    if (held >= limit || closing) {
-      // Taken in a burst before the slots filled (BullMQ fetches ahead): back to the queue at once,
-      // for any worker with room, rather than waiting here behind this worker's own backlog.
+    if (closing) {
+      // Taken just as this worker began closing: back to the queue at once, for any other worker.
       await job.moveToDelayed(Date.now(), token);
       throw new DelayedError();
     }
