@@ -17,7 +17,7 @@ start_engine() { # $1 quote latency, $2 exec latency, $3 worker concurrency
     MAX_OPEN_ORDERS_PER_ACCOUNT=10000000 MAX_CONNECTIONS_PER_KEY=100000 MAX_CONNECTIONS=100000 \
     RATE_LIMIT_MESSAGES_PER_CONNECTION=10000000 RATE_LIMIT_MESSAGES_PER_ACCOUNT=10000000 \
     RATE_LIMIT_SUBMITS_PER_CONNECTION=10000000 RATE_LIMIT_SUBMITS_PER_ACCOUNT=10000000 \
-    node --max-semi-space-size=64 --import tsx src/main.ts > "$out/server.log" 2>&1 &
+    node --max-semi-space-size=64 --single-threaded-gc --import tsx src/main.ts > "$out/server.log" 2>&1 &
   engine=$!
   for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/health" > /dev/null 2>&1 && return 0; sleep 0.5; done
   echo "engine did not start; see $out/server.log" >&2; exit 1
@@ -41,7 +41,7 @@ load() { # name, then load-script options
   npm run --silent load -- --url "ws://127.0.0.1:$port/ws" --quiet --json "$out/$name.json" --html "$out/$name.html" "$@" || true
   after=$(cpu)
   read -r s0 p0 r0 <<< "$before"; read -r s1 p1 r1 <<< "$after"
-  local orders; orders=$(node -e "console.log(require('./$out/$name.json').confirmed)")
+  local orders; orders=$(node -e "console.log(require(require('node:path').resolve(process.argv[1])).confirmed)" "$out/$name.json")
   awk -v s=$((s1 - s0)) -v p=$((p1 - p0)) -v r=$((r1 - r0)) -v n="$orders" 'BEGIN {
     t = s + p + r; printf "CPU: engine %d s, postgres %d s, redis %d s = %.2f ms per confirmed order\n\n", s, p, r, (n > 0 ? t * 1000 / n : 0) }'
 }
