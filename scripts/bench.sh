@@ -53,7 +53,7 @@ warm_up() { # a fresh engine first compiles its hot paths and fills its caches: 
 if [ "$only" = all ] || [ "$only" = engine ]; then
   start_engine 0 0 1000
   warm_up 10 1000
-  load engine-1000 --connections 50 --orders 20000 --rate 1000
+  load engine-1000 --connections 50 --duration 60 --rate 1000
   stop_engine
   start_engine 0 0 1000
   load engine-sustained --connections 50 --duration 60 --rate 3300 --settle-timeout 60

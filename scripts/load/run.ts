@@ -55,7 +55,8 @@ export interface LoadResult {
   readonly confirmedPerSSteady: number;
   readonly connectionsOpened: number;
   readonly connectionsHeld: number;
-  readonly timeline: Array<{ second: number; sent: number; acked: number; confirmed: number; failed: number }>;
+  /** Per second of the run: orders sent, acked, confirmed and failed, and the slowest ack received in that second. */
+  readonly timeline: Array<{ second: number; sent: number; acked: number; confirmed: number; failed: number; ackMaxMs: number }>;
 }
 
 type Message = { type: string; reqId?: string; orderId?: string; seq?: number; status?: string; code?: string; error?: { code: string }; duplicate?: boolean };
@@ -69,12 +70,12 @@ export async function runLoad(options: LoadOptions, onProgress: (progress: Progr
   let acked = 0;
   let terminal = 0;
   let errors = 0;
-  const timeline = new Map<number, { sent: number; acked: number; confirmed: number; failed: number }>();
+  const timeline = new Map<number, { sent: number; acked: number; confirmed: number; failed: number; ackMaxMs: number }>();
   const start = performance.now();
   const bucket = (at: number) => {
     const second = Math.floor((at - start) / 1000);
     let entry = timeline.get(second);
-    if (!entry) timeline.set(second, (entry = { sent: 0, acked: 0, confirmed: 0, failed: 0 }));
+    if (!entry) timeline.set(second, (entry = { sent: 0, acked: 0, confirmed: 0, failed: 0, ackMaxMs: 0 }));
     return entry;
   };
 
@@ -98,7 +99,9 @@ export async function runLoad(options: LoadOptions, onProgress: (progress: Progr
         sent.orderId = message.orderId!;
         byOrder.set(message.orderId!, sent);
         acked += 1;
-        bucket(now).acked += 1;
+        const entry = bucket(now);
+        entry.acked += 1;
+        entry.ackMaxMs = Math.max(entry.ackMaxMs, now - sent.sentAt);
         track = sent;
       }
     }

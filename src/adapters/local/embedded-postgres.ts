@@ -23,7 +23,14 @@ export interface EmbeddedPostgresOptions {
 const USER = 'postgres';
 // An order engine writes small rows fast: room for the working set, and checkpoints spaced out so
 // fewer full-page images go to the WAL. Durability is untouched (fsync and synchronous commit stay on).
-const TUNING = ['-c', 'shared_buffers=256MB', '-c', 'max_wal_size=4GB', '-c', 'checkpoint_timeout=15min', '-c', 'wal_buffers=16MB', '-c', 'wal_compression=on'];
+// wal_init_zero=off: a fresh cluster creates a new 16 MB WAL segment every few seconds at 1,000
+// orders/s, and zero-filling and fsyncing it stalled every commit on the disk for ~50 ms (measured
+// with an fdatasync probe beside the engine). Each commit is still fsynced; a full disk then fails a
+// WAL write (PostgreSQL stops and recovers) instead of failing the segment's creation.
+const TUNING = [
+  ...['-c', 'shared_buffers=256MB', '-c', 'max_wal_size=4GB', '-c', 'checkpoint_timeout=15min'],
+  ...['-c', 'wal_buffers=16MB', '-c', 'wal_compression=on', '-c', 'wal_init_zero=off'],
+];
 const HIJACKED = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit', 'message'] as const;
 const PASSWORD = 'postgres';
 
