@@ -66,6 +66,16 @@ export function renderHtml(result: LoadResult): string {
     return `<polyline points="${points}" fill="none" stroke="${color}" stroke-width="2"><title>${key}</title></polyline>`;
   };
   const throughput = `<h2>Throughput per second</h2><svg viewBox="0 0 ${w} ${h}" width="${w}" height="${h}" role="img" aria-label="orders per second over time">${line('sent', '#8a94a3')}${line('acked', '#5aa9ff')}${line('confirmed', '#2ec27e')}<text x="4" y="14" font-size="11" fill="#e4e8ee">max ${top}/s</text></svg><p><span style="color:#8a94a3">■ sent</span> <span style="color:#5aa9ff">■ acked</span> <span style="color:#2ec27e">■ confirmed</span></p>`;
+  // The slowest ack of each second: a stall (a GC pause, a disk flush) shows as one tall bar.
+  const slowest = Math.max(1, ...seconds.map((s) => s.ackMaxMs));
+  const barWidth = w / Math.max(1, seconds.length);
+  const ackBars = seconds
+    .map((s, i) => {
+      const bh = (s.ackMaxMs / slowest) * (h - 40);
+      return `<rect x="${(i * barWidth).toFixed(1)}" y="${(h - 20 - bh).toFixed(1)}" width="${Math.max(1, barWidth - 1).toFixed(1)}" height="${bh.toFixed(1)}" fill="#f0b429"><title>second ${s.second}: ${s.ackMaxMs.toFixed(1)} ms</title></rect>`;
+    })
+    .join('');
+  const slowestAcks = `<h2>Slowest ack per second</h2><svg viewBox="0 0 ${w} ${h}" width="${w}" height="${h}" role="img" aria-label="slowest ack in each second">${ackBars}<text x="4" y="14" font-size="11" fill="#e4e8ee">max ${slowest.toFixed(1)} ms</text></svg>`;
   const table = formatTable(result)
     .split('\n')
     .map((row) => {
@@ -76,5 +86,5 @@ export function renderHtml(result: LoadResult): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>dex-order-engine load test</title>
 <style>body{font-family:system-ui,sans-serif;background:#0d1014;color:#e4e8ee;max-width:800px;margin:2rem auto;padding:0 1rem}th{text-align:left;color:#8a94a3;font-weight:500;padding:.2rem 1rem .2rem 0}td{font-variant-numeric:tabular-nums}svg{background:#151a21;border-radius:6px}h2{font-size:1rem;color:#8a94a3}</style></head>
 <body><h1>Load test: ${escape(result.options.url)}</h1><p>${escape(new Date().toISOString())} · ${isBroken(result) ? '<strong style="color:#f06464">PROBLEMS FOUND</strong>' : 'no loss, no duplicate, in order'}</p>
-<table>${table}</table>${throughput}${hist(result.ackLatencySamples, '#5aa9ff', 'Ack latency')}${hist(result.confirmLatencySamples, '#2ec27e', 'Submit-to-confirmed latency')}</body></html>`;
+<table>${table}</table>${throughput}${slowestAcks}${hist(result.ackLatencySamples, '#5aa9ff', 'Ack latency')}${hist(result.confirmLatencySamples, '#2ec27e', 'Submit-to-confirmed latency')}</body></html>`;
 }

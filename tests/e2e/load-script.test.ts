@@ -33,8 +33,13 @@ describe('the load-test script, CI-sized (correctness, not speed)', () => {
     expect(figures).toMatchObject({ sent: 500, acked: 500, confirmed: 500, lost: 0, unanswered: 0, duplicates: 0, outOfOrder: 0, gaps: 0, disconnected: 0, connectionsHeld: 20 });
     expect(figures.ackLatencyMs.count).toBe(500);
     expect(figures.timeline.reduce((sum: number, s: { sent: number }) => sum + s.sent, 0)).toBe(500);
+    // Each second's slowest ack is one of the measured acks: none above the max, the max among them.
+    const slowest = figures.timeline.map((s: { ackMaxMs: number }) => s.ackMaxMs);
+    expect(Math.max(...slowest)).toBeCloseTo(figures.ackLatencyMs.max, 6);
+    expect(slowest.every((ms: number) => ms >= 0 && ms <= figures.ackLatencyMs.max)).toBe(true);
     const report = await readFile(html, 'utf8');
     expect(report).toContain('<svg');
+    expect(report).toContain('Slowest ack per second');
     expect(report).not.toMatch(/<script|https?:\/\//); // self-contained, opens without a network
   });
 
