@@ -38,8 +38,11 @@ load() { # name, then load-script options
   echo "== $name: npm run load -- $*"
   local before after
   before=$(cpu)
-  npm run --silent load -- --url "ws://127.0.0.1:$port/ws" --quiet --json "$out/$name.json" --html "$out/$name.html" "$@" || true
+  rm -f "$out/$name.json" "$out/$name.html"
+  npm run --silent load -- --url "ws://127.0.0.1:$port/ws" --quiet --json "$out/$name.json" --html "$out/$name.html" "$@" \
+    || echo "(the load script exited non-zero: see above)"
   after=$(cpu)
+  if [ ! -f "$out/$name.json" ]; then echo "no report from $name"; return 0; fi
   read -r s0 p0 r0 <<< "$before"; read -r s1 p1 r1 <<< "$after"
   local orders; orders=$(node -e "console.log(require(require('node:path').resolve(process.argv[1])).confirmed)" "$out/$name.json")
   awk -v s=$((s1 - s0)) -v p=$((p1 - p0)) -v r=$((r1 - r0)) -v n="$orders" 'BEGIN {

@@ -61,6 +61,7 @@ const EnvSchema = v.object({
     '0',
   ),
   MOCK_SEED: v.optional(v.pipe(v.string(), v.trim(), v.nonEmpty('must not be empty')), 'dex-order-engine'),
+  MOCK_CHAIN_RETENTION_HOURS: v.optional(intString(1, 24 * 90), String(7 * 24)),
   SHUTDOWN_TIMEOUT_MS: v.optional(intString(100, 600_000), '10000'),
   WS_IDLE_TIMEOUT_SECONDS: v.optional(intString(8, 960), '60'),
   WS_MAX_BUFFERED_BYTES: v.optional(intString(64 * 1024, 1024 * 1024 * 1024), String(8 * 1024 * 1024)),
@@ -104,6 +105,8 @@ export interface Config {
   readonly mockExecLatencyMs: LatencyRange;
   readonly mockFailureRate: number;
   readonly mockSeed: string;
+  /** How long the simulated chain remembers a transaction and its outcome. */
+  readonly mockChainRetentionHours: number;
   readonly shutdownTimeoutMs: number;
   readonly redisPrefix: string;
   readonly wsIdleTimeoutSeconds: number;
@@ -158,6 +161,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mockExecLatencyMs: out.MOCK_EXEC_LATENCY_MS,
     mockFailureRate: out.MOCK_FAILURE_RATE,
     mockSeed: out.MOCK_SEED,
+    mockChainRetentionHours: out.MOCK_CHAIN_RETENTION_HOURS,
     shutdownTimeoutMs: out.SHUTDOWN_TIMEOUT_MS,
     redisPrefix: out.REDIS_PREFIX,
     wsIdleTimeoutSeconds: out.WS_IDLE_TIMEOUT_SECONDS,

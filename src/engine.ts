@@ -93,7 +93,7 @@ export async function startEngine(options: EngineOptions) {
   const between = (range: LatencyRange) => range.min + (range.max - range.min) * random();
   const market = createMarket({ seed: config.mockSeed, startMs: realClock.now() });
   const chain = createSimulatedChain({
-    ledger: createChainLedger(commands, `${namespace}:chain`),
+    ledger: createChainLedger(commands, `${namespace}:chain`, { retentionSeconds: config.mockChainRetentionHours * 3600 }),
     fill: (tx, atMs) => market.fill(tx.dex, tx.pair, tx.side, tx.amount, tx.limit, atMs) ?? { ok: false, code: 'INSUFFICIENT_LIQUIDITY' },
     landingDelayMs: () => between(config.mockExecLatencyMs),
     sendFailure:

@@ -66,16 +66,20 @@ export function renderHtml(result: LoadResult): string {
     return `<polyline points="${points}" fill="none" stroke="${color}" stroke-width="2"><title>${key}</title></polyline>`;
   };
   const throughput = `<h2>Throughput per second</h2><svg viewBox="0 0 ${w} ${h}" width="${w}" height="${h}" role="img" aria-label="orders per second over time">${line('sent', '#8a94a3')}${line('acked', '#5aa9ff')}${line('confirmed', '#2ec27e')}<text x="4" y="14" font-size="11" fill="#e4e8ee">max ${top}/s</text></svg><p><span style="color:#8a94a3">■ sent</span> <span style="color:#5aa9ff">■ acked</span> <span style="color:#2ec27e">■ confirmed</span></p>`;
-  // The slowest ack of each second: a stall (a GC pause, a disk flush) shows as one tall bar.
-  const slowest = Math.max(1, ...seconds.map((s) => s.ackMaxMs));
-  const barWidth = w / Math.max(1, seconds.length);
+  // The slowest ack of each second, placed by its second (a second with no ack at all stays empty):
+  // a stall (a GC pause, a disk flush) shows as one tall bar.
+  const first = seconds[0]?.second ?? 0;
+  const span = Math.max(1, (seconds.at(-1)?.second ?? 0) - first + 1);
+  const slowest = seconds.reduce((most, s) => Math.max(most, s.ackMaxMs), 0);
+  const barWidth = w / span;
   const ackBars = seconds
-    .map((s, i) => {
-      const bh = (s.ackMaxMs / slowest) * (h - 40);
-      return `<rect x="${(i * barWidth).toFixed(1)}" y="${(h - 20 - bh).toFixed(1)}" width="${Math.max(1, barWidth - 1).toFixed(1)}" height="${bh.toFixed(1)}" fill="#f0b429"><title>second ${s.second}: ${s.ackMaxMs.toFixed(1)} ms</title></rect>`;
+    .map((s) => {
+      const bh = slowest > 0 ? (s.ackMaxMs / slowest) * (h - 40) : 0;
+      return `<rect x="${((s.second - first) * barWidth).toFixed(1)}" y="${(h - 20 - bh).toFixed(1)}" width="${Math.max(1, barWidth - 1).toFixed(1)}" height="${bh.toFixed(1)}" fill="#f0b429"><title>second ${s.second}: ${s.ackMaxMs.toFixed(1)} ms</title></rect>`;
     })
     .join('');
-  const slowestAcks = `<h2>Slowest ack per second</h2><svg viewBox="0 0 ${w} ${h}" width="${w}" height="${h}" role="img" aria-label="slowest ack in each second">${ackBars}<text x="4" y="14" font-size="11" fill="#e4e8ee">max ${slowest.toFixed(1)} ms</text></svg>`;
+  const ackLabel = slowest > 0 ? `max ${slowest.toFixed(1)} ms` : 'no acks';
+  const slowestAcks = `<h2>Slowest ack per second</h2><svg viewBox="0 0 ${w} ${h}" width="${w}" height="${h}" role="img" aria-label="slowest ack in each second">${ackBars}<text x="4" y="14" font-size="11" fill="#e4e8ee">${ackLabel}</text></svg>`;
   const table = formatTable(result)
     .split('\n')
     .map((row) => {

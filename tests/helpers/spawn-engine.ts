@@ -3,7 +3,7 @@ import { ROOT } from './test-engine.js';
 
 /** A real engine process (`src/main.ts` under tsx), as `npm start` runs it, with the given environment. */
 export async function spawnEngine(env: Record<string, string>, readyTimeoutMs = 60_000) {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child: ChildProcess = spawn(process.execPath, ['--max-semi-space-size=64', '--single-threaded-gc', '--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'info', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

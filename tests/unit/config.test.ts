@@ -19,6 +19,7 @@ describe('loadConfig', () => {
       mockExecLatencyMs: { min: 2000, max: 3000 },
       mockFailureRate: 0,
       mockSeed: 'dex-order-engine',
+      mockChainRetentionHours: 168,
       shutdownTimeoutMs: 10000,
       redisPrefix: 'dex',
       wsIdleTimeoutSeconds: 60,
@@ -45,6 +46,7 @@ describe('loadConfig', () => {
       MOCK_QUOTE_LATENCY_MS: '150-250',
       MOCK_EXEC_LATENCY_MS: '0',
       MOCK_FAILURE_RATE: '0.1',
+      MOCK_CHAIN_RETENTION_HOURS: '1',
     });
     expect(config).toMatchObject({
       port: 8080,
@@ -55,6 +57,7 @@ describe('loadConfig', () => {
       mockQuoteLatencyMs: { min: 150, max: 250 },
       mockExecLatencyMs: { min: 0, max: 0 },
       mockFailureRate: 0.1,
+      mockChainRetentionHours: 1,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -74,6 +77,7 @@ describe('loadConfig', () => {
     ['MOCK_EXEC_LATENCY_MS', '3000-2000'],
     ['MOCK_EXEC_LATENCY_MS', 'slow'],
     ['MOCK_FAILURE_RATE', '1.5'],
+    ['MOCK_CHAIN_RETENTION_HOURS', '0'],
     ['DATABASE_URL', 'mysql://x'],
     ['REDIS_URL', 'not a url'],
   ])('stops with a message naming %s when it is %j', (name, value) => {

@@ -25,8 +25,10 @@ const USER = 'postgres';
 // fewer full-page images go to the WAL. Durability is untouched (fsync and synchronous commit stay on).
 // wal_init_zero=off: a fresh cluster creates a new 16 MB WAL segment every few seconds at 1,000
 // orders/s, and zero-filling and fsyncing it stalled every commit on the disk for ~50 ms (measured
-// with an fdatasync probe beside the engine). Each commit is still fsynced; a full disk then fails a
-// WAL write (PostgreSQL stops and recovers) instead of failing the segment's creation.
+// with an fdatasync probe beside the engine; once checkpoints recycle old segments, none is zeroed).
+// Each commit is still fsynced. The cost: segments are sparse, so a full disk first shows as a
+// failed WAL write (PostgreSQL panics and recovers, until space is freed) rather than as a failed
+// segment creation. Spaced checkpoints mean a crash may replay up to max_wal_size of WAL.
 const TUNING = [
   ...['-c', 'shared_buffers=256MB', '-c', 'max_wal_size=4GB', '-c', 'checkpoint_timeout=15min'],
   ...['-c', 'wal_buffers=16MB', '-c', 'wal_compression=on', '-c', 'wal_init_zero=off'],

@@ -36,6 +36,9 @@ export function ensureRedisServer(log: Logger): string {
   return installed;
 }
 
+/** Longest wait for redis-server to be ready (it first replays its append-only file). */
+const START_TIMEOUT_MS = 120_000;
+
 /**
  * Starts `redis-server` on a free loopback port with its data in `dir` and append-only persistence
  * on, waits until it accepts connections, and returns its URL. A server left behind by a crashed run
@@ -59,8 +62,9 @@ export async function startRedisServer(options: { dir: string; log: Logger; appe
       '--save', '',
       // Redis rewrites its append-only file each time it doubles, from 64 MB by default. The chain
       // ledger keeps every transaction for days, so under load each rewrite copies a growing
-      // dataset (135 MB after 30 s at 3,300 orders/s: four rewrites, each a fork and a write of the
-      // whole dataset beside the engine). From 1 GB they are rare; start-up replays the file.
+      // dataset (four rewrites in a 30 s run at 3,300 orders/s, the last of 135 MB, each a fork and
+      // a write of the whole dataset beside the engine). From 1 GB they are rare. The cost: the
+      // file may take up to about 2 GB of disk, and a restart replays all of it (slower start-up).
       '--auto-aof-rewrite-min-size', '1gb',
       '--daemonize', 'no',
       '--logfile', '',
@@ -69,7 +73,12 @@ export async function startRedisServer(options: { dir: string; log: Logger; appe
   );
   let output = '';
   const ready = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`redis-server did not start within 15 s: ${output.slice(-500)}`)), 15_000);
+    // Redis is ready only once it has replayed its append-only file, which may be up to a few GB
+    // (rewrites start from 1 GB, below): that can take a minute on a small machine.
+    const timer = setTimeout(() => {
+      child.kill('SIGTERM');
+      reject(new Error(`redis-server was not ready within ${START_TIMEOUT_MS / 1000} s: ${output.slice(-500)}`));
+    }, START_TIMEOUT_MS);
     child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       if (output.includes('Ready to accept connections')) {

@@ -1,16 +1,19 @@
 import type { Redis } from 'ioredis';
 import type { ChainLedger, TxOutcome, TxRecord } from '../../venues/chain.js';
 
-const TTL_SECONDS = 7 * 24 * 3600;
-
-/** The simulated chain's memory in Redis, shared by every worker: signatures and their outcomes, each written once. */
-export function createChainLedger(redis: Redis, prefix: string): ChainLedger {
+/**
+ * The simulated chain's memory in Redis, shared by every worker: signatures and their outcomes, each
+ * written once and kept `retentionSeconds` (about 0.9 KB per order). A re-run of an order must find
+ * what its transaction did, so the retention must outlast the longest outage with orders in flight.
+ */
+export function createChainLedger(redis: Redis, prefix: string, options: { retentionSeconds: number }): ChainLedger {
+  const ttlSeconds = options.retentionSeconds;
   const txKey = (signature: string) => `${prefix}:tx:${signature}`;
   const outcomeKey = (signature: string) => `${prefix}:outcome:${signature}`;
   const claimKey = (signature: string) => `${prefix}:claim:${signature}`;
 
   async function setOnce<T>(key: string, value: T): Promise<T> {
-    const written = await redis.set(key, JSON.stringify(value), 'EX', TTL_SECONDS, 'NX');
+    const written = await redis.set(key, JSON.stringify(value), 'EX', ttlSeconds, 'NX');
     if (written === 'OK') return value;
     const stored = await redis.get(key);
     return stored === null ? value : (JSON.parse(stored) as T);
