@@ -6,13 +6,13 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateApiKey } from '../src/accounts/api-key.js';
-import { startEmbeddedPostgres } from '../src/adapters/local/embedded-postgres.js';
+import { startEmbeddedPostgres } from '../src/adapters/embedded/embedded-postgres.js';
 import { connectPostgres } from '../src/adapters/postgres/connect.js';
 import { createAccountStore } from '../src/adapters/postgres/account-store.js';
 import { migrate } from '../src/adapters/postgres/migrate.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/log.js';
-import { appRoot } from '../src/paths.js';
+import { appRoot } from '../src/util/app-root.js';
 
 const USAGE = 'usage: npm run key -- create --name <name> [--account <accountId>] | npm run key -- revoke <keyId>';
 

@@ -1,11 +1,11 @@
 import { resolve } from 'node:path';
-import { provideServices, type LocalServices } from './adapters/local/provision.js';
+import { provideServices, type LocalServices } from './adapters/embedded/provide-services.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { startEngine, type Engine } from './engine.js';
 import { handleShutdown } from './lifecycle.js';
 import { createLogger } from './log.js';
-import { appRoot } from './paths.js';
-import { startWorkerThreads } from './worker-threads.js';
+import { appRoot } from './util/app-root.js';
+import { startWorkerThreads } from './threads/host.js';
 
 
 function readConfig(): Config {

@@ -1,5 +1,5 @@
 import { ERRORS, type ErrorCode } from '../errors.js';
-import { withTimeout } from '../timeout.js';
+import { withTimeout } from '../util/with-timeout.js';
 import type { SubmitMessage } from '../protocol/client-messages.js';
 import { decimalPlaces } from '../protocol/decimal.js';
 import type { AckMessage, DuplicateAckMessage } from '../protocol/server-messages.js';

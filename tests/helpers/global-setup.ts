@@ -2,7 +2,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { provideServices } from '../../src/adapters/local/provision.js';
+import { provideServices } from '../../src/adapters/embedded/provide-services.js';
 import { createLogger } from '../../src/log.js';
 
 declare module 'vitest' {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { freePort } from '../../src/adapters/local/free-port.js';
+import { freePort } from '../../src/adapters/embedded/free-port.js';
 import { connectClient } from '../helpers/ws-client.js';
 import { startTestEngine } from '../helpers/test-engine.js';
 

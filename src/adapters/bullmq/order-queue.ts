@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../log.js';
-import { createBatcher } from '../../batcher.js';
+import { createBatcher } from '../../util/batcher.js';
 import type { OrderQueue } from '../../orders/ports.js';
 
 /** Attempts and backoff for transient execution failures: 1 s, 2 s, then give up after the third. */

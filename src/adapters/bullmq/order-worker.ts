@@ -5,7 +5,7 @@ import { EngineError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import type { ProcessOrder } from '../../orders/process-order.js';
 import { TransientSendError } from '../../venues/chain.js';
-import { createSemaphore } from '../../semaphore.js';
+import { createSemaphore } from '../../util/semaphore.js';
 
 const OrderId = v.pipe(v.string(), v.uuid());
 const JobDataSchema = v.pipe(

@@ -4,7 +4,7 @@ import type { NewOrder } from '../../orders/order.js';
 import type { EventDraft, OrderCursor, OrderStore } from '../../orders/ports.js';
 import type { OrderStatus } from '../../orders/status.js';
 import type { AckMessage, OrderEvent, OrderUpdate } from '../../protocol/server-messages.js';
-import { createBatcher } from '../../batcher.js';
+import { createBatcher } from '../../util/batcher.js';
 
 interface OrderRow {
   id: string;

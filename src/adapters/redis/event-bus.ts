@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from '../../log.js';
 import type { EventPublisher } from '../../orders/ports.js';
 import { encodeServerMessage, type OrderEvent } from '../../protocol/server-messages.js';
-import { createBatcher } from '../../batcher.js';
+import { createBatcher } from '../../util/batcher.js';
 
 import type { BusEvent } from '../../gateway/order-feed.js';
 

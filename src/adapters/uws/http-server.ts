@@ -4,7 +4,7 @@ import type { Logger } from '../../log.js';
 import type { Caller } from '../../accounts/ports.js';
 import type { Admission, UpgradeRequest } from '../../gateway/admission.js';
 import type { Sink } from '../../gateway/order-feed.js';
-import type { UwsModule } from './load.js';
+import type { UwsModule } from './load-uws.js';
 import type { StaticFile } from './static-files.js';
 
 /** What a connection's protocol logic looks like to the socket adapter. */

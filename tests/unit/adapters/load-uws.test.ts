@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadUws } from '../../../src/adapters/uws/load.js';
+import { loadUws } from '../../../src/adapters/uws/load-uws.js';
 
 describe('loadUws', () => {
   it('loads the native uWebSockets.js binary for this Node', () => {

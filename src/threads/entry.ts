@@ -1,8 +1,8 @@
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { loadConfig } from './config.js';
-import { startEngine } from './engine.js';
-import { createLogger } from './log.js';
-import { niceThisThread } from './adapters/os/thread-priority.js';
+import { loadConfig } from '../config.js';
+import { startEngine } from '../engine.js';
+import { createLogger } from '../log.js';
+import { niceThisThread } from '../adapters/os/thread-priority.js';
 
 /** What the main thread tells a worker thread, and what it answers. */
 export type ToWorkerThread = { type: 'close'; timeoutMs: number };

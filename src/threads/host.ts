@@ -1,9 +1,9 @@
 import { Worker } from 'node:worker_threads';
-import type { Logger } from './log.js';
-import type { FromWorkerThread, ToWorkerThread, WorkerThreadData } from './worker-thread.js';
+import type { Logger } from '../log.js';
+import type { FromWorkerThread, ToWorkerThread, WorkerThreadData } from './entry.js';
 
 /**
- * Starts `count` worker threads (src/worker-thread.ts) and resolves once each has its engine
+ * Starts `count` worker threads (src/threads/entry.ts) and resolves once each has its engine
  * running. A thread that fails calls `onFailure`: the process should stop, as it would if its own
  * workers had crashed. `drain` asks every thread to drain and close, within a deadline.
  */
@@ -61,13 +61,13 @@ export async function startWorkerThreads(options: {
 }
 
 /**
- * Compiled (dist/), the thread runs worker-thread.js. Run from src/ by tsx (`npm start`), a thread
- * does not inherit tsx's loader, so it registers tsx itself before importing worker-thread.ts.
+ * Compiled (dist/), the thread runs entry.js. Run from src/ by tsx (`npm start`), a thread
+ * does not inherit tsx's loader, so it registers tsx itself before importing entry.ts.
  */
 function spawnThread(workerData: WorkerThreadData): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker-thread.js', import.meta.url), { workerData });
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./entry.js', import.meta.url), { workerData });
   const tsx = import.meta.resolve('tsx/esm/api');
-  const entry = new URL('./worker-thread.ts', import.meta.url).href;
+  const entry = new URL('./entry.ts', import.meta.url).href;
   const code = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`;
   return new Worker(code, { eval: true, workerData });
 }

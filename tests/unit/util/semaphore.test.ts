@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSemaphore } from '../../src/semaphore.js';
+import { createSemaphore } from '../../../src/util/semaphore.js';
 
 describe('createSemaphore', () => {
   it('runs at most `limit` tasks at once, starts waiting ones in order, and frees a slot when a task throws', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { histogram, summarize } from '../../scripts/load/stats.js';
+import { histogram, summarize } from '../../../scripts/load/stats.js';
 
 describe('load-test figures', () => {
   it('takes nearest-rank percentiles', () => {
