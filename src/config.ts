@@ -79,49 +79,55 @@ const EnvSchema = v.object({
   ),
 });
 
-export type Role = 'all' | 'gateway' | 'worker';
-export interface LatencyRange {
-  readonly min: number;
-  readonly max: number;
-}
+/**
+ * The environment, validated, mapped to the names the code uses. The Config type is derived from
+ * it, so a setting is written in two places only: its variable above and its field here.
+ */
+const ConfigSchema = v.pipe(
+  EnvSchema,
+  v.transform((env) => ({
+    port: env.PORT,
+    host: env.HOST,
+    databaseUrl: env.DATABASE_URL,
+    redisUrl: env.REDIS_URL,
+    role: env.ROLE,
+    workerConcurrency: env.WORKER_CONCURRENCY,
+    /** ROLE=all: worker threads next to the gateway's main thread (0: workers on the main thread). */
+    workerThreads: env.WORKER_THREADS,
+    /** How long a worker's writes (status changes, events) gather before they go out as one batch. */
+    workerBatchLingerMs: env.WORKER_BATCH_LINGER_MS,
+    /** Nice value of worker threads (Linux), so the gateway thread's acks come first on a busy machine. */
+    workerThreadNice: env.WORKER_THREAD_NICE,
+    logLevel: env.LOG_LEVEL,
+    dataDir: env.DATA_DIR,
+    mockQuoteLatencyMs: env.MOCK_QUOTE_LATENCY_MS,
+    mockExecLatencyMs: env.MOCK_EXEC_LATENCY_MS,
+    mockFailureRate: env.MOCK_FAILURE_RATE,
+    mockSeed: env.MOCK_SEED,
+    /** How long the simulated chain remembers a transaction and its outcome. */
+    mockChainRetentionHours: env.MOCK_CHAIN_RETENTION_HOURS,
+    /** The whole shutdown's budget, from the signal to the exit. */
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    redisPrefix: env.REDIS_PREFIX,
+    wsIdleTimeoutSeconds: env.WS_IDLE_TIMEOUT_SECONDS,
+    wsMaxBufferedBytes: env.WS_MAX_BUFFERED_BYTES,
+    auth: env.AUTH === 'on',
+    maxConnections: env.MAX_CONNECTIONS,
+    maxConnectionsPerKey: env.MAX_CONNECTIONS_PER_KEY,
+    maxOpenOrdersPerAccount: env.MAX_OPEN_ORDERS_PER_ACCOUNT,
+    rateLimits: Object.freeze({
+      messagesPerConnection: env.RATE_LIMIT_MESSAGES_PER_CONNECTION,
+      messagesPerAccount: env.RATE_LIMIT_MESSAGES_PER_ACCOUNT,
+      submitsPerConnection: env.RATE_LIMIT_SUBMITS_PER_CONNECTION,
+      submitsPerAccount: env.RATE_LIMIT_SUBMITS_PER_ACCOUNT,
+    }),
+  })),
+);
 
 /** The validated, typed configuration; the only view of the environment anything else gets. */
-export interface Config {
-  readonly port: number;
-  readonly host: string;
-  readonly databaseUrl: string | undefined;
-  readonly redisUrl: string | undefined;
-  readonly role: Role;
-  readonly workerConcurrency: number;
-  /** ROLE=all: worker threads next to the gateway's main thread (0: workers on the main thread). */
-  readonly workerThreads: number;
-  /** How long a worker's writes (status changes, events) gather before they go out as one batch. */
-  readonly workerBatchLingerMs: number;
-  /** Nice value of worker threads (Linux), so the gateway thread's acks come first on a busy machine. */
-  readonly workerThreadNice: number;
-  readonly logLevel: string;
-  readonly dataDir: string;
-  readonly mockQuoteLatencyMs: LatencyRange;
-  readonly mockExecLatencyMs: LatencyRange;
-  readonly mockFailureRate: number;
-  readonly mockSeed: string;
-  /** How long the simulated chain remembers a transaction and its outcome. */
-  readonly mockChainRetentionHours: number;
-  readonly shutdownTimeoutMs: number;
-  readonly redisPrefix: string;
-  readonly wsIdleTimeoutSeconds: number;
-  readonly wsMaxBufferedBytes: number;
-  readonly auth: boolean;
-  readonly maxConnections: number;
-  readonly maxConnectionsPerKey: number;
-  readonly maxOpenOrdersPerAccount: number;
-  readonly rateLimits: {
-    readonly messagesPerConnection: number;
-    readonly messagesPerAccount: number;
-    readonly submitsPerConnection: number;
-    readonly submitsPerAccount: number;
-  };
-}
+export type Config = Readonly<v.InferOutput<typeof ConfigSchema>>;
+export type Role = Config['role'];
+export type LatencyRange = Config['mockQuoteLatencyMs'];
 
 /** Raised when the environment is invalid; `message` names every bad variable. */
 export class ConfigError extends Error {
@@ -136,7 +142,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const value = env[key];
     if (value !== undefined && value.trim() !== '') present[key] = value;
   }
-  const result = v.safeParse(EnvSchema, present);
+  const result = v.safeParse(ConfigSchema, present);
   if (!result.success) {
     const lines = result.issues.map((issue) => {
       const key = v.getDotPath(issue) ?? '(environment)';
@@ -144,37 +150,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     });
     throw new ConfigError(`invalid configuration: ${lines.join('; ')}`);
   }
-  const out = result.output;
-  return Object.freeze({
-    port: out.PORT,
-    host: out.HOST,
-    databaseUrl: out.DATABASE_URL,
-    redisUrl: out.REDIS_URL,
-    role: out.ROLE,
-    workerConcurrency: out.WORKER_CONCURRENCY,
-    workerThreads: out.WORKER_THREADS,
-    workerBatchLingerMs: out.WORKER_BATCH_LINGER_MS,
-    workerThreadNice: out.WORKER_THREAD_NICE,
-    logLevel: out.LOG_LEVEL,
-    dataDir: out.DATA_DIR,
-    mockQuoteLatencyMs: out.MOCK_QUOTE_LATENCY_MS,
-    mockExecLatencyMs: out.MOCK_EXEC_LATENCY_MS,
-    mockFailureRate: out.MOCK_FAILURE_RATE,
-    mockSeed: out.MOCK_SEED,
-    mockChainRetentionHours: out.MOCK_CHAIN_RETENTION_HOURS,
-    shutdownTimeoutMs: out.SHUTDOWN_TIMEOUT_MS,
-    redisPrefix: out.REDIS_PREFIX,
-    wsIdleTimeoutSeconds: out.WS_IDLE_TIMEOUT_SECONDS,
-    wsMaxBufferedBytes: out.WS_MAX_BUFFERED_BYTES,
-    auth: out.AUTH === 'on',
-    maxConnections: out.MAX_CONNECTIONS,
-    maxConnectionsPerKey: out.MAX_CONNECTIONS_PER_KEY,
-    maxOpenOrdersPerAccount: out.MAX_OPEN_ORDERS_PER_ACCOUNT,
-    rateLimits: Object.freeze({
-      messagesPerConnection: out.RATE_LIMIT_MESSAGES_PER_CONNECTION,
-      messagesPerAccount: out.RATE_LIMIT_MESSAGES_PER_ACCOUNT,
-      submitsPerConnection: out.RATE_LIMIT_SUBMITS_PER_CONNECTION,
-      submitsPerAccount: out.RATE_LIMIT_SUBMITS_PER_ACCOUNT,
-    }),
-  });
+  return Object.freeze(result.output);
 }

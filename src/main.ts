@@ -1,12 +1,14 @@
 import { resolve } from 'node:path';
-import { provideServices, type LocalServices } from './adapters/embedded/provide-services.js';
+import { provideServices, type ProvidedServices } from './adapters/embedded/provide-services.js';
+import { startApp, type App } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { startEngine, type Engine } from './engine.js';
-import { handleShutdown } from './lifecycle.js';
-import { createLogger } from './log.js';
-import { appRoot } from './util/app-root.js';
+import { handleShutdown, runShutdown, type ShutdownStep } from './lifecycle.js';
+import { createLogger, type Logger } from './log.js';
 import { startWorkerThreads } from './threads/host.js';
+import { appRoot } from './util/app-root.js';
 
+/** Kept back from the shutdown budget for stopping the embedded Redis and PostgreSQL, last (they may take what is left too). */
+const EMBEDDED_STOP_MS = 2_000;
 
 function readConfig(): Config {
   try {
@@ -18,22 +20,30 @@ function readConfig(): Config {
   }
 }
 
+/**
+ * The process: reads the configuration, provides Redis and PostgreSQL (embedded when no URL is
+ * given), starts the app for ROLE (with ROLE=all, the workers in threads of their own), and stops
+ * it all on a signal, under SHUTDOWN_TIMEOUT_MS.
+ */
 async function main(): Promise<void> {
   const config = readConfig();
   const log = createLogger(config.logLevel);
   // Signals are handled from the first moment: a stop during start-up still stops what was started.
-  let services: Promise<LocalServices> | undefined;
-  let engine: Promise<Engine> | undefined;
+  let services: Promise<ProvidedServices> | undefined;
+  let app: Promise<App> | undefined;
   let threads: ReturnType<typeof startWorkerThreads> | undefined;
   const stop = handleShutdown({
     log,
-    timeoutMs: config.shutdownTimeoutMs + 2_000,
+    budgetMs: config.shutdownTimeoutMs,
     shutdown: async () => {
-      const running = await engine?.catch(() => undefined);
+      const running = await app?.catch(() => undefined);
       const workers = await threads?.catch(() => undefined);
-      await running?.close(Math.round(config.shutdownTimeoutMs * 0.8), workers?.drain);
-      const local = await services?.catch(() => undefined);
-      await local?.close();
+      const embedded = await services?.catch(() => undefined);
+      const steps: ShutdownStep[] = [
+        ...(running?.shutdownPlan(workers?.drain) ?? []),
+        ...(embedded ? [{ name: 'stop embedded Redis and PostgreSQL', reserveMs: EMBEDDED_STOP_MS, run: () => embedded.close() }] : []),
+      ];
+      await runShutdown(steps, config.shutdownTimeoutMs, log);
     },
   });
 
@@ -42,7 +52,7 @@ async function main(): Promise<void> {
     const { databaseUrl, redisUrl } = await services;
     // ROLE=all: the gateway keeps the main thread, the workers run in threads of their own.
     const threaded = config.role === 'all' && config.workerThreads > 0;
-    engine = startEngine({
+    app = startApp({
       config: threaded ? { ...config, role: 'gateway' } : config,
       log,
       databaseUrl,
@@ -51,7 +61,7 @@ async function main(): Promise<void> {
       // Only the embedded default gets a demo account; a real deployment creates keys with `npm run key`.
       ...(!config.databaseUrl && { demoKeyFile: resolve(config.dataDir, 'demo-api-key') }),
     });
-    await engine;
+    await app;
     if (threaded) {
       threads = startWorkerThreads({
         count: config.workerThreads,
@@ -70,14 +80,17 @@ async function main(): Promise<void> {
     stop('start-up failed', 1); // stops whatever did start (embedded Redis/Postgres)
     return;
   }
-  const running = await engine;
+  announce(config, await app, log);
+}
+
+function announce(config: Config, app: App, log: Logger): void {
   const where = config.host === '0.0.0.0' ? 'localhost' : config.host;
-  const page = `http://${where}:${running.port}/${running.demoKey ? `?key=${running.demoKey}` : ''}`;
+  const page = `http://${where}:${app.port}/${app.demoKey ? `?key=${app.demoKey}` : ''}`;
   log.info(
-    { role: config.role, page, websocket: `ws://${where}:${running.port}/ws`, auth: config.auth ? 'on' : 'off' },
+    { role: config.role, page, websocket: `ws://${where}:${app.port}/ws`, auth: config.auth ? 'on' : 'off' },
     `dex-order-engine ready (${config.role}): open ${page}`,
   );
-  if (running.demoKey) process.stdout.write(`\nTrade in your browser: ${page}\nAPI key of the local demo account: ${running.demoKey}\n\n`);
+  if (app.demoKey) process.stdout.write(`\nTrade in your browser: ${page}\nAPI key of the local demo account: ${app.demoKey}\n\n`);
 }
 
 function describe(err: unknown): string {

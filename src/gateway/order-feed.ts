@@ -1,4 +1,5 @@
-import type { Logger } from '../orders/ports.js';
+import type { Logger } from '../log.js';
+import { isTerminal } from '../orders/status.js';
 import { encodeServerMessage, type OrderUpdate } from '../protocol/server-messages.js';
 
 /** One order update ready for the wire: serialized once, delivered to whoever watches the order. */
@@ -23,8 +24,6 @@ interface Watch {
   quietTimer: NodeJS.Timeout | undefined;
   quietMs: number;
 }
-
-const TERMINAL = new Set(['confirmed', 'failed', 'cancelled']);
 
 export interface OrderFeedOptions {
   readonly loadAfter: (orderId: string, afterSeq: number) => Promise<OrderUpdate[]>;
@@ -75,7 +74,7 @@ export function createOrderFeed(options: OrderFeedOptions) {
       watch.next += 1;
       watch.sink.send(next.text);
       delivered = true;
-      if (TERMINAL.has(next.status)) return remove(watch);
+      if (isTerminal(next.status)) return remove(watch);
     }
     if (delivered) {
       watch.quietMs = quietMs;

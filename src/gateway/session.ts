@@ -1,9 +1,10 @@
 import { ERRORS, type ErrorCode } from '../errors.js';
 import type { CancelResult } from '../orders/cancel-order.js';
 import type { OrderSelector } from '../orders/find-order.js';
-import type { Logger, OrderCursor } from '../orders/ports.js';
+import type { OrderCursor } from '../orders/ports.js';
+import type { Logger } from '../log.js';
 import { decodeCursor } from '../orders/query-orders.js';
-import type { OrderStatus } from '../orders/status.js';
+import { isTerminal, type OrderStatus } from '../orders/status.js';
 import type { SubmitResult, Subscriber } from '../orders/submit-order.js';
 import type { ClientMessage, ListMessage, SubmitMessage, SubscribeMessage } from '../protocol/client-messages.js';
 import { decodeClientMessage } from '../protocol/decode.js';
@@ -42,7 +43,11 @@ export interface SessionDeps {
 export function createSession(deps: SessionDeps, caller: Caller, limits: Limits, sink: Sink, log: Logger) {
   const { feed } = deps;
   const { accountId } = caller;
-  const send = (message: ServerMessage) => sink.send(encodeServerMessage(message));
+  let closed = false;
+  // Nothing goes to a closed connection: a reply to a request still in flight at close is dropped.
+  const send = (message: ServerMessage) => {
+    if (!closed) sink.send(encodeServerMessage(message));
+  };
   const error = (
     code: ErrorCode,
     message: string,
@@ -60,7 +65,6 @@ export function createSession(deps: SessionDeps, caller: Caller, limits: Limits,
   const rateLimited = (retryAfterMs: number, reqId?: string) =>
     send(error('RATE_LIMITED', `${ERRORS.RATE_LIMITED.message} (${retryAfterMs} ms)`, { retryAfterMs, ...(reqId !== undefined && { reqId }) }));
   const reqIdOf = (message: { reqId?: string }) => (message.reqId !== undefined ? { reqId: message.reqId } : {});
-  let closed = false;
   const subscriber: Subscriber = {
     // A submit that finishes after its socket closed must not leave a watch behind.
     watch: (orderId) => (closed ? undefined : feed.watch(orderId, sink)),
@@ -116,7 +120,7 @@ export function createSession(deps: SessionDeps, caller: Caller, limits: Limits,
     const { order } = found;
     send({ type: 'subscribed', ...reqIdOf(message), orderId: order.orderId, fromSeq: message.fromSeq, status: order.status, lastSeq: order.lastSeq });
     // A finished order with nothing after fromSeq has nothing more to say: no watch needed.
-    if (closed || (['confirmed', 'failed', 'cancelled'].includes(order.status) && message.fromSeq >= order.lastSeq)) return;
+    if (closed || (isTerminal(order.status) && message.fromSeq >= order.lastSeq)) return;
     // An explicit subscribe restarts this socket's stream of the order from fromSeq, as asked.
     feed.unwatch(order.orderId, sink);
     await feed.subscribe(order.orderId, sink, message.fromSeq);
@@ -130,10 +134,16 @@ export function createSession(deps: SessionDeps, caller: Caller, limits: Limits,
     /** Handles one text frame; never throws. */
     async onText(text: string): Promise<void> {
       const decoded = decodeClientMessage(text);
-      const budget = await limits.message();
-      if (!budget.ok) return rateLimited(budget.retryAfterMs, decoded.ok ? decoded.message.reqId : decoded.error.reqId);
+      const reqId = decoded.ok ? decoded.message.reqId : decoded.error.reqId;
+      try {
+        const budget = await limits.message();
+        if (!budget.ok) return rateLimited(budget.retryAfterMs, reqId);
+      } catch (err) {
+        log.error({ err }, 'message budget could not be checked');
+        return send(error('INTERNAL_ERROR', ERRORS.INTERNAL_ERROR.message, reqId !== undefined ? { reqId } : {}));
+      }
       if (!decoded.ok) {
-        const { code, message, field, reqId } = decoded.error;
+        const { code, message, field } = decoded.error;
         return send(error(code, message, { field, reqId }));
       }
       const message = decoded.message;

@@ -1,5 +1,6 @@
 import { ERRORS, type ErrorCode } from '../errors.js';
 import { findOrder, type OrderSelector } from './find-order.js';
+import { cancelledEvent } from './order-events.js';
 import type { Clock, EventPublisher, OrderStore } from './ports.js';
 import type { OrderStatus } from './status.js';
 
@@ -17,13 +18,7 @@ export function createCancelOrder(deps: { store: OrderStore; events: EventPublis
   return async function cancelOrder(selector: OrderSelector, accountId: string): Promise<CancelResult> {
     const order = await findOrder(store, selector, accountId);
     if (!order) return { ok: false, code: 'ORDER_NOT_FOUND', message: ERRORS.ORDER_NOT_FOUND.message };
-    const result = await store.cancel(order.id, {
-      type: 'order',
-      orderId: order.id,
-      status: 'cancelled',
-      reason: 'cancelled by the client',
-      ts: clock.now(),
-    });
+    const result = await store.cancel(order.id, cancelledEvent(order.id, 'cancelled by the client', clock.now()));
     if (!result) {
       const current = (await store.get(order.id))?.status ?? order.status;
       return {

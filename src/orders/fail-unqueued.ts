@@ -1,5 +1,7 @@
 import { ERRORS } from '../errors.js';
-import type { Clock, EventPublisher, OrderQueue, OrderStore, Logger } from './ports.js';
+import { failedEvent } from './order-events.js';
+import type { Clock, EventPublisher, OrderQueue, OrderStore } from './ports.js';
+import type { Logger } from '../log.js';
 
 /** How long a `pending` order may go without a job before it is judged never queued. */
 export const UNQUEUED_AFTER_MS = 60_000;
@@ -28,14 +30,7 @@ export async function failUnqueuedOrders(deps: {
       orderId,
       'pending',
       { failureCode: 'QUEUE_UNAVAILABLE', failureReason: 'stored but never queued (the gateway stopped in between); never acked' },
-      {
-        type: 'order',
-        orderId,
-        status: 'failed',
-        error: { code: 'QUEUE_UNAVAILABLE', message: `${ERRORS.QUEUE_UNAVAILABLE.message}; the order was never acked` },
-        attempts: 0,
-        ts: clock.now(),
-      },
+      failedEvent(orderId, { code: 'QUEUE_UNAVAILABLE', message: `${ERRORS.QUEUE_UNAVAILABLE.message}; the order was never acked`, attempts: 0 }, clock.now()),
     );
     if (!result) continue;
     await store.releaseClientOrderId(orderId);

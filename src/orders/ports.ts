@@ -62,19 +62,24 @@ export interface OrderQueue {
   queuedAmong(orderIds: readonly string[]): Promise<Set<string>>;
 }
 
+/** A place in the account's cap of orders in flight: tied to the order once stored; released when the submit is refused or the order ends. */
+export interface OpenOrderSlot {
+  /** Ties the slot to the stored order, whose terminal event then frees it. */
+  bind(orderId: string): void;
+  /** Frees the slot, bound or not; a second call does nothing. */
+  release(): void;
+}
+
+/** The per-account cap on orders in flight. */
+export interface OpenOrderSlots {
+  /** Takes a slot, or null when the account is at its cap. */
+  acquire(accountId: string): OpenOrderSlot | null;
+}
+
 /** Carries persisted events from workers to every gateway. */
 export interface EventPublisher {
   /** Publishes an event that is already durable. */
   publish(event: OrderEvent): Promise<void>;
-}
-
-/** The structured logger the core writes to (pino satisfies it); context goes in child loggers. */
-export interface Logger {
-  child(bindings: Record<string, unknown>): Logger;
-  debug(obj: object, msg?: string): void;
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
 }
 
 /** Time, injected so the core is deterministic under test. */

@@ -1,4 +1,4 @@
-import type { OrderStatus } from '../protocol/server-messages.js';
+import { ORDER_STATUSES, type OrderStatus } from '../protocol/server-messages.js';
 
 export type { OrderStatus };
 
@@ -25,7 +25,12 @@ export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
   return NEXT[from].includes(to);
 }
 
-/** True for statuses an order never leaves. */
-export function isTerminal(status: OrderStatus): boolean {
-  return NEXT[status].length === 0;
+/** The statuses an order never leaves, in lifecycle order: those that lead nowhere. */
+export const TERMINAL_STATUSES: readonly OrderStatus[] = Object.freeze(ORDER_STATUSES.filter((status) => NEXT[status].length === 0));
+
+const TERMINAL: ReadonlySet<string> = new Set(TERMINAL_STATUSES);
+
+/** True for statuses an order never leaves; false for any text that is not a status (an event off the bus is unchecked). */
+export function isTerminal(status: string): boolean {
+  return TERMINAL.has(status);
 }

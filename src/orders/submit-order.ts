@@ -5,8 +5,10 @@ import { decimalPlaces } from '../protocol/decimal.js';
 import type { AckMessage, DuplicateAckMessage } from '../protocol/server-messages.js';
 import type { PairSpec } from '../venues/types.js';
 import type { NewOrder, Order } from './order.js';
+import { failedEvent } from './order-events.js';
 import { sameDecimal } from './snapshot.js';
-import type { Clock, Ids, OrderQueue, OrderStore, Logger } from './ports.js';
+import type { Clock, Ids, OpenOrderSlots, OrderQueue, OrderStore } from './ports.js';
+import type { Logger } from '../log.js';
 
 export interface SubmitRejection {
   readonly code: ErrorCode;
@@ -37,10 +39,7 @@ export interface SubmitDeps {
   readonly findPair: (symbol: string) => PairSpec | undefined;
   readonly log: Logger;
   /** Caps the orders an account has in flight; a refused slot means LIMIT_EXCEEDED. */
-  readonly openOrders: {
-    acquire(accountId: string): { bind(orderId: string): void; release(): void } | null;
-    finished(orderId: string): void;
-  };
+  readonly openOrders: OpenOrderSlots;
 }
 
 /**
@@ -97,7 +96,7 @@ export function createSubmitOrder(deps: SubmitDeps) {
     // Tied to the order before it is queued, so its terminal event always finds the slot.
     slot.bind(order.id);
     const accepted = await accept(order, ack, subscriber);
-    if (!accepted.ok) deps.openOrders.finished(order.id);
+    if (!accepted.ok) slot.release();
     return accepted;
   };
 
@@ -112,15 +111,9 @@ export function createSubmitOrder(deps: SubmitDeps) {
     }
     // The add may still land later, so the order is failed first (guarded): a late job then finds it
     // finished. If it has already moved on, the add did land and a worker has it: it is queued after all.
+    const changes = { failureCode: 'QUEUE_UNAVAILABLE', failureReason: 'the queue did not take the order in time; it was never acked' };
     const failed = await store
-      .transition(order.id, 'pending', { failureCode: 'QUEUE_UNAVAILABLE', failureReason: 'the queue did not take the order in time; it was never acked' }, {
-        type: 'order',
-        orderId: order.id,
-        status: 'failed',
-        error: { code: 'QUEUE_UNAVAILABLE', message: ERRORS.QUEUE_UNAVAILABLE.message },
-        attempts: 0,
-        ts: clock.now(),
-      })
+      .transition(order.id, 'pending', changes, failedEvent(order.id, { code: 'QUEUE_UNAVAILABLE', attempts: 0 }, clock.now()))
       .catch((err: unknown) => {
         log.error({ err, orderId: order.id }, 'could not mark an unqueued order failed; the sweep will');
         return undefined;

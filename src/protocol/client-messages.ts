@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { ORDER_STATUSES } from './server-messages.js';
+import { ORDER_STATUSES, SIDES } from './server-messages.js';
 
 /** Up to 15 integer digits and 18 decimals, no sign, no exponent: money never goes through a float on the way in. */
 const DECIMAL = /^(0|[1-9]\d{0,14})(\.\d{1,18})?$/;
@@ -43,7 +43,7 @@ export const SubmitSchema = v.strictObject(
       ),
     ),
     type: v.literal('market', 'must be "market"'),
-    side: v.picklist(['buy', 'sell'], 'must be "buy" or "sell"'),
+    side: v.picklist(SIDES, 'must be "buy" or "sell"'),
     pair: v.pipe(
       v.string('must be a string like "SOL/USDC"'),
       v.regex(/^[A-Z0-9]{1,12}\/[A-Z0-9]{1,12}$/, 'must look like "SOL/USDC"'),

@@ -1,4 +1,10 @@
-import type { Dex, Side } from '../venues/types.js';
+/** The venues an order can be routed to, by their wire names. */
+export const DEXES = ['raydium', 'meteora'] as const;
+export type Dex = (typeof DEXES)[number];
+
+/** buy: pay QUOTE for BASE; sell: the reverse. */
+export const SIDES = ['buy', 'sell'] as const;
+export type Side = (typeof SIDES)[number];
 
 /** Every status an order can have, in lifecycle order. */
 export const ORDER_STATUSES = ['pending', 'routing', 'building', 'submitted', 'confirmed', 'failed', 'cancelled'] as const;

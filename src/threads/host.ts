@@ -1,6 +1,9 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../log.js';
-import type { FromWorkerThread, ToWorkerThread, WorkerThreadData } from './entry.js';
+import type { FromWorkerThread, ToWorkerThread, WorkerThreadData } from './messages.js';
+
+/** The part of a thread's close kept for terminating it when its own shutdown overran. */
+const TERMINATE_MS = 500;
 
 /**
  * Starts `count` worker threads (src/threads/entry.ts) and resolves once each has its engine
@@ -43,9 +46,11 @@ export async function startWorkerThreads(options: {
         thread.on('message', (message: FromWorkerThread) => message.type === 'closed' && resolve());
         thread.once('exit', () => resolve());
       });
-      thread.postMessage({ type: 'close', timeoutMs } satisfies ToWorkerThread);
+      // The thread runs its own shutdown plan within its share; what is left is for the terminate.
+      const terminateMs = Math.min(TERMINATE_MS, timeoutMs / 2);
+      thread.postMessage({ type: 'close', timeoutMs: timeoutMs - terminateMs } satisfies ToWorkerThread);
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([closed, new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs + 1_000)))]);
+      await Promise.race([closed, new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs - terminateMs / 2)))]);
       clearTimeout(timer);
       await thread.terminate();
     }

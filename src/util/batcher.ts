@@ -45,13 +45,19 @@ export function createBatcher<I, O>(options: {
     }
     queue = rest;
     inFlight += 1;
-    run(batch.map((entry) => entry.item)).then(
-      (results) => batch.forEach((entry, i) => entry.resolve(results[i]!)),
-      (err: unknown) => batch.forEach((entry) => entry.reject(err)),
-    ).finally(() => {
-      inFlight -= 1;
-      schedule();
-    });
+    // Through a promise even when `run` throws synchronously: the batch's callers get the error and
+    // the in-flight count is always given back.
+    Promise.resolve(batch.map((entry) => entry.item))
+      .then(run)
+      .then((results) => {
+        if (results.length !== batch.length) throw new Error(`a batch of ${batch.length} items got ${results.length} results`);
+        batch.forEach((entry, i) => entry.resolve(results[i]!));
+      })
+      .catch((err: unknown) => batch.forEach((entry) => entry.reject(err)))
+      .finally(() => {
+        inFlight -= 1;
+        schedule();
+      });
     schedule();
   }
 

@@ -1,5 +1,6 @@
 import type { Order } from '../../src/orders/order.js';
 import type { OrderStore } from '../../src/orders/ports.js';
+import { isTerminal } from '../../src/orders/status.js';
 import type { OrderEvent, OrderUpdate } from '../../src/protocol/server-messages.js';
 import type { ChainLedger, TxOutcome, TxRecord } from '../../src/venues/chain.js';
 
@@ -68,7 +69,7 @@ export function createMemoryStore() {
     async startAttempt(orderId, attempt, routing) {
       const current = orders.get(orderId);
       if (!current) return null;
-      if (['confirmed', 'failed', 'cancelled'].includes(current.status)) return { order: current, event: null };
+      if (isTerminal(current.status)) return { order: current, event: null };
       orders.set(orderId, { ...current, attempts: Math.max(current.attempts, attempt) });
       if (current.status !== 'pending') return { order: orders.get(orderId)!, event: null };
       return store.transition(orderId, 'pending', {}, routing);
@@ -77,7 +78,7 @@ export function createMemoryStore() {
       return (events.get(orderId) ?? []).filter((event) => event.seq > afterSeq);
     },
     async finishedAmong(orderIds) {
-      return orderIds.filter((id) => ['confirmed', 'failed', 'cancelled'].includes(orders.get(id)?.status ?? ''));
+      return orderIds.filter((id) => isTerminal(orders.get(id)?.status ?? ''));
     },
     async releaseClientOrderId(orderId) {
       const current = orders.get(orderId);

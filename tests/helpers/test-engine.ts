@@ -5,7 +5,7 @@ import { loadConfig } from '../../src/config.js';
 import postgres from 'postgres';
 import { generateApiKey } from '../../src/accounts/api-key.js';
 import { createAccountStore } from '../../src/adapters/postgres/account-store.js';
-import { startEngine, type EngineOptions } from '../../src/engine.js';
+import { startApp, type AppOptions } from '../../src/app.js';
 import { createLogger } from '../../src/log.js';
 import { createTestDatabase } from './test-database.js';
 
@@ -16,7 +16,7 @@ export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
  * database and Redis namespace. `env` overrides configuration exactly as environment variables would.
  */
 export async function startTestEngine(
-  options: { env?: Record<string, string>; sendFailure?: EngineOptions['sendFailure']; redisUrl?: string } = {},
+  options: { env?: Record<string, string>; sendFailure?: AppOptions['sendFailure']; redisUrl?: string } = {},
 ) {
   const database = await createTestDatabase(inject('databaseUrl'));
   const config = loadConfig({
@@ -36,7 +36,7 @@ export async function startTestEngine(
   });
   const log = createLogger(config.logLevel);
   const namespace = `test-${randomBytes(4).toString('hex')}`;
-  const engine = await startEngine({
+  const engine = await startApp({
     config,
     log,
     databaseUrl: database.url,

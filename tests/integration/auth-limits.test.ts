@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import postgres from 'postgres';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useEngine } from '../helpers/engine-fixture.js';
 import { ask, connectClient, type Client } from '../helpers/ws-client.js';
 import { ROOT, startTestEngine, type TestEngine } from '../helpers/test-engine.js';
 
@@ -68,16 +69,10 @@ describe('two accounts', () => {
   let app: TestEngine;
   let a: Client;
   let b: Client;
-  beforeAll(async () => {
-    app = await startTestEngine({ env: { MOCK_EXEC_LATENCY_MS: '400' } });
+  useEngine({ env: { MOCK_EXEC_LATENCY_MS: '400' } }, async (fixture) => {
+    ({ app, client: a } = fixture);
     const other = await app.newKey('b');
-    a = await connectClient(app.wsUrl);
-    b = await connectClient(`${app.baseWsUrl}?key=${other.key}`);
-  });
-  afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    await app?.close();
+    b = await fixture.connect(`${app.baseWsUrl}?key=${other.key}`);
   });
 
   it("never lets B see, subscribe to, list or cancel A's orders: they are not found, like orders that do not exist", async () => {

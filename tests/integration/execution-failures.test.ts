@@ -1,29 +1,21 @@
 import { Redis } from 'ioredis';
-import postgres from 'postgres';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { SendFailure } from '../../src/venues/chain.js';
-import { connectClient, type Client } from '../helpers/ws-client.js';
-import { startTestEngine, type TestEngine } from '../helpers/test-engine.js';
+import { openEngine, type EngineFixture, type EngineFixtureOptions } from '../helpers/engine-fixture.js';
 
 const order = { op: 'submit', type: 'market', side: 'buy', pair: 'SOL/USDC', amount: '1', slippageBps: 100 } as const;
 
 describe('execution failures', () => {
-  let app: TestEngine | undefined;
-  let client: Client | undefined;
-  let sql: postgres.Sql | undefined;
+  let fixture: EngineFixture | undefined;
 
-  async function start(options: Parameters<typeof startTestEngine>[0]) {
-    app = await startTestEngine(options);
-    sql = postgres(app.databaseUrl, { max: 2 });
-    client = await connectClient(app.wsUrl);
-    return { app, sql, client };
+  async function start(options: EngineFixtureOptions) {
+    fixture = await openEngine(options);
+    return fixture;
   }
 
   afterEach(async () => {
-    await client?.close();
-    await sql?.end();
-    await app?.close();
-    app = client = sql = undefined;
+    await fixture?.close();
+    fixture = undefined;
   });
 
   async function chainRecords(namespace: string): Promise<string[]> {

@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import postgres from 'postgres';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decodeClientMessage } from '../../src/protocol/decode.js';
+import { useEngine } from '../helpers/engine-fixture.js';
+import type { TestEngine } from '../helpers/test-engine.js';
 import { connectClient, type Client } from '../helpers/ws-client.js';
-import { startTestEngine, type TestEngine } from '../helpers/test-engine.js';
 
 const valid = { op: 'submit', type: 'market', side: 'buy', pair: 'SOL/USDC', amount: '1', slippageBps: 50 };
 const hostile = fc.oneof(
@@ -49,16 +50,7 @@ describe('fuzzing a live server', () => {
   let app: TestEngine;
   let client: Client;
   let sql: postgres.Sql;
-  beforeAll(async () => {
-    app = await startTestEngine();
-    client = await connectClient(app.wsUrl);
-    sql = postgres(app.databaseUrl, { max: 1 });
-  });
-  afterAll(async () => {
-    await client?.close();
-    await sql?.end();
-    await app?.close();
-  });
+  useEngine({ sqlMax: 1 }, (fixture) => ({ app, client, sql } = fixture));
 
   it('answers thousands of random and mutated messages one by one, creates no order from invalid input, and stays up with bounded memory', async () => {
     const heapBefore = process.memoryUsage().heapUsed;

@@ -1,7 +1,8 @@
 import postgres from 'postgres';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectClient, type Client, type Message } from '../helpers/ws-client.js';
-import { startTestEngine, type TestEngine } from '../helpers/test-engine.js';
+import { describe, expect, it } from 'vitest';
+import { useEngine } from '../helpers/engine-fixture.js';
+import type { TestEngine } from '../helpers/test-engine.js';
+import type { Client, Message } from '../helpers/ws-client.js';
 
 const STATUSES = ['pending', 'routing', 'building', 'submitted', 'confirmed'];
 
@@ -9,17 +10,7 @@ describe('an order submitted over the WebSocket', () => {
   let app: TestEngine;
   let client: Client;
   let sql: postgres.Sql;
-
-  beforeAll(async () => {
-    app = await startTestEngine();
-    sql = postgres(app.databaseUrl, { max: 2 });
-    client = await connectClient(app.wsUrl);
-  });
-  afterAll(async () => {
-    await client?.close();
-    await sql?.end();
-    await app?.close();
-  });
+  useEngine({}, (fixture) => ({ app, client, sql } = fixture));
 
   it('greets the client with the protocol version and the traded pairs', async () => {
     const hello = await client.waitFor((m) => m.type === 'hello');

@@ -1,6 +1,7 @@
 import postgres from 'postgres';
 import WebSocket from 'ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useEngine } from '../helpers/engine-fixture.js';
 import { ask, connectClient, type Client, type Message } from '../helpers/ws-client.js';
 import { startTestEngine, type TestEngine } from '../helpers/test-engine.js';
 
@@ -10,17 +11,7 @@ describe('protocol operations', () => {
   let app: TestEngine;
   let client: Client;
   let sql: postgres.Sql;
-
-  beforeAll(async () => {
-    app = await startTestEngine({ env: { MOCK_QUOTE_LATENCY_MS: '20', MOCK_EXEC_LATENCY_MS: '300' } });
-    client = await connectClient(app.wsUrl);
-    sql = postgres(app.databaseUrl, { max: 2 });
-  });
-  afterAll(async () => {
-    await client?.close();
-    await sql?.end();
-    await app?.close();
-  });
+  useEngine({ env: { MOCK_QUOTE_LATENCY_MS: '20', MOCK_EXEC_LATENCY_MS: '300' } }, (fixture) => ({ app, client, sql } = fixture));
 
   describe('pairs', () => {
     it('lists every pair with its tokens, decimals and venues', async () => {
@@ -130,15 +121,7 @@ describe('protocol operations', () => {
 describe('cancel', () => {
   let app: TestEngine;
   let client: Client;
-
-  beforeAll(async () => {
-    app = await startTestEngine({ env: { MOCK_QUOTE_LATENCY_MS: '1000', MOCK_EXEC_LATENCY_MS: '100' } });
-    client = await connectClient(app.wsUrl);
-  });
-  afterAll(async () => {
-    await client?.close();
-    await app?.close();
-  });
+  useEngine({ env: { MOCK_QUOTE_LATENCY_MS: '1000', MOCK_EXEC_LATENCY_MS: '100' } }, (fixture) => ({ app, client } = fixture));
 
   it('cancels an order that is still routing, streams `cancelled`, and never executes it', async () => {
     const ack = await ask(client, { ...market, clientOrderId: 'cancel-me' });

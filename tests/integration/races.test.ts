@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import postgres from 'postgres';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { connectClient, type Client, type Message } from '../helpers/ws-client.js';
-import { startTestEngine, type TestEngine } from '../helpers/test-engine.js';
+import { describe, expect, inject, it } from 'vitest';
+import { useEngine } from '../helpers/engine-fixture.js';
+import type { TestEngine } from '../helpers/test-engine.js';
+import type { Client, Message } from '../helpers/ws-client.js';
 
 const market = { op: 'submit', type: 'market', side: 'sell', pair: 'SOL/USDC', amount: '0.5', slippageBps: 500 } as const;
 
@@ -12,17 +13,9 @@ describe('races', () => {
   let a: Client;
   let b: Client;
   let sql: postgres.Sql;
-
-  beforeAll(async () => {
-    app = await startTestEngine({ env: { MOCK_QUOTE_LATENCY_MS: '0-40', MOCK_EXEC_LATENCY_MS: '20-80', WORKER_CONCURRENCY: '50' } });
-    [a, b] = await Promise.all([connectClient(app.wsUrl), connectClient(app.wsUrl)]);
-    sql = postgres(app.databaseUrl, { max: 4 });
-  });
-  afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    await sql?.end();
-    await app?.close();
+  useEngine({ env: { MOCK_QUOTE_LATENCY_MS: '0-40', MOCK_EXEC_LATENCY_MS: '20-80', WORKER_CONCURRENCY: '50' }, sqlMax: 4 }, async (fixture) => {
+    ({ app, client: a, sql } = fixture);
+    b = await fixture.connect();
   });
 
   it('two sockets submitting the same clientOrderId at the same moment, 50 times: one order and one execution each', async () => {
@@ -93,16 +86,7 @@ describe('keyset pagination', () => {
   let app: TestEngine;
   let client: Client;
   let sql: postgres.Sql;
-  beforeAll(async () => {
-    app = await startTestEngine();
-    client = await connectClient(app.wsUrl);
-    sql = postgres(app.databaseUrl, { max: 2 });
-  });
-  afterAll(async () => {
-    await client?.close();
-    await sql?.end();
-    await app?.close();
-  });
+  useEngine({}, (fixture) => ({ app, client, sql } = fixture));
 
   it('pages through 500 orders, newest first, each exactly once, even when many share a timestamp', async () => {
     const rows = Array.from({ length: 500 }, (_, i) => ({

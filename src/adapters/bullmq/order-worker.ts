@@ -28,6 +28,9 @@ class NotStarted extends Error {
   override readonly name = 'NotStarted';
 }
 
+/** The part of a close's time kept for the forced close of what did not drain. */
+const FORCE_CLOSE_MS = 1_000;
+
 /**
  * Runs the worker pool: at most `concurrency` orders at a time in this process. A job carries the
  * orders one gateway batch queued together; each runs on its own and ends on its own. When one of
@@ -149,16 +152,21 @@ export function startOrderWorker(options: {
   });
   worker.on('ready', () => (lastError = ''));
   return {
-    /** Stops taking jobs and waits for running ones, but never longer than `timeoutMs` (close hangs while Redis is down). */
+    /**
+     * Stops taking jobs and waits for running ones, all within `timeoutMs` (close hangs while Redis
+     * is down): what is still running when the graceful part is over is force-closed, its jobs then
+     * re-delivered.
+     */
     async close(timeoutMs: number) {
       closing = true;
+      const forceMs = Math.min(FORCE_CLOSE_MS, timeoutMs / 2);
       let timer: NodeJS.Timeout | undefined;
-      const deadline = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+      const deadline = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs - forceMs)));
       const result = await Promise.race([worker.close().then(() => 'closed' as const), deadline]);
       clearTimeout(timer);
       if (result === 'timeout') {
         log.warn({ timeoutMs }, 'workers did not drain in time; forcing close (their jobs will be re-delivered)');
-        await Promise.race([worker.close(true), new Promise((resolve) => setTimeout(resolve, 1_000))]);
+        await Promise.race([worker.close(true), new Promise((resolve) => setTimeout(resolve, forceMs))]);
       }
     },
   };

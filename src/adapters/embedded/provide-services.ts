@@ -3,7 +3,7 @@ import type { Logger } from '../../log.js';
 import { startEmbeddedPostgres } from './embedded-postgres.js';
 import { startRedisServer } from './redis-server.js';
 
-export interface LocalServices {
+export interface ProvidedServices {
   readonly databaseUrl: string;
   readonly redisUrl: string;
   /** Stops whatever was started here (nothing, when both URLs were given). */
@@ -21,7 +21,7 @@ export async function provideServices(options: {
   log: Logger;
   postgresFlags?: readonly string[];
   database?: string;
-}): Promise<LocalServices> {
+}): Promise<ProvidedServices> {
   const { log } = options;
   const dataDir = resolve(options.dataDir);
   const started: Array<{ close(): Promise<void> }> = [];

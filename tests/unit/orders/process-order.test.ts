@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { createProcessOrder } from '../../../src/orders/process-order.js';
 import { canTransition } from '../../../src/orders/status.js';
 import { createSubmitOrder } from '../../../src/orders/submit-order.js';
-import { createOpenOrders } from '../../../src/gateway/open-orders.js';
 import type { OrderEvent } from '../../../src/protocol/server-messages.js';
 import { TransientSendError, createSimulatedChain, type SendFailure, type SignedTx } from '../../../src/venues/chain.js';
 import { createMarket } from '../../../src/venues/market.js';
@@ -11,6 +10,7 @@ import { findPair } from '../../../src/venues/pairs.js';
 import { createMemoryLedger, createMemoryStore, createVirtualClock } from '../../helpers/memory-store.js';
 
 const log = pino({ level: 'silent' });
+const unlimitedSlots = { acquire: () => ({ bind: () => undefined, release: () => undefined }) };
 
 function harness(options: { sendFailure?: (tx: SignedTx, attempt: number) => SendFailure; beforeLanding?: (tx: SignedTx, at: number) => void } = {}) {
   const { store, orders, events } = createMemoryStore();
@@ -48,7 +48,7 @@ function harness(options: { sendFailure?: (tx: SignedTx, attempt: number) => Sen
     findPair,
     log,
   };
-  const submit = createSubmitOrder({ store, queue: { enqueue: async () => undefined, queuedAmong: async (ids) => new Set(ids) }, clock, ids, findPair, log, openOrders: createOpenOrders(100) });
+  const submit = createSubmitOrder({ store, queue: { enqueue: async () => undefined, queuedAmong: async (ids) => new Set(ids) }, clock, ids, findPair, log, openOrders: unlimitedSlots });
   async function newOrder(amount = '2', side: 'buy' | 'sell' = 'buy') {
     const result = await submit({ op: 'submit', type: 'market', side, pair: 'SOL/USDC', amount, slippageBps: 100 }, 'account', { watch: () => undefined, unwatch: () => undefined });
     if (!result.ok || !('ack' in result)) throw new Error('not accepted');

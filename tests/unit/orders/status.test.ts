@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canTransition, isTerminal } from '../../../src/orders/status.js';
+import { TERMINAL_STATUSES, canTransition, isTerminal } from '../../../src/orders/status.js';
 import { ORDER_STATUSES } from '../../../src/protocol/server-messages.js';
 
 describe('order status machine', () => {
@@ -29,5 +29,12 @@ describe('order status machine', () => {
     expect(['pending', 'routing', 'building'].every((s) => canTransition(s as 'pending', 'cancelled'))).toBe(true);
     expect(canTransition('submitted', 'cancelled')).toBe(false);
     expect(canTransition('confirmed', 'cancelled')).toBe(false);
+  });
+
+  it('lists as terminal exactly the statuses that lead nowhere, and treats text that is no status as live', () => {
+    expect(TERMINAL_STATUSES).toEqual(['confirmed', 'failed', 'cancelled']);
+    for (const status of ORDER_STATUSES) expect(isTerminal(status)).toBe(ORDER_STATUSES.every((next) => !canTransition(status, next)));
+    expect(isTerminal('')).toBe(false);
+    expect(isTerminal('toString')).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { base58, randomIds } from '../../../src/util/random-ids.js';
+import { base58, randomIds } from '../../../src/adapters/os/random-ids.js';
 
 /** The textbook definition, for comparison: the bytes as one big number, written in base 58. */
 function reference(bytes: Uint8Array): string {

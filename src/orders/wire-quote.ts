@@ -1,6 +1,6 @@
 import type { PairSpec, Quote, SlippageLimit } from '../venues/types.js';
-import { formatPrice, formatUnits } from './decimal.js';
-import type { WireLimit, WireQuote } from './server-messages.js';
+import { formatPrice, formatUnits } from '../protocol/decimal.js';
+import type { WireLimit, WireQuote } from '../protocol/server-messages.js';
 
 /** Decimals of a quote's input and output: a buy pays QUOTE for BASE, a sell the reverse. */
 export function sideDecimals(pair: PairSpec, side: Quote['side']): { in: number; out: number } {

@@ -1,0 +1,65 @@
+import type { Sql } from 'postgres';
+import type { Order, OrderChanges } from '../../orders/order.js';
+import type { EventDraft } from '../../orders/ports.js';
+import type { OrderStatus } from '../../orders/status.js';
+import type { OrderEvent } from '../../protocol/server-messages.js';
+import { createBatcher } from '../../util/batcher.js';
+import { jsonOf, toColumns, toOrder, withSeq, type OrderRow } from './order-rows.js';
+
+type MoveItem = { orderId: string; from: OrderStatus; changes: OrderChanges; draft: EventDraft };
+
+/**
+ * Moves orders from their expected status to their draft's, with the changes and the event at the
+ * next seq, many in one statement; resolves null for an order that was not in `from`.
+ */
+export function batchTransitions(sql: Sql, linger: { lingerMs: number }) {
+  const json = jsonOf(sql);
+  return createBatcher<MoveItem, { order: Order; event: OrderEvent } | null>({
+    ...linger,
+    keyOf: (item) => item.orderId,
+    run: async (items) => {
+      const input = items.map(({ orderId, from, changes, draft }) => ({
+        id: orderId,
+        from_status: from,
+        to_status: draft.status,
+        ...toColumns(changes),
+        payload: draft,
+      }));
+      // Changes only ever set values (never back to NULL), so coalesce keeps what a change leaves out.
+      const rows = await sql<OrderRow[]>`
+        with input as (
+          select * from jsonb_to_recordset(${json(input)}) as x(
+            id uuid, from_status text, to_status text, dex text, limit_amount numeric, tx_hash text,
+            last_valid_block_height bigint, executed_price numeric, amount_out numeric,
+            failure_code text, failure_reason text, attempts int, payload jsonb)
+        ), moved as (
+          update orders o set
+            status = i.to_status,
+            dex = coalesce(i.dex, o.dex),
+            limit_amount = coalesce(i.limit_amount, o.limit_amount),
+            tx_hash = coalesce(i.tx_hash, o.tx_hash),
+            last_valid_block_height = coalesce(i.last_valid_block_height, o.last_valid_block_height),
+            executed_price = coalesce(i.executed_price, o.executed_price),
+            amount_out = coalesce(i.amount_out, o.amount_out),
+            failure_code = coalesce(i.failure_code, o.failure_code),
+            failure_reason = coalesce(i.failure_reason, o.failure_reason),
+            attempts = coalesce(i.attempts, o.attempts),
+            last_seq = o.last_seq + 1,
+            updated_at = now()
+          from input i
+          where o.id = i.id and o.status = i.from_status
+          returning o.*
+        ), events as (
+          insert into order_events (order_id, seq, status, payload)
+          select moved.id, moved.last_seq, moved.status, input.payload || jsonb_build_object('seq', moved.last_seq)
+          from moved join input on input.id = moved.id
+        )
+        select * from moved`;
+      const byId = new Map(rows.map((row) => [row.id, row]));
+      return items.map(({ orderId, draft }) => {
+        const row = byId.get(orderId);
+        return row ? { order: toOrder(row), event: withSeq(draft, row.last_seq) } : null;
+      });
+    },
+  });
+}

@@ -1,0 +1,87 @@
+import type { JSONValue, Sql } from 'postgres';
+import type { Order, OrderChanges } from '../../orders/order.js';
+import type { EventDraft } from '../../orders/ports.js';
+import type { OrderEvent } from '../../protocol/server-messages.js';
+
+/** A row of the `orders` table as postgres.js returns it. */
+export interface OrderRow {
+  id: string;
+  account_id: string;
+  client_order_id: string | null;
+  type: 'market';
+  side: Order['side'];
+  pair: string;
+  amount: string;
+  slippage_bps: number;
+  status: Order['status'];
+  dex: Order['dex'];
+  limit_amount: string | null;
+  tx_hash: string | null;
+  last_valid_block_height: string | null;
+  executed_price: string | null;
+  amount_out: string | null;
+  failure_code: string | null;
+  failure_reason: string | null;
+  attempts: number;
+  last_seq: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/** The column each field a status change may set is stored in. */
+const COLUMNS: Record<keyof OrderChanges, string> = {
+  dex: 'dex',
+  limitAmount: 'limit_amount',
+  txHash: 'tx_hash',
+  lastValidBlockHeight: 'last_valid_block_height',
+  executedPrice: 'executed_price',
+  amountOut: 'amount_out',
+  failureCode: 'failure_code',
+  failureReason: 'failure_reason',
+  attempts: 'attempts',
+};
+
+/** A value as a jsonb parameter (postgres.js types its argument too narrowly for our objects). */
+export function jsonOf(sql: Sql) {
+  return (value: unknown) => sql.json(value as JSONValue);
+}
+
+/** Puts seq right after orderId, where a reader of the wire expects it. */
+export function withSeq(draft: EventDraft, seq: number): OrderEvent {
+  const { type, orderId, ...rest } = draft;
+  return { type, orderId, seq, ...rest } as OrderEvent;
+}
+
+export function toColumns(changes: OrderChanges): Record<string, string | number | null> {
+  const out: Record<string, string | number | null> = {};
+  for (const [key, value] of Object.entries(changes)) {
+    if (value !== undefined) out[COLUMNS[key as keyof OrderChanges]] = value as string | number | null;
+  }
+  return out;
+}
+
+export function toOrder(row: OrderRow): Order {
+  return {
+    id: row.id,
+    accountId: row.account_id,
+    clientOrderId: row.client_order_id,
+    type: row.type,
+    side: row.side,
+    pair: row.pair,
+    amount: row.amount,
+    slippageBps: row.slippage_bps,
+    status: row.status,
+    dex: row.dex,
+    limitAmount: row.limit_amount,
+    txHash: row.tx_hash,
+    lastValidBlockHeight: row.last_valid_block_height === null ? null : Number(row.last_valid_block_height),
+    executedPrice: row.executed_price,
+    amountOut: row.amount_out,
+    failureCode: row.failure_code,
+    failureReason: row.failure_reason,
+    attempts: row.attempts,
+    lastSeq: row.last_seq,
+    createdAt: row.created_at.getTime(),
+    updatedAt: row.updated_at.getTime(),
+  };
+}

@@ -1,0 +1,131 @@
+import { join } from 'node:path';
+import { startHttpServer } from './adapters/uws/http-server.js';
+import { loadUws } from './adapters/uws/load-uws.js';
+import { loadStaticFiles } from './adapters/uws/static-files.js';
+import type { Config } from './config.js';
+import { runShutdown, type ShutdownStep } from './lifecycle.js';
+import type { Logger } from './log.js';
+import { startGateway } from './roles/gateway.js';
+import { redisKeys, startInfrastructure } from './roles/infrastructure.js';
+import { createSimulation, type SimulationOptions } from './roles/simulation.js';
+import { startWorker } from './roles/worker.js';
+import { createMetrics } from './util/metrics.js';
+import { systemClock } from './adapters/os/system-clock.js';
+
+export interface AppOptions {
+  readonly config: Config;
+  readonly log: Logger;
+  readonly databaseUrl: string;
+  readonly redisUrl: string;
+  /** Directory holding `sql/` and `web/`. */
+  readonly rootDir: string;
+  /** Prefix of every Redis key (queue, event stream, chain ledger); defaults to REDIS_PREFIX. */
+  readonly namespace?: string;
+  /** Where the embedded default keeps its local demo API key (created on first start); unset: no demo account. */
+  readonly demoKeyFile?: string;
+  /** Overrides the simulated RPC's failure model (tests inject a failure on a chosen attempt). */
+  readonly sendFailure?: SimulationOptions['sendFailure'];
+  /** False for a worker running in a thread of a process whose main thread serves HTTP. */
+  readonly serveHttp?: boolean;
+}
+
+/** Workers that run elsewhere but drain with this process (the worker threads of ROLE=all). */
+export type Drain = (timeoutMs: number) => Promise<void>;
+
+/** How long the last events of drained jobs get to reach their sockets before the 1001 close. */
+const LAST_EVENTS_MS = 250;
+
+/**
+ * The composition root: builds the roles `config.role` asks for (gateway, worker or both) on shared
+ * connections, serves HTTP (page, health, metrics, and `/ws` for a gateway), and returns the one
+ * ordered shutdown plan that stops it all. The only module that knows every part.
+ */
+export async function startApp(options: AppOptions) {
+  const { config, log } = options;
+  const clock = systemClock;
+  const keys = redisKeys(options.namespace ?? config.redisPrefix);
+  const isGateway = config.role !== 'worker';
+  const isWorker = config.role !== 'gateway';
+
+  const infra = await startInfrastructure({ databaseUrl: options.databaseUrl, redisUrl: options.redisUrl, rootDir: options.rootDir, keys, log });
+  const metrics = createMetrics();
+  const simulation = createSimulation({ config, commands: infra.commands, keys, clock, ...(options.sendFailure && { sendFailure: options.sendFailure }) });
+  const worker = isWorker ? startWorker({ config, infra, keys, simulation, clock, log }) : null;
+  const gateway = isGateway
+    ? await startGateway({
+        config,
+        databaseUrl: options.databaseUrl,
+        redisUrl: options.redisUrl,
+        redis: infra.redis,
+        commands: infra.commands,
+        keys,
+        metrics,
+        clock,
+        log,
+        ...(options.demoKeyFile && { demoKeyFile: options.demoKeyFile }),
+      })
+    : null;
+  const connections = metrics.gauge('dex_ws_connections', 'Open WebSocket connections');
+  const http =
+    options.serveHttp === false
+      ? null
+      : await startHttpServer({
+          uws: loadUws(),
+          host: config.host,
+          port: config.port,
+          log,
+          health: infra.health,
+          metrics: metrics.render,
+          files: gateway ? await loadStaticFiles(join(options.rootDir, 'web')) : new Map(),
+          ...(gateway && { gateway: gateway.handlers }),
+          onConnectionCount: connections.set,
+          idleTimeoutSeconds: config.wsIdleTimeoutSeconds,
+          maxBufferedBytes: config.wsMaxBufferedBytes,
+        });
+
+  /**
+   * Shutdown mirrors start-up: stop intake, drain the workers (with `drain`, those running
+   * elsewhere), let the last events out, tell clients (1001), close each role, then the shared
+   * connections. The drain gets what the later steps do not reserve.
+   */
+  function shutdownPlan(drain?: Drain): ShutdownStep[] {
+    return [
+      {
+        name: 'stop intake',
+        run: () => {
+          gateway?.stopIntake();
+          http?.stopListening();
+        },
+      },
+      {
+        name: 'drain workers',
+        run: (ms) => Promise.all([worker?.drain(ms), drain?.(ms)]),
+      },
+      ...(gateway && http
+        ? [
+            {
+              name: 'deliver the last events',
+              reserveMs: LAST_EVENTS_MS,
+              run: () => (http.connections > 0 ? new Promise((resolve) => setTimeout(resolve, LAST_EVENTS_MS)) : undefined),
+            },
+          ]
+        : []),
+      { name: 'close WebSockets (1001)', run: () => http?.closeConnections(1001, 'server shutting down') },
+      ...(gateway?.shutdownSteps ?? []),
+      ...(worker?.shutdownSteps ?? []),
+      ...infra.shutdownSteps,
+    ];
+  }
+
+  return {
+    port: http?.port ?? 0,
+    market: simulation.market,
+    demoKey: gateway?.demoKey,
+    health: infra.health,
+    shutdownPlan,
+    /** Runs the shutdown plan within `timeoutMs` (SHUTDOWN_TIMEOUT_MS by default). */
+    close: (timeoutMs = config.shutdownTimeoutMs, drain?: Drain) => runShutdown(shutdownPlan(drain), timeoutMs, log),
+  };
+}
+
+export type App = Awaited<ReturnType<typeof startApp>>;

@@ -1,0 +1,93 @@
+import { ERRORS, type ErrorCode } from '../errors.js';
+import { formatPrice, formatUnits } from '../protocol/decimal.js';
+import type { BuildingEvent, CancelledEvent, ConfirmedEvent, FailedEvent, RoutingEvent, SubmittedEvent } from '../protocol/server-messages.js';
+import { sideDecimals, toWireLimit, toWireQuote } from './wire-quote.js';
+import type { Dex, PairSpec, Quote, RouteDecision, SlippageLimit } from '../venues/types.js';
+import type { Order } from './order.js';
+
+/** An order event before the store has given it its seq. */
+export type Draft<E> = Omit<E, 'seq'>;
+
+/** Why an order failed, as its `failed` event tells the client. */
+export interface Failure {
+  readonly code: ErrorCode;
+  /** What the client reads; the code's catalogue message when left out. */
+  readonly message?: string;
+  readonly attempts: number;
+  /** The venue and signature, when the order got that far. */
+  readonly dex?: Dex | null;
+  readonly txHash?: string | null;
+}
+
+/** The event of an order a worker has taken up: it is being routed. */
+export function routingEvent(orderId: string, ts: number): Draft<RoutingEvent> {
+  return { type: 'order', orderId, status: 'routing', ts };
+}
+
+/** The event of a routed order: the venue, every quote and the slippage bound, in wire decimals. */
+export function buildingEvent(
+  order: Pick<Order, 'id' | 'side'>,
+  decision: RouteDecision,
+  limit: SlippageLimit,
+  pair: PairSpec,
+  ts: number,
+): Draft<BuildingEvent> {
+  return {
+    type: 'order',
+    orderId: order.id,
+    status: 'building',
+    dex: decision.best.dex,
+    side: order.side,
+    quotes: decision.quotes.map((quote) => toWireQuote(quote, pair)),
+    limit: toWireLimit(limit, pair),
+    reason: decision.reason,
+    ts,
+  };
+}
+
+/** The event of an order whose transaction the chain accepted. */
+export function submittedEvent(orderId: string, tx: { readonly dex: Dex; readonly txHash: string }, ts: number): Draft<SubmittedEvent> {
+  return { type: 'order', orderId, status: 'submitted', dex: tx.dex, txHash: tx.txHash, ts };
+}
+
+/** The event of an order whose swap landed and filled, amounts and price in wire decimals. */
+export function confirmedEvent(orderId: string, txHash: string, fill: Quote, pair: PairSpec, ts: number): Draft<ConfirmedEvent> {
+  const decimals = sideDecimals(pair, fill.side);
+  return {
+    type: 'order',
+    orderId,
+    status: 'confirmed',
+    dex: fill.dex,
+    txHash,
+    executedPrice: formatPrice(fill.price, pair.quote.decimals),
+    amountIn: formatUnits(fill.amountIn, decimals.in),
+    amountOut: formatUnits(fill.amountOut, decimals.out),
+    fee: formatUnits(fill.fee, pair.quote.decimals),
+    ts,
+  };
+}
+
+/** The event of an order that ended in `failed`; venue and signature appear only when it has them. */
+export function failedEvent(orderId: string, failure: Failure, ts: number): Draft<FailedEvent> {
+  const { code, attempts, dex, txHash } = failure;
+  return {
+    type: 'order',
+    orderId,
+    status: 'failed',
+    error: { code, message: failure.message ?? ERRORS[code].message },
+    attempts,
+    ...(dex !== undefined && dex !== null && { dex }),
+    ...(txHash !== undefined && txHash !== null && { txHash }),
+    ts,
+  };
+}
+
+/** The code's catalogue message followed by what happened to this order. */
+export function failureMessage(code: ErrorCode, reason: string): string {
+  return `${ERRORS[code].message}: ${reason}`;
+}
+
+/** The event of an order that was cancelled before its transaction was signed. */
+export function cancelledEvent(orderId: string, reason: string, ts: number): Draft<CancelledEvent> {
+  return { type: 'order', orderId, status: 'cancelled', reason, ts };
+}

@@ -1,0 +1,138 @@
+import type { Redis } from 'ioredis';
+import { createAuthenticator } from '../accounts/authenticate.js';
+import { createOrderQueue } from '../adapters/bullmq/order-queue.js';
+import { ensureDemoKey } from '../adapters/embedded/demo-key.js';
+import { createAccountStore } from '../adapters/postgres/account-store.js';
+import { connectPostgres } from '../adapters/postgres/connect.js';
+import { createOrderStore } from '../adapters/postgres/order-store.js';
+import { createRateLimits } from '../adapters/rate-limit/rate-limits.js';
+import { connectRedis } from '../adapters/redis/connect.js';
+import { createEventPublisher, startEventSubscriber } from '../adapters/redis/event-bus.js';
+import type { HttpServerOptions } from '../adapters/uws/http-server.js';
+import type { Config } from '../config.js';
+import { createAdmission } from '../gateway/admission.js';
+import { startOpenOrders } from '../gateway/open-orders.js';
+import { createOrderFeed } from '../gateway/order-feed.js';
+import { createSession, type SessionDeps } from '../gateway/session.js';
+import { closeStep, type ShutdownStep } from '../lifecycle.js';
+import type { Logger } from '../log.js';
+import { createCancelOrder } from '../orders/cancel-order.js';
+import type { Clock } from '../orders/ports.js';
+import { createOrderQueries } from '../orders/query-orders.js';
+import { isTerminal } from '../orders/status.js';
+import { createSubmitOrder } from '../orders/submit-order.js';
+import type { PairInfo } from '../protocol/server-messages.js';
+import type { Metrics } from '../util/metrics.js';
+import { randomIds } from '../adapters/os/random-ids.js';
+import { DEXES } from '../venues/types.js';
+import { PAIRS, findPair } from '../venues/pairs.js';
+import type { RedisKeys } from './infrastructure.js';
+
+/** Connections in the gateway's own PostgreSQL pool. */
+const GATEWAY_POOL_SIZE = 8;
+
+export interface GatewayDeps {
+  readonly config: Config;
+  readonly databaseUrl: string;
+  readonly redisUrl: string;
+  /** BullMQ's connection (the queue the gateway adds to) and the pipelined one for plain commands. */
+  readonly redis: Redis;
+  readonly commands: Redis;
+  readonly keys: RedisKeys;
+  readonly metrics: Metrics;
+  readonly clock: Clock;
+  readonly log: Logger;
+  /** Where the embedded default keeps its local demo API key (created on first start); unset: no demo account. */
+  readonly demoKeyFile?: string;
+}
+
+/**
+ * The gateway role: what a WebSocket connection talks to. Stores and queues submits (acked once
+ * durable and queued), answers cancel/get/list/pairs, and follows the event stream to deliver each
+ * order's events to the sockets watching it. Returns the socket handlers for the HTTP server.
+ */
+export async function startGateway(deps: GatewayDeps) {
+  const { config, keys, clock, log } = deps;
+  let accepting = true;
+  // The gateway's own pool: acks wait for their insert, never behind a worker's batch.
+  const sql = connectPostgres(deps.databaseUrl, log, GATEWAY_POOL_SIZE);
+  const store = createOrderStore(sql);
+  const queue = createOrderQueue({ connection: deps.redis, prefix: keys.queuePrefix, name: keys.queueName, log });
+  const feed = createOrderFeed({ loadAfter: store.eventsAfter, log });
+  const openOrders = startOpenOrders({ maxPerAccount: config.maxOpenOrdersPerAccount, finishedAmong: store.finishedAmong, log });
+  const subscriber = startEventSubscriber({
+    redis: connectRedis(deps.redisUrl, log, `${keys.namespace}:events`),
+    streamKey: keys.events,
+    log,
+    onEvent: (event) => {
+      if (isTerminal(event.status)) openOrders.finished(event.orderId);
+      feed.deliver(event);
+    },
+  });
+
+  const accepted = deps.metrics.counter('dex_orders_accepted_total', 'Orders acked by this gateway');
+  const submitOrder = createSubmitOrder({ store, queue, clock, ids: randomIds, findPair, log, openOrders });
+  const sessionDeps: SessionDeps = {
+    submitOrder: async (message, accountId, watcher) => {
+      const result = await submitOrder(message, accountId, watcher);
+      if (result.ok && 'ack' in result) accepted.inc();
+      return result;
+    },
+    cancelOrder: createCancelOrder({ store, events: createEventPublisher(deps.commands, keys.events), clock }),
+    queries: createOrderQueries(store),
+    feed,
+    now: clock.now,
+    pairs: tradedPairs(),
+    accepting: () => accepting,
+  };
+
+  const accounts = createAccountStore(sql);
+  const authenticate = createAuthenticator({ store: accounts, now: clock.now });
+  let demoKey: string | undefined;
+  if (config.auth && deps.demoKeyFile) {
+    const ensured = await ensureDemoKey({ file: deps.demoKeyFile, store: accounts, authenticate });
+    demoKey = ensured.key;
+    if (ensured.created) log.info({ file: deps.demoKeyFile }, 'created the local demo account and its API key');
+  }
+  const admission = createAdmission({
+    authenticate: config.auth ? authenticate : null,
+    maxConnections: config.maxConnections,
+    maxConnectionsPerKey: config.maxConnectionsPerKey,
+  });
+  const rateLimits = createRateLimits(config.rateLimits);
+  const handlers: NonNullable<HttpServerOptions['gateway']> = {
+    admit: (request) => (accepting ? admission.admit(request) : Promise.resolve({ ok: false, status: 503, code: 'SHUTTING_DOWN', message: 'shutting down' })),
+    release: admission.release,
+    connect: (sink, caller, connId, connLog) =>
+      createSession(sessionDeps, caller, rateLimits.forConnection(connId, caller.accountId), sink, connLog.child({ accountId: caller.accountId })),
+  };
+
+  return {
+    handlers,
+    /** The local demo account's API key (embedded default with auth on). */
+    demoKey,
+    /** Refuses new connections and submits (SHUTTING_DOWN) from now on; everything else is still answered. */
+    stopIntake(): void {
+      accepting = false;
+    },
+    shutdownSteps: [
+      closeStep('stop following the event stream', () => subscriber.close()),
+      closeStep('close the gateway queue and pool', async (ms) => {
+        openOrders.close();
+        await queue.close();
+        await sql.end({ timeout: ms / 1000 });
+      }),
+    ] satisfies ShutdownStep[],
+  };
+}
+
+function tradedPairs(): PairInfo[] {
+  return PAIRS.map((pair) => ({
+    symbol: pair.symbol,
+    base: { symbol: pair.base.symbol, decimals: pair.base.decimals },
+    quote: { symbol: pair.quote.symbol, decimals: pair.quote.decimals },
+    venues: [...DEXES],
+  }));
+}
+
+export type GatewayRole = Awaited<ReturnType<typeof startGateway>>;

@@ -1,0 +1,64 @@
+import { join } from 'node:path';
+import type { Redis } from 'ioredis';
+import type { Sql } from 'postgres';
+import { connectPostgres } from '../adapters/postgres/connect.js';
+import { migrate } from '../adapters/postgres/migrate.js';
+import { connectRedis } from '../adapters/redis/connect.js';
+import type { HealthReport } from '../adapters/uws/http-server.js';
+import { closeStep, type ShutdownStep } from '../lifecycle.js';
+import type { Logger } from '../log.js';
+import { withTimeout } from '../util/with-timeout.js';
+
+/** Every Redis key of one deployment, under one prefix (REDIS_PREFIX; tests use one per test). */
+export function redisKeys(namespace: string) {
+  return {
+    namespace,
+    /** BullMQ's own keys: `<prefix>:<queue>:…`. */
+    queuePrefix: `${namespace}:bull`,
+    queueName: 'orders',
+    /** The stream of persisted order events, read by every gateway. */
+    events: `${namespace}:events`,
+    /** The simulated chain's ledger of transactions. */
+    chain: `${namespace}:chain`,
+  } as const;
+}
+
+export type RedisKeys = ReturnType<typeof redisKeys>;
+
+/** A health check gets this long before its service counts as down. */
+const HEALTH_CHECK_MS = 2_000;
+
+/**
+ * The connections every role shares: a migrated PostgreSQL pool, BullMQ's Redis connection, and a
+ * pipelined one for our own commands (event stream, chain ledger). Closed last, after every role.
+ */
+export async function startInfrastructure(options: { databaseUrl: string; redisUrl: string; rootDir: string; keys: RedisKeys; log: Logger }) {
+  const { log, keys } = options;
+  const sql: Sql = connectPostgres(options.databaseUrl, log);
+  await migrate(sql, join(options.rootDir, 'sql'), log);
+  const redis: Redis = connectRedis(options.redisUrl, log, `${keys.namespace}:queue`);
+  const commands: Redis = connectRedis(options.redisUrl, log, `${keys.namespace}:commands`, { autoPipelining: true });
+
+  async function health(): Promise<HealthReport> {
+    const [redisUp, postgresUp] = await Promise.all(
+      [withTimeout(redis.ping(), HEALTH_CHECK_MS).then((reply) => reply === 'PONG'), withTimeout(sql`select 1`, HEALTH_CHECK_MS).then(() => true)].map((check) =>
+        check.catch(() => false),
+      ),
+    );
+    return { ok: redisUp === true && postgresUp === true, checks: { redis: redisUp ? 'up' : 'down', postgres: postgresUp ? 'up' : 'down' } };
+  }
+
+  /** Closing steps: Redis quits politely if it can within the step's time, else disconnects. */
+  const shutdownSteps: ShutdownStep[] = [
+    closeStep('close Redis connections', (ms) => Promise.all([quit(redis, ms), quit(commands, ms)])),
+    closeStep('close the PostgreSQL pool', (ms) => sql.end({ timeout: ms / 1000 })),
+  ];
+
+  return { sql, redis, commands, health, shutdownSteps };
+}
+
+async function quit(redis: Redis, timeoutMs: number): Promise<void> {
+  await withTimeout(redis.quit(), Math.max(1, timeoutMs - 50)).catch(() => redis.disconnect());
+}
+
+export type Infrastructure = Awaited<ReturnType<typeof startInfrastructure>>;

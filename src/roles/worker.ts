@@ -1,0 +1,71 @@
+import { startOrderWorker } from '../adapters/bullmq/order-worker.js';
+import { createOrderQueue } from '../adapters/bullmq/order-queue.js';
+import { createOrderStore } from '../adapters/postgres/order-store.js';
+import { createEventPublisher } from '../adapters/redis/event-bus.js';
+import type { Config } from '../config.js';
+import { closeStep, type ShutdownStep } from '../lifecycle.js';
+import type { Logger } from '../log.js';
+import { failUnqueuedOrders } from '../orders/fail-unqueued.js';
+import type { Clock } from '../orders/ports.js';
+import { createProcessOrder } from '../orders/process-order.js';
+import { findPair } from '../venues/pairs.js';
+import { randomIds } from '../adapters/os/random-ids.js';
+import type { Infrastructure, RedisKeys } from './infrastructure.js';
+import type { Simulation } from './simulation.js';
+
+/** How often a worker looks for orders a gateway stored but never queued. */
+const UNQUEUED_SWEEP_EVERY_MS = 30_000;
+
+export interface WorkerDeps {
+  readonly config: Config;
+  readonly infra: Infrastructure;
+  readonly keys: RedisKeys;
+  readonly simulation: Simulation;
+  readonly clock: Clock;
+  readonly log: Logger;
+}
+
+/**
+ * The worker role: a BullMQ worker pool that drives each queued order through routing, building,
+ * submitted to its end against the simulation, plus the sweep that fails orders never queued.
+ */
+export function startWorker(deps: WorkerDeps) {
+  const { config, infra, keys, simulation, clock, log } = deps;
+  // A worker's writes linger a moment to go out in bigger batches: fewer round trips, commits and
+  // statements to plan. (The gateway's own store never lingers: acks wait on its inserts.)
+  const lingerMs = config.workerBatchLingerMs;
+  const store = createOrderStore(infra.sql, { lingerMs });
+  const queueOptions = { connection: infra.redis, prefix: keys.queuePrefix, name: keys.queueName };
+  const processOrder = createProcessOrder({
+    store,
+    events: createEventPublisher(infra.commands, keys.events, { lingerMs }),
+    chain: simulation.chain,
+    quote: simulation.quote,
+    clock,
+    ids: randomIds,
+    findPair,
+    log,
+  });
+  const worker = startOrderWorker({ ...queueOptions, concurrency: config.workerConcurrency, processOrder, log });
+
+  const sweepQueue = createOrderQueue({ ...queueOptions, log });
+  const sweepEvents = createEventPublisher(infra.commands, keys.events);
+  const sweep = () =>
+    failUnqueuedOrders({ store, queue: sweepQueue, events: sweepEvents, clock, log }).catch((err: unknown) => log.warn({ err }, 'sweep for unqueued orders failed'));
+  const sweeper = setInterval(() => void sweep(), UNQUEUED_SWEEP_EVERY_MS);
+  sweeper.unref();
+  void sweep();
+
+  return {
+    /** Stops taking jobs and lets running ones finish within the time given (they are re-delivered otherwise). */
+    drain: (timeoutMs: number) => worker.close(timeoutMs),
+    shutdownSteps: [
+      closeStep('stop the unqueued-order sweep', async () => {
+        clearInterval(sweeper);
+        await sweepQueue.close();
+      }),
+    ] satisfies ShutdownStep[],
+  };
+}
+
+export type WorkerRole = ReturnType<typeof startWorker>;

@@ -1,0 +1,525 @@
+import pino from 'pino';
+import { describe, expect, it, vi } from 'vitest';
+import { ERRORS } from '../../../src/errors.js';
+import { UNLIMITED, type Limits } from '../../../src/gateway/limits.js';
+import { createOrderFeed, type Sink } from '../../../src/gateway/order-feed.js';
+import { createSession, type SessionDeps } from '../../../src/gateway/session.js';
+import { encodeCursor } from '../../../src/orders/query-orders.js';
+import type { OrderStatus } from '../../../src/orders/status.js';
+import type { SubmitResult } from '../../../src/orders/submit-order.js';
+import type { SubmitMessage } from '../../../src/protocol/client-messages.js';
+import type { AckMessage, DuplicateAckMessage, OrderSnapshot, OrderUpdate, PairInfo } from '../../../src/protocol/server-messages.js';
+
+const log = pino({ level: 'silent' });
+const ACCOUNT = 'a0000000-0000-4000-8000-000000000001';
+const ORDER_ID = '11111111-1111-4111-8111-111111111111';
+const OTHER_ID = '22222222-2222-4222-8222-222222222222';
+const NOW = 1_800_000_000_000;
+const PAIRS: PairInfo[] = [
+  { symbol: 'SOL/USDC', base: { symbol: 'SOL', decimals: 9 }, quote: { symbol: 'USDC', decimals: 6 }, venues: ['raydium', 'meteora'] },
+  { symbol: 'JUP/USDC', base: { symbol: 'JUP', decimals: 6 }, quote: { symbol: 'USDC', decimals: 6 }, venues: ['raydium', 'meteora'] },
+];
+const market = { op: 'submit', type: 'market', side: 'buy', pair: 'SOL/USDC', amount: '1' } as const;
+
+type Reply = Record<string, unknown> & { type: string };
+
+const ackOf = (message: SubmitMessage, orderId = ORDER_ID): AckMessage => ({
+  type: 'ack',
+  ...(message.reqId !== undefined && { reqId: message.reqId }),
+  orderId,
+  ...(message.clientOrderId !== undefined && { clientOrderId: message.clientOrderId }),
+  status: 'pending',
+  seq: 1,
+  ts: NOW,
+});
+
+/** An order event; the fields beyond the common ones do not matter to the session. */
+const event = (seq: number, status: OrderStatus, orderId = ORDER_ID) => ({ type: 'order', orderId, seq, status, ts: NOW + seq }) as OrderUpdate;
+
+const snapshot = (status: OrderStatus, lastSeq: number, orderId = ORDER_ID): OrderSnapshot => ({
+  orderId,
+  clientOrderId: 'c1',
+  type: 'market',
+  side: 'buy',
+  pair: 'SOL/USDC',
+  amount: '1',
+  slippageBps: 50,
+  status,
+  dex: null,
+  txHash: null,
+  executedPrice: null,
+  amountOut: null,
+  error: null,
+  attempts: 0,
+  lastSeq,
+  createdAt: NOW,
+  updatedAt: NOW,
+});
+
+function deferred<T>() {
+  let resolve!: (value: T) => void;
+  let reject!: (err: unknown) => void;
+  const promise = new Promise<T>((res, rej) => ((resolve = res), (reject = rej)));
+  return { promise, resolve, reject };
+}
+
+/** Lets every pending promise chain run. */
+const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** The real order feed over a fake history, and fakes for everything else the session asks of the engine. */
+function harness(limits: Limits = UNLIMITED) {
+  const sent: string[] = [];
+  const sink: Sink = { send: (text) => void sent.push(text) };
+  const history = new Map<string, OrderUpdate[]>();
+  const loadAfter = vi.fn(async (orderId: string, afterSeq: number) => (history.get(orderId) ?? []).filter((update) => update.seq > afterSeq));
+  const feed = createOrderFeed({ loadAfter, log });
+  let accepting = true;
+  const deps = {
+    // Like the real use case: the subscriber watches the order before it is acked.
+    submitOrder: vi.fn<SessionDeps['submitOrder']>(async (message, _accountId, subscriber) => {
+      subscriber.watch(ORDER_ID);
+      return { ok: true, ack: ackOf(message) };
+    }),
+    cancelOrder: vi.fn<SessionDeps['cancelOrder']>(async () => ({ ok: true, orderId: ORDER_ID, seq: 3 })),
+    queries: {
+      get: vi.fn<SessionDeps['queries']['get']>(async () => null),
+      list: vi.fn<SessionDeps['queries']['list']>(async () => ({ orders: [], next: null })),
+    },
+    feed,
+    now: () => NOW,
+    pairs: PAIRS,
+    accepting: () => accepting,
+  } satisfies SessionDeps;
+  const session = createSession(deps, { accountId: ACCOUNT, keyId: 'k1' }, limits, sink, log);
+  return {
+    session,
+    deps,
+    feed,
+    history,
+    loadAfter,
+    sink,
+    /** Every frame sent so far, decoded. */
+    replies: () => sent.map((text) => JSON.parse(text) as Reply),
+    /** Sends one text frame (an object is JSON-encoded) and waits for it to be handled. */
+    send: (message: unknown) => session.onText(typeof message === 'string' ? message : JSON.stringify(message)),
+    stopAccepting: () => void (accepting = false),
+  };
+}
+
+describe('session', () => {
+  it('greets with the protocol version, the pair symbols and the time', () => {
+    const t = harness();
+    t.session.hello();
+    expect(t.replies()).toEqual([{ type: 'hello', protocol: 1, pairs: ['SOL/USDC', 'JUP/USDC'], ts: NOW }]);
+  });
+
+  describe('submit', () => {
+    it('acks an order, handing the decoded message and the caller account to submitOrder, then streams its events', async () => {
+      const t = harness();
+      await t.send({ ...market, reqId: 'r1', clientOrderId: 'c1', amount: 1.5 });
+      expect(t.deps.submitOrder).toHaveBeenCalledWith(
+        { op: 'submit', reqId: 'r1', clientOrderId: 'c1', type: 'market', side: 'buy', pair: 'SOL/USDC', amount: '1.5', slippageBps: 50 },
+        ACCOUNT,
+        expect.objectContaining({ watch: expect.any(Function), unwatch: expect.any(Function) }),
+      );
+      t.feed.deliverUpdate(event(2, 'routing'));
+      expect(t.replies()).toEqual([
+        { type: 'ack', reqId: 'r1', orderId: ORDER_ID, clientOrderId: 'c1', status: 'pending', seq: 1, ts: NOW },
+        { type: 'order', orderId: ORDER_ID, seq: 2, status: 'routing', ts: NOW + 2 },
+      ]);
+    });
+
+    it('answers a duplicate with the existing order, then replays its events after the ack and streams the rest', async () => {
+      const duplicate: DuplicateAckMessage = {
+        type: 'ack',
+        reqId: 'again',
+        orderId: ORDER_ID,
+        clientOrderId: 'c1',
+        status: 'building',
+        duplicate: true,
+        lastSeq: 3,
+        ts: NOW,
+      };
+      const t = harness();
+      t.deps.submitOrder.mockResolvedValueOnce({ ok: true, duplicate });
+      t.history.set(ORDER_ID, [ackOf({ ...market, slippageBps: 50 }), event(2, 'routing'), event(3, 'building')]);
+      await t.send({ ...market, reqId: 'again', clientOrderId: 'c1' });
+      t.feed.deliverUpdate(event(4, 'submitted'));
+      expect(t.replies()).toEqual([duplicate, event(2, 'routing'), event(3, 'building'), event(4, 'submitted')]);
+    });
+
+    it('does not replay a duplicate to a socket that already follows the order', async () => {
+      const t = harness();
+      const duplicate: DuplicateAckMessage = { type: 'ack', orderId: ORDER_ID, clientOrderId: 'c1', status: 'routing', duplicate: true, lastSeq: 2, ts: NOW };
+      t.deps.submitOrder.mockImplementationOnce(async (message, _accountId, subscriber) => {
+        subscriber.watch(ORDER_ID);
+        return { ok: true, ack: ackOf(message) };
+      });
+      t.deps.submitOrder.mockImplementationOnce(async () => ({ ok: true, duplicate }));
+      await t.send({ ...market, clientOrderId: 'c1' });
+      t.feed.deliverUpdate(event(2, 'routing'));
+      t.history.set(ORDER_ID, [event(2, 'routing')]);
+      await t.send({ ...market, clientOrderId: 'c1' });
+      expect(t.replies().map((reply) => [reply.type, reply.seq ?? reply.lastSeq])).toEqual([
+        ['ack', 1],
+        ['order', 2],
+        ['ack', 2],
+      ]);
+      expect(t.loadAfter).not.toHaveBeenCalled();
+    });
+
+    it('answers a refused order with its code, message and field and the reqId, retryable as the catalogue says', async () => {
+      const t = harness();
+      t.deps.submitOrder.mockResolvedValueOnce({
+        ok: false,
+        error: { code: 'UNKNOWN_PAIR', message: 'pair DOGE/USDC is not traded here', field: 'pair', retryable: false },
+      });
+      t.deps.submitOrder.mockResolvedValueOnce({
+        ok: false,
+        error: { code: 'LIMIT_EXCEEDED', message: 'the account has as many orders in flight as it may', retryable: true },
+      });
+      await t.send({ ...market, reqId: 'doge', pair: 'DOGE/USDC' });
+      await t.send({ ...market, reqId: 'full' });
+      expect(t.replies()).toEqual([
+        { type: 'error', reqId: 'doge', code: 'UNKNOWN_PAIR', message: 'pair DOGE/USDC is not traded here', field: 'pair', retryable: false },
+        { type: 'error', reqId: 'full', code: 'LIMIT_EXCEEDED', message: 'the account has as many orders in flight as it may', retryable: true },
+      ]);
+    });
+
+    it('answers INTERNAL_ERROR with the reqId when submitOrder throws, and goes on serving the socket', async () => {
+      const t = harness();
+      t.deps.submitOrder.mockRejectedValueOnce(new Error('database on fire'));
+      await t.send({ ...market, reqId: 'boom' });
+      await t.send({ op: 'ping', reqId: 'after' });
+      expect(t.replies()).toEqual([
+        { type: 'error', reqId: 'boom', code: 'INTERNAL_ERROR', message: ERRORS.INTERNAL_ERROR.message, retryable: true },
+        { type: 'pong', reqId: 'after', ts: NOW },
+      ]);
+    });
+  });
+
+  describe('cancel', () => {
+    it('cancels within the caller account by clientOrderId and answers cancelled with the seq of the event', async () => {
+      const t = harness();
+      await t.send({ op: 'cancel', reqId: 'x1', clientOrderId: 'c1' });
+      expect(t.deps.cancelOrder).toHaveBeenCalledWith(expect.objectContaining({ clientOrderId: 'c1' }), ACCOUNT);
+      expect(t.replies()).toEqual([{ type: 'cancelled', reqId: 'x1', orderId: ORDER_ID, seq: 3 }]);
+    });
+
+    it('answers a refused cancel with its code and, for NOT_CANCELLABLE, the status that beat it', async () => {
+      const t = harness();
+      t.deps.cancelOrder.mockResolvedValueOnce({ ok: false, code: 'NOT_CANCELLABLE', message: 'it is building with its transaction signed', status: 'building' });
+      t.deps.cancelOrder.mockResolvedValueOnce({ ok: false, code: 'ORDER_NOT_FOUND', message: ERRORS.ORDER_NOT_FOUND.message });
+      await t.send({ op: 'cancel', reqId: 'late', orderId: ORDER_ID });
+      await t.send({ op: 'cancel', reqId: 'ghost', orderId: OTHER_ID });
+      expect(t.deps.cancelOrder).toHaveBeenNthCalledWith(1, expect.objectContaining({ orderId: ORDER_ID }), ACCOUNT);
+      expect(t.replies()).toEqual([
+        { type: 'error', reqId: 'late', code: 'NOT_CANCELLABLE', message: 'it is building with its transaction signed', retryable: false, status: 'building' },
+        { type: 'error', reqId: 'ghost', code: 'ORDER_NOT_FOUND', message: ERRORS.ORDER_NOT_FOUND.message, retryable: false },
+      ]);
+    });
+  });
+
+  describe('get', () => {
+    it('answers order_state with the order and its events, looked up within the caller account', async () => {
+      const t = harness();
+      const events = [ackOf({ ...market, slippageBps: 50 }), event(2, 'routing')];
+      t.deps.queries.get.mockResolvedValueOnce({ order: snapshot('routing', 2), events });
+      await t.send({ op: 'get', reqId: 'g1', orderId: ORDER_ID });
+      expect(t.deps.queries.get).toHaveBeenCalledWith(expect.objectContaining({ orderId: ORDER_ID }), ACCOUNT);
+      expect(t.replies()).toEqual([{ type: 'order_state', reqId: 'g1', order: snapshot('routing', 2), events }]);
+    });
+
+    it('answers ORDER_NOT_FOUND for an order it cannot see', async () => {
+      const t = harness();
+      await t.send({ op: 'get', reqId: 'g2', clientOrderId: 'nobody' });
+      expect(t.replies()).toEqual([{ type: 'error', reqId: 'g2', code: 'ORDER_NOT_FOUND', message: ERRORS.ORDER_NOT_FOUND.message, retryable: false }]);
+    });
+  });
+
+  describe('list', () => {
+    it('passes the decoded cursor, the limit and the status to the query and answers with its page and next cursor', async () => {
+      const t = harness();
+      const cursor = { createdAt: '2026-01-02 03:04:05.678+00', id: ORDER_ID };
+      t.deps.queries.list.mockResolvedValueOnce({ orders: [snapshot('confirmed', 5, OTHER_ID)], next: 'older' });
+      await t.send({ op: 'list', reqId: 'l1', limit: 2, before: encodeCursor(cursor), status: 'confirmed' });
+      expect(t.deps.queries.list).toHaveBeenCalledWith({ accountId: ACCOUNT, limit: 2, before: cursor, status: 'confirmed' });
+      expect(t.replies()).toEqual([{ type: 'orders', reqId: 'l1', orders: [snapshot('confirmed', 5, OTHER_ID)], next: 'older' }]);
+    });
+
+    it('asks for the first page of 50 when no cursor, limit or status is given', async () => {
+      const t = harness();
+      await t.send({ op: 'list' });
+      expect(t.deps.queries.list).toHaveBeenCalledWith({ accountId: ACCOUNT, limit: 50 });
+      expect(t.replies()).toEqual([{ type: 'orders', orders: [], next: null }]);
+    });
+
+    it('refuses a cursor it did not give out with INVALID_CURSOR on before, without querying', async () => {
+      const t = harness();
+      await t.send({ op: 'list', reqId: 'forged', before: 'bm9wZQ' });
+      expect(t.deps.queries.list).not.toHaveBeenCalled();
+      expect(t.replies()).toEqual([
+        { type: 'error', reqId: 'forged', code: 'INVALID_CURSOR', message: ERRORS.INVALID_CURSOR.message, field: 'before', retryable: false },
+      ]);
+    });
+  });
+
+  describe('subscribe', () => {
+    it("confirms with the order's status and lastSeq, replays the events after fromSeq, then streams live ones until the end", async () => {
+      const t = harness();
+      t.deps.queries.get.mockResolvedValue({ order: snapshot('building', 3), events: [] });
+      t.history.set(ORDER_ID, [ackOf({ ...market, slippageBps: 50 }), event(2, 'routing'), event(3, 'building')]);
+      await t.send({ op: 'subscribe', reqId: 's1', orderId: ORDER_ID, fromSeq: 1 });
+      expect(t.deps.queries.get).toHaveBeenCalledWith({ orderId: ORDER_ID }, ACCOUNT);
+      t.feed.deliverUpdate(event(3, 'building')); // already replayed: not sent twice
+      t.feed.deliverUpdate(event(4, 'cancelled'));
+      expect(t.replies()).toEqual([
+        { type: 'subscribed', reqId: 's1', orderId: ORDER_ID, fromSeq: 1, status: 'building', lastSeq: 3 },
+        event(2, 'routing'),
+        event(3, 'building'),
+        event(4, 'cancelled'),
+      ]);
+      expect(t.feed.size).toBe(0);
+    });
+
+    it('replays the whole history, ack included, when fromSeq is left out', async () => {
+      const t = harness();
+      const ack = ackOf({ ...market, slippageBps: 50 });
+      t.deps.queries.get.mockResolvedValue({ order: snapshot('routing', 2), events: [] });
+      t.history.set(ORDER_ID, [ack, event(2, 'routing')]);
+      await t.send({ op: 'subscribe', orderId: ORDER_ID });
+      expect(t.replies()).toEqual([{ type: 'subscribed', orderId: ORDER_ID, fromSeq: 0, status: 'routing', lastSeq: 2 }, ack, event(2, 'routing')]);
+    });
+
+    it('restarts the stream from fromSeq when the socket already follows the order', async () => {
+      const t = harness();
+      await t.send({ ...market });
+      t.feed.deliverUpdate(event(2, 'routing'));
+      t.deps.queries.get.mockResolvedValue({ order: snapshot('routing', 2), events: [] });
+      t.history.set(ORDER_ID, [ackOf({ ...market, slippageBps: 50 }), event(2, 'routing')]);
+      await t.send({ op: 'subscribe', orderId: ORDER_ID, fromSeq: 1 });
+      expect(t.replies().map((reply) => `${reply.type}:${reply.seq ?? reply.fromSeq}`)).toEqual(['ack:1', 'order:2', 'subscribed:1', 'order:2']);
+    });
+
+    it('sends only the confirmation for a finished order with nothing after fromSeq, and watches nothing', async () => {
+      const t = harness();
+      t.deps.queries.get.mockResolvedValue({ order: snapshot('confirmed', 5), events: [] });
+      await t.send({ op: 'subscribe', reqId: 'done', orderId: ORDER_ID, fromSeq: 5 });
+      expect(t.replies()).toEqual([{ type: 'subscribed', reqId: 'done', orderId: ORDER_ID, fromSeq: 5, status: 'confirmed', lastSeq: 5 }]);
+      expect(t.loadAfter).not.toHaveBeenCalled();
+      expect(t.feed.size).toBe(0);
+    });
+
+    it('answers ORDER_NOT_FOUND naming orderId for an order it cannot see', async () => {
+      const t = harness();
+      await t.send({ op: 'subscribe', reqId: 's2', orderId: OTHER_ID });
+      expect(t.replies()).toEqual([
+        { type: 'error', reqId: 's2', code: 'ORDER_NOT_FOUND', message: ERRORS.ORDER_NOT_FOUND.message, field: 'orderId', retryable: false },
+      ]);
+      expect(t.feed.size).toBe(0);
+    });
+  });
+
+  it('answers pairs with every pair and ping with the time, echoing the reqId only when one was sent', async () => {
+    const t = harness();
+    await t.send({ op: 'pairs', reqId: 'p1' });
+    await t.send({ op: 'ping', reqId: 'p2' });
+    await t.send({ op: 'ping' });
+    expect(t.replies()).toEqual([
+      { type: 'pairs', reqId: 'p1', pairs: PAIRS },
+      { type: 'pong', reqId: 'p2', ts: NOW },
+      { type: 'pong', ts: NOW },
+    ]);
+  });
+
+  describe('bad input', () => {
+    const bad: Array<[string, unknown, Record<string, unknown>]> = [
+      ['not JSON', 'this is not json', { code: 'BAD_JSON', message: ERRORS.BAD_JSON.message }],
+      ['not an object', [1, 2, 3], { code: 'INVALID_MESSAGE', message: 'the message must be a JSON object' }],
+      ['no op', { reqId: 'r1', limit: 2 }, { reqId: 'r1', code: 'INVALID_MESSAGE', message: 'the message needs an "op" string', field: 'op' }],
+      ['an unknown op', { op: 'explode', reqId: 'r2' }, { reqId: 'r2', code: 'UNKNOWN_OP', message: expect.stringContaining('"explode"'), field: 'op' }],
+      ['a bad amount', { ...market, reqId: 'r3', amount: '-1' }, { reqId: 'r3', code: 'INVALID_ORDER', message: expect.stringMatching(/^amount: /), field: 'amount' }],
+      [
+        'an oversized clientOrderId',
+        { ...market, reqId: 'r4', clientOrderId: 'c'.repeat(65) },
+        { reqId: 'r4', code: 'INVALID_ORDER', message: 'clientOrderId: must be at most 64 characters', field: 'clientOrderId' },
+      ],
+      [
+        'an oversized cursor',
+        { op: 'list', reqId: 'r5', before: 'x'.repeat(201) },
+        { reqId: 'r5', code: 'INVALID_MESSAGE', message: 'before: is not a cursor from a previous page', field: 'before' },
+      ],
+      ['an unknown field', { op: 'get', reqId: 'r6', orderld: ORDER_ID }, { reqId: 'r6', code: 'INVALID_MESSAGE', message: expect.stringMatching(/^orderld: unknown field/), field: 'orderld' }],
+      // Too long to echo: the reply carries no reqId.
+      ['an oversized reqId', { op: 'ping', reqId: 'r'.repeat(65) }, { code: 'INVALID_MESSAGE', message: 'reqId: must be at most 64 characters', field: 'reqId' }],
+    ];
+
+    it.each(bad)('answers %s with an error naming the code, message and field, and the socket carries on', async (_name, message, expected) => {
+      const t = harness();
+      await t.send(message);
+      await t.send({ op: 'ping', reqId: 'still-here' });
+      expect(t.replies()).toEqual([{ type: 'error', retryable: false, ...expected }, { type: 'pong', reqId: 'still-here', ts: NOW }]);
+      expect(t.deps.submitOrder).not.toHaveBeenCalled();
+      expect(t.deps.queries.get).not.toHaveBeenCalled();
+      expect(t.deps.queries.list).not.toHaveBeenCalled();
+    });
+
+    it('answers a binary frame with INVALID_MESSAGE', () => {
+      const t = harness();
+      t.session.onBinary();
+      expect(t.replies()).toEqual([{ type: 'error', code: 'INVALID_MESSAGE', message: 'frames must be UTF-8 text carrying one JSON object', retryable: false }]);
+    });
+  });
+
+  describe('rate limits', () => {
+    const refusing = (retryAfterMs: number, spent: 'message' | 'submit'): Limits => ({
+      message: async () => (spent === 'message' ? { ok: false, retryAfterMs } : { ok: true }),
+      submit: async () => (spent === 'submit' ? { ok: false, retryAfterMs } : { ok: true }),
+      release: () => undefined,
+    });
+
+    it('answers RATE_LIMITED with retryAfterMs and the reqId past the message budget, before looking at the request', async () => {
+      const t = harness(refusing(250, 'message'));
+      await t.send({ op: 'get', reqId: 'g', orderId: ORDER_ID });
+      await t.send('{"op":"nope","reqId":"bad"');
+      await t.send({ op: 'explode', reqId: 'unknown' });
+      const limited = (reqId?: string) => ({
+        type: 'error',
+        ...(reqId && { reqId }),
+        code: 'RATE_LIMITED',
+        message: `${ERRORS.RATE_LIMITED.message} (250 ms)`,
+        retryable: true,
+        retryAfterMs: 250,
+      });
+      expect(t.replies()).toEqual([limited('g'), limited(), limited('unknown')]);
+      expect(t.deps.queries.get).not.toHaveBeenCalled();
+    });
+
+    it('answers RATE_LIMITED past the submit budget without submitting, and other requests still pass', async () => {
+      const t = harness(refusing(900, 'submit'));
+      await t.send({ ...market, reqId: 's' });
+      await t.send({ op: 'ping', reqId: 'p' });
+      expect(t.replies()).toEqual([
+        { type: 'error', reqId: 's', code: 'RATE_LIMITED', message: `${ERRORS.RATE_LIMITED.message} (900 ms)`, retryable: true, retryAfterMs: 900 },
+        { type: 'pong', reqId: 'p', ts: NOW },
+      ]);
+      expect(t.deps.submitOrder).not.toHaveBeenCalled();
+    });
+  });
+
+  it('refuses submits with SHUTTING_DOWN once shutdown has begun, spending no submit budget, and still answers other requests', async () => {
+    const limits = { ...UNLIMITED, submit: vi.fn(UNLIMITED.submit) };
+    const t = harness(limits);
+    t.stopAccepting();
+    await t.send({ ...market, reqId: 'late' });
+    await t.send({ op: 'ping', reqId: 'p' });
+    expect(t.replies()).toEqual([
+      { type: 'error', reqId: 'late', code: 'SHUTTING_DOWN', message: ERRORS.SHUTTING_DOWN.message, retryable: true },
+      { type: 'pong', reqId: 'p', ts: NOW },
+    ]);
+    expect(t.deps.submitOrder).not.toHaveBeenCalled();
+    expect(limits.submit).not.toHaveBeenCalled();
+  });
+
+  describe('order of processing on one socket', () => {
+    it('makes a request wait for the submits sent before it, while ping is answered at once', async () => {
+      const t = harness();
+      const gate = deferred<void>();
+      t.deps.submitOrder.mockImplementationOnce(async (message, _accountId, subscriber) => {
+        subscriber.watch(ORDER_ID);
+        await gate.promise;
+        return { ok: true, ack: ackOf(message) };
+      });
+      t.deps.queries.get.mockResolvedValue({ order: snapshot('pending', 1), events: [] });
+      const handled = [t.send({ ...market, reqId: 'sub' }), t.send({ op: 'get', reqId: 'get', orderId: ORDER_ID }), t.send({ op: 'ping', reqId: 'ping' })];
+      await settle();
+      expect(t.replies().map((reply) => reply.reqId)).toEqual(['ping']);
+      expect(t.deps.queries.get).not.toHaveBeenCalled();
+      gate.resolve();
+      await Promise.all(handled);
+      expect(t.replies().map((reply) => `${reply.type}:${reply.reqId}`)).toEqual(['pong:ping', 'ack:sub', 'order_state:get']);
+    });
+
+    it('runs submits concurrently: a later one may be acked first', async () => {
+      const t = harness();
+      const gates = [deferred<void>(), deferred<void>()];
+      let n = 0;
+      t.deps.submitOrder.mockImplementation(async (message, _accountId, subscriber) => {
+        const gate = gates[n]!;
+        const orderId = [ORDER_ID, OTHER_ID][n++]!;
+        subscriber.watch(orderId);
+        await gate.promise;
+        return { ok: true, ack: ackOf(message, orderId) };
+      });
+      const handled = [t.send({ ...market, reqId: 'first' }), t.send({ ...market, reqId: 'second' })];
+      await settle();
+      expect(t.deps.submitOrder).toHaveBeenCalledTimes(2);
+      gates[1]!.resolve();
+      await handled[1];
+      gates[0]!.resolve();
+      await handled[0];
+      expect(t.replies().map((reply) => reply.reqId)).toEqual(['second', 'first']);
+    });
+
+    it('still serves a request queued behind a submit that failed', async () => {
+      const t = harness();
+      const gate = deferred<SubmitResult>();
+      t.deps.submitOrder.mockReturnValueOnce(gate.promise);
+      const handled = [t.send({ ...market, reqId: 'sub' }), t.send({ op: 'list', reqId: 'list' })];
+      await settle();
+      gate.reject(new Error('lost'));
+      await Promise.all(handled);
+      expect(t.replies().map((reply) => `${reply.type}:${reply.reqId}`)).toEqual(['error:sub', 'orders:list']);
+    });
+  });
+
+  describe('after close', () => {
+    it('sends nothing more for the orders it followed, and releases the connection budget', async () => {
+      const limits = { ...UNLIMITED, release: vi.fn() };
+      const t = harness(limits);
+      await t.send({ ...market, reqId: 'sub' });
+      t.session.onClose();
+      t.feed.deliverUpdate(event(2, 'routing'));
+      expect(t.replies().map((reply) => reply.type)).toEqual(['ack']);
+      expect(t.feed.size).toBe(0);
+      expect(limits.release).toHaveBeenCalledTimes(1);
+    });
+
+    it('sends no ack for a submit that finishes after close and leaves no watch behind', async () => {
+      const t = harness();
+      const gate = deferred<void>();
+      t.deps.submitOrder.mockImplementationOnce(async (message, _accountId, subscriber) => {
+        await gate.promise;
+        subscriber.watch(ORDER_ID);
+        return { ok: true, ack: ackOf(message) };
+      });
+      const handled = t.send({ ...market, reqId: 'sub' });
+      await settle();
+      t.session.onClose();
+      gate.resolve();
+      await handled;
+      t.feed.deliverUpdate(event(2, 'routing'));
+      expect(t.replies()).toEqual([]);
+      expect(t.feed.size).toBe(0);
+    });
+
+    it('sends no reply to a request that finishes after close', async () => {
+      const t = harness();
+      const gate = deferred<{ order: OrderSnapshot; events: OrderUpdate[] } | null>();
+      t.deps.queries.get.mockReturnValueOnce(gate.promise);
+      const handled = t.send({ op: 'get', reqId: 'g', orderId: ORDER_ID });
+      await settle();
+      t.session.onClose();
+      gate.resolve({ order: snapshot('routing', 2), events: [] });
+      await handled;
+      expect(t.replies()).toEqual([]);
+    });
+  });
+
+  // The uWS adapter calls onText with `void`: a rejection there would be an unhandled one.
+  it('never throws from onText, even when the message budget cannot be checked, and answers INTERNAL_ERROR', async () => {
+    const t = harness({ ...UNLIMITED, message: async () => Promise.reject(new Error('limiter down')) });
+    await expect(t.send({ op: 'ping', reqId: 'p' })).resolves.toBeUndefined();
+    expect(t.replies()).toMatchObject([{ type: 'error', code: 'INTERNAL_ERROR', reqId: 'p' }]);
+  });
+});
