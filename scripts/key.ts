@@ -6,12 +6,13 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateApiKey } from '../src/accounts/api-key.js';
-import { startEmbeddedPostgres } from '../src/adapters/embedded/embedded-postgres.js';
+import { embeddedPostgresUrl, startEmbeddedPostgres } from '../src/adapters/embedded/embedded-postgres.js';
+import { EMBEDDED_DATABASE } from '../src/adapters/embedded/provide-services.js';
 import { connectPostgres } from '../src/adapters/postgres/connect.js';
 import { createAccountStore } from '../src/adapters/postgres/account-store.js';
 import { migrate } from '../src/adapters/postgres/migrate.js';
 import { loadConfig } from '../src/config.js';
-import { createLogger } from '../src/log.js';
+import { createLogger, type Logger } from '../src/log.js';
 import { appRoot } from '../src/util/app-root.js';
 
 const USAGE = 'usage: npm run key -- create --name <name> [--account <accountId>] | npm run key -- revoke <keyId>';
@@ -27,8 +28,9 @@ async function main(): Promise<number> {
   if (command === 'create' && !values.name?.trim()) return fail(`--name is required\n${USAGE}`);
   if (command === 'revoke' && !keyId) return fail(`the key id is required\n${USAGE}`);
 
-  const config = loadConfig();
-  const log = createLogger(process.env.LOG_LEVEL ?? 'warn');
+  // A command prints little: warnings unless LOG_LEVEL says otherwise.
+  const config = loadConfig({ LOG_LEVEL: 'warn', ...process.env });
+  const log = createLogger(config.logLevel);
   const { url, close } = await database(config.databaseUrl, resolve(config.dataDir, 'postgres'), log);
   const sql = connectPostgres(url, log, 2);
   try {
@@ -50,11 +52,11 @@ async function main(): Promise<number> {
 }
 
 /** DATABASE_URL, or the embedded cluster: the running server's (its pid file names the port) or one started for this command. */
-async function database(databaseUrl: string | undefined, dir: string, log: ReturnType<typeof createLogger>) {
+async function database(databaseUrl: string | undefined, dir: string, log: Logger) {
   if (databaseUrl) return { url: databaseUrl, close: async () => undefined };
   const running = runningPort(dir);
-  if (running) return { url: `postgres://postgres:postgres@127.0.0.1:${running}/dex`, close: async () => undefined };
-  const started = await startEmbeddedPostgres({ dir, database: 'dex', log });
+  if (running) return { url: embeddedPostgresUrl(running, EMBEDDED_DATABASE), close: async () => undefined };
+  const started = await startEmbeddedPostgres({ dir, database: EMBEDDED_DATABASE, log });
   return { url: started.url, close: () => started.close() };
 }
 

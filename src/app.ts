@@ -2,13 +2,15 @@ import { join } from 'node:path';
 import { startHttpServer } from './adapters/uws/http-server.js';
 import { loadUws } from './adapters/uws/load-uws.js';
 import { loadStaticFiles } from './adapters/uws/static-files.js';
-import type { Config } from './config.js';
+import type { Config, Role } from './config.js';
 import { runShutdown, type ShutdownStep } from './lifecycle.js';
 import type { Logger } from './log.js';
 import { startGateway } from './roles/gateway.js';
+import { startChain } from './roles/chain.js';
+import { startChainAccess, type ChainAccessOptions } from './roles/chain-access.js';
 import { redisKeys, startInfrastructure } from './roles/infrastructure.js';
-import { createSimulation, type SimulationOptions } from './roles/simulation.js';
 import { startWorker } from './roles/worker.js';
+import { connectRedis } from './adapters/redis/connect.js';
 import { createMetrics } from './util/metrics.js';
 import { systemClock } from './adapters/os/system-clock.js';
 
@@ -24,10 +26,23 @@ export interface AppOptions {
   /** Where the embedded default keeps its local demo API key (created on first start); unset: no demo account. */
   readonly demoKeyFile?: string;
   /** Overrides the simulated RPC's failure model (tests inject a failure on a chosen attempt). */
-  readonly sendFailure?: SimulationOptions['sendFailure'];
+  readonly sendFailure?: ChainAccessOptions['sendFailure'];
+  /** The parts to run, when not the ones ROLE names (a worker thread of ROLE=all). */
+  readonly parts?: readonly Part[];
   /** False for a worker running in a thread of a process whose main thread serves HTTP. */
   readonly serveHttp?: boolean;
 }
+
+/** What a process can run: the WebSocket gateway, the worker pool, the one simulated chain. */
+export type Part = 'gateway' | 'worker' | 'chain';
+
+/** The parts each ROLE runs. */
+export const PARTS_OF_ROLE: Readonly<Record<Role, readonly Part[]>> = {
+  all: ['gateway', 'worker', 'chain'],
+  gateway: ['gateway'],
+  worker: ['worker'],
+  chain: ['chain'],
+};
 
 /** Workers that run elsewhere but drain with this process (the worker threads of ROLE=all). */
 export type Drain = (timeoutMs: number) => Promise<void>;
@@ -36,7 +51,7 @@ export type Drain = (timeoutMs: number) => Promise<void>;
 const LAST_EVENTS_MS = 250;
 
 /**
- * The composition root: builds the roles `config.role` asks for (gateway, worker or both) on shared
+ * The composition root: builds the parts `config.role` asks for (gateway, worker, chain) on shared
  * connections, serves HTTP (page, health, metrics, and `/ws` for a gateway), and returns the one
  * ordered shutdown plan that stops it all. The only module that knows every part.
  */
@@ -44,14 +59,26 @@ export async function startApp(options: AppOptions) {
   const { config, log } = options;
   const clock = systemClock;
   const keys = redisKeys(options.namespace ?? config.redisPrefix);
-  const isGateway = config.role !== 'worker';
-  const isWorker = config.role !== 'gateway';
+  const parts = new Set(options.parts ?? PARTS_OF_ROLE[config.role]);
 
   const infra = await startInfrastructure({ databaseUrl: options.databaseUrl, redisUrl: options.redisUrl, rootDir: options.rootDir, keys, log });
   const metrics = createMetrics();
-  const simulation = createSimulation({ config, commands: infra.commands, keys, clock, ...(options.sendFailure && { sendFailure: options.sendFailure }) });
-  const worker = isWorker ? startWorker({ config, infra, keys, simulation, clock, log }) : null;
-  const gateway = isGateway
+  // The chain first: workers and gateways read its slots.
+  const chain = parts.has('chain') ? startChain({ config, redis: infra.commands, keys, clock, log }) : null;
+  const access =
+    parts.has('gateway') || parts.has('worker')
+      ? await startChainAccess({
+          config,
+          commands: infra.commands,
+          keys,
+          clock,
+          log,
+          connect: (name) => connectRedis(options.redisUrl, log, name),
+          ...(options.sendFailure && { sendFailure: options.sendFailure }),
+        })
+      : null;
+  const worker = parts.has('worker') ? startWorker({ config, infra, keys, chain: access!.chain, route: access!.route, clock, log }) : null;
+  const gateway = parts.has('gateway')
     ? await startGateway({
         config,
         databaseUrl: options.databaseUrl,
@@ -60,6 +87,7 @@ export async function startApp(options: AppOptions) {
         commands: infra.commands,
         keys,
         metrics,
+        marketData: access!.marketData,
         clock,
         log,
         ...(options.demoKeyFile && { demoKeyFile: options.demoKeyFile }),
@@ -99,7 +127,7 @@ export async function startApp(options: AppOptions) {
       },
       {
         name: 'drain workers',
-        run: (ms) => Promise.all([worker?.drain(ms), drain?.(ms)]),
+        run: (ms) => Promise.allSettled([worker?.drain(ms), drain?.(ms)]),
       },
       ...(gateway && http
         ? [
@@ -113,13 +141,19 @@ export async function startApp(options: AppOptions) {
       { name: 'close WebSockets (1001)', run: () => http?.closeConnections(1001, 'server shutting down') },
       ...(gateway?.shutdownSteps ?? []),
       ...(worker?.shutdownSteps ?? []),
+      ...(access?.shutdownSteps ?? []),
+      // The chain stops after the drain: the orders still running land meanwhile.
+      ...(chain?.shutdownSteps ?? []),
       ...infra.shutdownSteps,
     ];
   }
 
   return {
     port: http?.port ?? 0,
-    market: simulation.market,
+    /** The chain's market, when this process runs the chain (tests trade against it as another trader would). */
+    get market() {
+      return chain?.market ?? null;
+    },
     demoKey: gateway?.demoKey,
     health: infra.health,
     shutdownPlan,

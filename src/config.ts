@@ -39,7 +39,7 @@ const EnvSchema = v.object({
   HOST: v.optional(v.pipe(v.string(), v.trim(), v.nonEmpty('must not be empty')), '0.0.0.0'),
   DATABASE_URL: v.optional(url(['postgres', 'postgresql'])),
   REDIS_URL: v.optional(url(['redis', 'rediss'])),
-  ROLE: v.optional(v.picklist(['all', 'gateway', 'worker'], 'must be one of all, gateway, worker'), 'all'),
+  ROLE: v.optional(v.picklist(['all', 'gateway', 'worker', 'chain'], 'must be one of all, gateway, worker, chain'), 'all'),
   WORKER_CONCURRENCY: v.optional(intString(1, 10_000), '1000'),
   WORKER_THREADS: v.optional(intString(0, 16), '1'),
   WORKER_BATCH_LINGER_MS: v.optional(intString(0, 100), '3'),
@@ -61,6 +61,7 @@ const EnvSchema = v.object({
     '0',
   ),
   MOCK_SEED: v.optional(v.pipe(v.string(), v.trim(), v.nonEmpty('must not be empty')), 'dex-order-engine'),
+  CHAIN_SLOT_MS: v.optional(intString(10, 10_000), '400'),
   MOCK_CHAIN_RETENTION_HOURS: v.optional(intString(1, 24 * 90), String(7 * 24)),
   SHUTDOWN_TIMEOUT_MS: v.optional(intString(100, 600_000), '10000'),
   WS_IDLE_TIMEOUT_SECONDS: v.optional(intString(8, 960), '60'),
@@ -104,6 +105,8 @@ const ConfigSchema = v.pipe(
     mockExecLatencyMs: env.MOCK_EXEC_LATENCY_MS,
     mockFailureRate: env.MOCK_FAILURE_RATE,
     mockSeed: env.MOCK_SEED,
+    /** Length of one slot of the simulated chain (Solana: 400 ms); pools move and transactions land once per slot. */
+    chainSlotMs: env.CHAIN_SLOT_MS,
     /** How long the simulated chain remembers a transaction and its outcome. */
     mockChainRetentionHours: env.MOCK_CHAIN_RETENTION_HOURS,
     /** The whole shutdown's budget, from the signal to the exit. */

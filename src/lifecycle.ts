@@ -23,19 +23,27 @@ export function closeStep(name: string, run: (timeoutMs: number) => unknown): Sh
   return { name, run, reserveMs: CLOSE_STEP_MS, maxMs: CLOSE_STEP_MS };
 }
 
+/** Most of a budget the reserves of the steps after the drain may take; the drain keeps the rest. */
+const MAX_RESERVED_SHARE = 0.5;
+
 /** Steps shorter than this are not worth starting with less; a synchronous step needs none. */
 const MIN_STEP_MS = 20;
 
 /**
  * Runs the steps in order under one budget. Each step may take what is left of the budget minus the
- * reserves of the steps after it (and at most its `maxMs`), so the whole never outlives `budgetMs`
+ * reserves of the steps after it (and at most its `maxMs`); the reserves together take at most
+ * half the budget (scaled down alike when they would take more). So the whole never outlives `budgetMs`
  * by more than MIN_STEP_MS a step, whatever hangs (every close waits on Redis, and waits forever
  * while Redis is down).
  */
 export async function runShutdown(steps: readonly ShutdownStep[], budgetMs: number, log: Logger): Promise<void> {
   const deadline = Date.now() + budgetMs;
+  // A short budget scales every reserve down alike, so the reserves never take more than half of it.
+  const reserved = steps.reduce((sum, step) => sum + (step.reserveMs ?? 0), 0);
+  const scale = Math.min(1, (budgetMs * MAX_RESERVED_SHARE) / Math.max(1, reserved));
+  const reserveOf = (step: ShutdownStep) => (step.reserveMs ?? 0) * scale;
   for (const [index, step] of steps.entries()) {
-    const reservedAfter = steps.slice(index + 1).reduce((sum, later) => sum + (later.reserveMs ?? 0), 0);
+    const reservedAfter = steps.slice(index + 1).reduce((sum, later) => sum + reserveOf(later), 0);
     const available = deadline - Date.now() - reservedAfter;
     const timeoutMs = Math.max(MIN_STEP_MS, Math.min(step.maxMs ?? Infinity, available));
     const started = Date.now();

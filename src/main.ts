@@ -8,7 +8,7 @@ import { startWorkerThreads } from './threads/host.js';
 import { appRoot } from './util/app-root.js';
 
 /** Kept back from the shutdown budget for stopping the embedded Redis and PostgreSQL, last (they may take what is left too). */
-const EMBEDDED_STOP_MS = 2_000;
+const EMBEDDED_STOP_MS = 3_000;
 
 function readConfig(): Config {
   try {
@@ -36,6 +36,7 @@ async function main(): Promise<void> {
     log,
     budgetMs: config.shutdownTimeoutMs,
     shutdown: async () => {
+      const signalledAt = Date.now(); // the budget runs from the signal, through the waits for start-up below
       const running = await app?.catch(() => undefined);
       const workers = await threads?.catch(() => undefined);
       const embedded = await services?.catch(() => undefined);
@@ -43,17 +44,18 @@ async function main(): Promise<void> {
         ...(running?.shutdownPlan(workers?.drain) ?? []),
         ...(embedded ? [{ name: 'stop embedded Redis and PostgreSQL', reserveMs: EMBEDDED_STOP_MS, run: () => embedded.close() }] : []),
       ];
-      await runShutdown(steps, config.shutdownTimeoutMs, log);
+      await runShutdown(steps, config.shutdownTimeoutMs - (Date.now() - signalledAt), log);
     },
   });
 
   try {
     services = provideServices({ databaseUrl: config.databaseUrl, redisUrl: config.redisUrl, dataDir: config.dataDir, log });
     const { databaseUrl, redisUrl } = await services;
-    // ROLE=all: the gateway keeps the main thread, the workers run in threads of their own.
+    // ROLE=all: the gateway keeps the main thread; the workers and the chain run in threads of their own.
     const threaded = config.role === 'all' && config.workerThreads > 0;
     app = startApp({
-      config: threaded ? { ...config, role: 'gateway' } : config,
+      config,
+      ...(threaded && { parts: ['gateway'] as const }),
       log,
       databaseUrl,
       redisUrl,

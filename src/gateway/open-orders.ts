@@ -1,5 +1,6 @@
-import type { Logger } from '../log.js';
+import type { Logger } from '../util/logger.js';
 import type { OpenOrderSlot, OpenOrderSlots } from '../orders/ports.js';
+import { isTerminal } from '../orders/status.js';
 
 export interface OpenOrdersOptions {
   readonly maxPerAccount: number;
@@ -85,6 +86,10 @@ export function startOpenOrders(options: OpenOrdersOptions) {
   return {
     acquire,
     finished,
+    /** Every event off the bus passes here: a terminal one frees its order's slot. */
+    observe(event: { readonly orderId: string; readonly status: string }): void {
+      if (isTerminal(event.status)) finished(event.orderId);
+    },
     reconcile,
     count: (accountId: string) => perAccount.get(accountId) ?? 0,
     close(): void {

@@ -1,4 +1,4 @@
-import type { Logger } from '../log.js';
+import type { Logger } from '../util/logger.js';
 import { isTerminal } from '../orders/status.js';
 import { encodeServerMessage, type OrderUpdate } from '../protocol/server-messages.js';
 

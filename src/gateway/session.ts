@@ -2,11 +2,19 @@ import { ERRORS, type ErrorCode } from '../errors.js';
 import type { CancelResult } from '../orders/cancel-order.js';
 import type { OrderSelector } from '../orders/find-order.js';
 import type { OrderCursor } from '../orders/ports.js';
-import type { Logger } from '../log.js';
+import type { Logger } from '../util/logger.js';
 import { decodeCursor } from '../orders/query-orders.js';
 import { isTerminal, type OrderStatus } from '../orders/status.js';
 import type { SubmitResult, Subscriber } from '../orders/submit-order.js';
-import type { ClientMessage, ListMessage, SubmitMessage, SubscribeMessage } from '../protocol/client-messages.js';
+import type {
+  ClientMessage,
+  ListMessage,
+  OrderSubscribeMessage,
+  QuoteMessage,
+  SubmitMessage,
+  TickerSubscribeMessage,
+  UnsubscribeMessage,
+} from '../protocol/client-messages.js';
 import { decodeClientMessage } from '../protocol/decode.js';
 import {
   encodeServerMessage,
@@ -18,7 +26,11 @@ import {
 } from '../protocol/server-messages.js';
 import type { Caller } from '../accounts/ports.js';
 import type { Limits } from './limits.js';
-import type { OrderFeed, Sink } from './order-feed.js';
+import type { MarketData } from './market-data.js';
+import type { OrderFeed } from './order-feed.js';
+import { answerQuote } from './quote-reply.js';
+import { tickerTopic } from './ticker.js';
+import type { ClientSink } from './topics.js';
 
 /** What a connection can ask of the engine. */
 export interface SessionDeps {
@@ -31,6 +43,8 @@ export interface SessionDeps {
   readonly feed: OrderFeed;
   readonly now: () => number;
   readonly pairs: readonly PairInfo[];
+  /** The latest slot's pools: quotes, and which pairs are live. */
+  readonly marketData: MarketData;
   /** False once shutdown has begun: new orders are refused with SHUTTING_DOWN. */
   readonly accepting: () => boolean;
 }
@@ -40,7 +54,7 @@ export interface SessionDeps {
  * decodes each text frame, dispatches on `op` within the caller's account, and answers on `sink`.
  * Bad input gets an error reply; the connection lives on.
  */
-export function createSession(deps: SessionDeps, caller: Caller, limits: Limits, sink: Sink, log: Logger) {
+export function createSession(deps: SessionDeps, caller: Caller, limits: Limits, sink: ClientSink, log: Logger) {
   const { feed } = deps;
   const { accountId } = caller;
   let closed = false;
@@ -114,7 +128,7 @@ export function createSession(deps: SessionDeps, caller: Caller, limits: Limits,
     send({ type: 'orders', ...reqIdOf(message), orders: page.orders, next: page.next });
   }
 
-  async function subscribe(message: SubscribeMessage): Promise<void> {
+  async function subscribe(message: OrderSubscribeMessage): Promise<void> {
     const found = await deps.queries.get({ orderId: message.orderId }, accountId);
     if (!found) return send(error('ORDER_NOT_FOUND', ERRORS.ORDER_NOT_FOUND.message, { field: 'orderId', ...reqIdOf(message) }));
     const { order } = found;
@@ -124,6 +138,38 @@ export function createSession(deps: SessionDeps, caller: Caller, limits: Limits,
     // An explicit subscribe restarts this socket's stream of the order from fromSeq, as asked.
     feed.unwatch(order.orderId, sink);
     await feed.subscribe(order.orderId, sink, message.fromSeq);
+  }
+
+  function quote(message: QuoteMessage): void {
+    const outcome = answerQuote(message, deps);
+    if (!outcome.ok) return send(error(outcome.code, outcome.message, { field: outcome.field, ...reqIdOf(message) }));
+    send(outcome.reply);
+  }
+
+  // Only the pairs traded here become topics: a socket can join at most that many.
+  const tradedPair = (message: { pair: string; reqId?: string }): boolean => {
+    if (deps.pairs.some((pair) => pair.symbol === message.pair)) return true;
+    send(error('UNKNOWN_PAIR', `pair ${message.pair} is not traded here`, { field: 'pair', ...reqIdOf(message) }));
+    return false;
+  };
+
+  function subscribeTicker(message: TickerSubscribeMessage): void {
+    if (closed || !tradedPair(message)) return;
+    // The reply is queued before the socket joins the topic, so it reaches the client before any tick.
+    send({ type: 'subscribed', ...reqIdOf(message), channel: message.channel, pair: message.pair });
+    sink.subscribe(tickerTopic(message.pair));
+  }
+
+  function unsubscribe(message: UnsubscribeMessage): void {
+    if (closed || !tradedPair(message)) return;
+    // Left before the reply is queued: no tick follows the reply. Leaving a topic never joined is fine.
+    sink.unsubscribe(tickerTopic(message.pair));
+    send({ type: 'unsubscribed', ...reqIdOf(message), channel: message.channel, pair: message.pair });
+  }
+
+  function pairs(message: { reqId?: string }): void {
+    const live = new Set(deps.marketData.livePairs().map((pair) => pair.symbol));
+    send({ type: 'pairs', ...reqIdOf(message), pairs: deps.pairs.map((pair) => ({ ...pair, live: live.has(pair.symbol) })) });
   }
 
   return {
@@ -157,7 +203,7 @@ export function createSession(deps: SessionDeps, caller: Caller, limits: Limits,
             submitsInFlight.delete(running);
           }
         }
-        if (message.op !== 'ping') await afterEarlierSubmits();
+        if (!answeredAtOnce(message)) await afterEarlierSubmits();
         switch (message.op) {
           case 'cancel':
             return await cancel(message);
@@ -166,9 +212,13 @@ export function createSession(deps: SessionDeps, caller: Caller, limits: Limits,
           case 'list':
             return await list(message);
           case 'subscribe':
-            return await subscribe(message);
+            return message.channel === undefined ? await subscribe(message) : subscribeTicker(message);
+          case 'unsubscribe':
+            return unsubscribe(message);
+          case 'quote':
+            return quote(message);
           case 'pairs':
-            return send({ type: 'pairs', ...reqIdOf(message), pairs: deps.pairs });
+            return pairs(message);
           case 'ping':
             return send({ type: 'pong', ...reqIdOf(message), ts: deps.now() });
           default:
@@ -190,6 +240,11 @@ export function createSession(deps: SessionDeps, caller: Caller, limits: Limits,
       limits.release();
     },
   };
+}
+
+/** Requests that never wait for the submits sent before them: ping, and market data (it does not depend on this socket's orders). */
+function answeredAtOnce(message: ClientMessage): boolean {
+  return message.op === 'ping' || message.op === 'quote' || message.op === 'unsubscribe' || (message.op === 'subscribe' && message.channel !== undefined);
 }
 
 function assertNever(value: never): never {

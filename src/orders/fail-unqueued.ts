@@ -1,7 +1,7 @@
 import { ERRORS } from '../errors.js';
 import { failedEvent } from './order-events.js';
 import type { Clock, EventPublisher, OrderQueue, OrderStore } from './ports.js';
-import type { Logger } from '../log.js';
+import type { Logger } from '../util/logger.js';
 
 /** How long a `pending` order may go without a job before it is judged never queued. */
 export const UNQUEUED_AFTER_MS = 60_000;

@@ -1,7 +1,7 @@
 import { ERRORS, type ErrorCode } from '../errors.js';
 import { formatPrice, formatUnits } from '../protocol/decimal.js';
 import type { BuildingEvent, CancelledEvent, ConfirmedEvent, FailedEvent, RoutingEvent, SubmittedEvent } from '../protocol/server-messages.js';
-import { sideDecimals, toWireLimit, toWireQuote } from './wire-quote.js';
+import { sideDecimals, toWireLimit, toWireQuote, toWireRoute } from './wire-quote.js';
 import type { Dex, PairSpec, Quote, RouteDecision, SlippageLimit } from '../venues/types.js';
 import type { Order } from './order.js';
 
@@ -15,7 +15,7 @@ export interface Failure {
   readonly message?: string;
   readonly attempts: number;
   /** The venue and signature, when the order got that far. */
-  readonly dex?: Dex | null;
+  readonly dex?: Dex | 'split' | null;
   readonly txHash?: string | null;
 }
 
@@ -36,8 +36,9 @@ export function buildingEvent(
     type: 'order',
     orderId: order.id,
     status: 'building',
-    dex: decision.best.dex,
+    dex: decision.route.kind,
     side: order.side,
+    route: toWireRoute(decision.route, pair),
     quotes: decision.quotes.map((quote) => toWireQuote(quote, pair)),
     limit: toWireLimit(limit, pair),
     reason: decision.reason,
@@ -46,12 +47,16 @@ export function buildingEvent(
 }
 
 /** The event of an order whose transaction the chain accepted. */
-export function submittedEvent(orderId: string, tx: { readonly dex: Dex; readonly txHash: string }, ts: number): Draft<SubmittedEvent> {
+export function submittedEvent(orderId: string, tx: { readonly dex: Dex | 'split'; readonly txHash: string }, ts: number): Draft<SubmittedEvent> {
   return { type: 'order', orderId, status: 'submitted', dex: tx.dex, txHash: tx.txHash, ts };
 }
 
+/** What a landed transaction filled, over all its legs. */
+export type Fill = Pick<Quote, 'side' | 'amountIn' | 'amountOut' | 'fee' | 'price'> & { readonly dex: Dex | 'split' };
+
 /** The event of an order whose swap landed and filled, amounts and price in wire decimals. */
-export function confirmedEvent(orderId: string, txHash: string, fill: Quote, pair: PairSpec, ts: number): Draft<ConfirmedEvent> {
+
+export function confirmedEvent(orderId: string, txHash: string, fill: Fill, pair: PairSpec, ts: number): Draft<ConfirmedEvent> {
   const decimals = sideDecimals(pair, fill.side);
   return {
     type: 'order',

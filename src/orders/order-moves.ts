@@ -3,7 +3,7 @@ import type { PairSpec } from '../venues/types.js';
 import type { Order, OrderChanges } from './order.js';
 import { failedEvent, failureMessage } from './order-events.js';
 import type { Clock, EventDraft, EventPublisher, OrderStore } from './ports.js';
-import type { Logger } from '../log.js';
+import type { Logger } from '../util/logger.js';
 import type { OrderStatus } from './status.js';
 
 /** Which delivery of the job this is: BullMQ runs a job at least once, up to `max` attempts. */

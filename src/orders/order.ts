@@ -1,3 +1,4 @@
+import type { TxLeg } from '../chain/types.js';
 import type { Dex, Side } from '../venues/types.js';
 import type { OrderStatus } from './status.js';
 
@@ -14,7 +15,10 @@ export interface Order {
   readonly amount: string;
   readonly slippageBps: number;
   readonly status: OrderStatus;
-  readonly dex: Dex | null;
+  /** The venue routed to, or 'split' for a route over both (then `legs` has each leg). */
+  readonly dex: Dex | 'split' | null;
+  /** The legs of a split route (BASE amounts); null for a single venue. */
+  readonly legs: readonly TxLeg[] | null;
   /** The slippage bound chosen at routing: max QUOTE in for a buy, min QUOTE out for a sell. */
   readonly limitAmount: string | null;
   readonly txHash: string | null;
@@ -36,5 +40,5 @@ export type NewOrder = Pick<Order, 'id' | 'accountId' | 'clientOrderId' | 'type'
 
 /** Columns a status change may set alongside the status. */
 export type OrderChanges = Partial<
-  Pick<Order, 'dex' | 'limitAmount' | 'txHash' | 'lastValidBlockHeight' | 'executedPrice' | 'amountOut' | 'failureCode' | 'failureReason' | 'attempts'>
+  Pick<Order, 'dex' | 'legs' | 'limitAmount' | 'txHash' | 'lastValidBlockHeight' | 'executedPrice' | 'amountOut' | 'failureCode' | 'failureReason' | 'attempts'>
 >;

@@ -1,12 +1,11 @@
 import { EngineError } from '../errors.js';
-import type { SimulatedChain } from '../venues/chain.js';
-import { chooseRoute, slippageLimit } from '../venues/router.js';
-import { DEXES, type Dex, type PairSpec, type Quote, type Side, type SlippageLimit } from '../venues/types.js';
+import type { Chain } from '../chain/types.js';
+import type { PairSpec, Route, RouteDecision, Side, SlippageLimit } from '../venues/types.js';
 import type { Order } from './order.js';
 import { buildingEvent, routingEvent } from './order-events.js';
 import { createOrderMoves, type Attempt, type Run } from './order-moves.js';
 import type { Clock, EventPublisher, Ids, OrderStore } from './ports.js';
-import type { Logger } from '../log.js';
+import type { Logger } from '../util/logger.js';
 import { isTerminal } from './status.js';
 import { createTransactionSteps } from './transaction-steps.js';
 
@@ -15,8 +14,9 @@ export type { Attempt };
 export interface ProcessDeps {
   readonly store: OrderStore;
   readonly events: EventPublisher;
-  readonly chain: SimulatedChain;
-  readonly quote: (dex: Dex, pair: string, side: Side, amount: number) => Promise<Quote | null>;
+  readonly chain: Chain;
+  /** Routes the size against the latest pools (every venue's quote, and a split when it pays); null when none can fill it. */
+  readonly route: (pair: string, side: Side, amount: number) => Promise<RouteDecision | null>;
   readonly clock: Clock;
   readonly ids: Ids;
   readonly findPair: (symbol: string) => PairSpec | undefined;
@@ -74,22 +74,29 @@ export function createProcessOrder(deps: ProcessDeps) {
   }
 
   async function route(order: Order, run: Run): Promise<Order> {
-    const quotes = await Promise.all(DEXES.map((dex) => deps.quote(dex, order.pair, order.side, run.amount)));
-    const decision = chooseRoute(quotes, order.side);
+    const decision = await deps.route(order.pair, order.side, run.amount);
     if (!decision) {
-      run.log.info({ quotes }, 'no venue can fill this size');
+      run.log.info('no venue can fill this size');
       return fail(order, run, 'INSUFFICIENT_LIQUIDITY', `no venue can fill ${order.amount} ${run.pair.base.symbol}`);
     }
-    const { best, reason } = decision;
-    const limit = slippageLimit(best, order.slippageBps);
-    run.log.info({ quotes: decision.quotes, dex: best.dex, reason, limit }, 'routed');
+    const { route: chosen, reason } = decision;
+    const limit = routeLimit(chosen, order.slippageBps);
+    run.log.info({ quotes: decision.quotes, route: chosen.kind, legs: chosen.legs.length, reason, limit }, 'routed');
     // The transaction is signed here and its signature saved with the route, in the same statement:
     // saved before it is ever sent, and one write fewer per order.
     const signed = { txHash: ids.signature(), lastValidBlockHeight: chain.lastValidBlockHeight(clock.now()) };
     run.signed = signed.txHash;
-    const changes = { dex: best.dex, limitAmount: String(limitAmount(limit)), ...signed };
+    const legs = chosen.kind === 'split' ? chosen.legs.map((leg) => ({ dex: leg.dex, amount: leg.amount })) : null;
+    const changes = { dex: chosen.kind, ...(legs && { legs }), limitAmount: String(limitAmount(limit)), ...signed };
     return advance(order, 'routing', changes, buildingEvent(order, decision, limit, run.pair, clock.now()));
   }
+}
+
+/** The bound slippageBps puts on the whole transaction: at most this much QUOTE in for a buy, at least this much out for a sell. */
+function routeLimit(route: Route, slippageBps: number): SlippageLimit {
+  return route.side === 'buy'
+    ? { side: 'buy', maxAmountIn: route.amountIn * (1 + slippageBps / 10_000) }
+    : { side: 'sell', minAmountOut: route.amountOut * (1 - slippageBps / 10_000) };
 }
 
 function limitAmount(limit: SlippageLimit): number {

@@ -8,7 +8,7 @@ import type { NewOrder, Order } from './order.js';
 import { failedEvent } from './order-events.js';
 import { sameDecimal } from './snapshot.js';
 import type { Clock, Ids, OpenOrderSlots, OrderQueue, OrderStore } from './ports.js';
-import type { Logger } from '../log.js';
+import type { Logger } from '../util/logger.js';
 
 export interface SubmitRejection {
   readonly code: ErrorCode;

@@ -1,6 +1,6 @@
 import { formatUnits } from '../protocol/decimal.js';
-import { BlockhashExpiredError, TransientSendError, type SignedTx, type SimulatedChain, type TxOutcome } from '../venues/chain.js';
-import type { FillResult, PairSpec, SlippageLimit } from '../venues/types.js';
+import { BlockhashExpiredError, TransientSendError, type Chain, type SignedTx, type TxOutcome } from '../chain/types.js';
+import type { Dex, PairSpec, SlippageLimit } from '../venues/types.js';
 import type { Order } from './order.js';
 import { confirmedEvent, submittedEvent } from './order-events.js';
 import { createOrderMoves, type Run } from './order-moves.js';
@@ -9,7 +9,7 @@ import type { Clock, EventPublisher, Ids, OrderStore } from './ports.js';
 export interface TransactionDeps {
   readonly store: OrderStore;
   readonly events: EventPublisher;
-  readonly chain: SimulatedChain;
+  readonly chain: Chain;
   readonly clock: Clock;
   readonly ids: Ids;
 }
@@ -101,7 +101,7 @@ export function createTransactionSteps(deps: TransactionDeps) {
       if (err instanceof BlockhashExpiredError) return order; // the next look fails it
       if (!(err instanceof TransientSendError) || run.attempt.number < run.attempt.max) throw err;
       // Last attempt: it might still land, so wait until it no longer can, then look again.
-      await clock.sleep(Math.max(1, chain.expiresAt(order.lastValidBlockHeight!) - clock.now()));
+      await clock.sleep(Math.max(1, chain.expiresAt(order.lastValidBlockHeight!, clock.now()) - clock.now()));
     }
     return order;
   }
@@ -111,7 +111,8 @@ export function createTransactionSteps(deps: TransactionDeps) {
       if (outcome.code === 'SLIPPAGE_EXCEEDED') return fail(order, run, 'SLIPPAGE_EXCEEDED', slippageReason(outcome, run.pair, order.slippageBps));
       return fail(order, run, 'INSUFFICIENT_LIQUIDITY', `the pool could not fill ${order.amount} ${run.pair.base.symbol} at landing`);
     }
-    const event = confirmedEvent(order.id, order.txHash!, outcome.fill, run.pair, clock.now());
+    const fill = { dex: order.dex!, side: order.side, amountIn: outcome.amountIn, amountOut: outcome.amountOut, fee: outcome.fee, price: outcome.price };
+    const event = confirmedEvent(order.id, order.txHash!, fill, run.pair, clock.now());
     const { executedPrice, amountIn, amountOut } = event;
     run.log.info({ dex: event.dex, txHash: order.txHash, executedPrice, amountIn, amountOut }, 'confirmed');
     return advance(order, 'submitted', { executedPrice, amountOut }, event);
@@ -129,16 +130,16 @@ function txOf(order: Order, run: Run): SignedTx {
   return {
     signature: order.txHash!,
     orderId: order.id,
-    dex: order.dex!,
     pair: order.pair,
     side: order.side,
     amount: run.amount,
+    legs: order.legs ?? [{ dex: order.dex as Dex, amount: run.amount }],
     limit,
     lastValidBlockHeight: order.lastValidBlockHeight!,
   };
 }
 
-function slippageReason(outcome: Extract<FillResult, { ok: false }>, pair: PairSpec, slippageBps: number): string {
+function slippageReason(outcome: Extract<TxOutcome, { code: 'SLIPPAGE_EXCEEDED' }>, pair: PairSpec, slippageBps: number): string {
   const { attempted, limit } = outcome;
   const decimals = pair.quote.decimals;
   const detail =

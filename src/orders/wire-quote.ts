@@ -1,6 +1,6 @@
-import type { PairSpec, Quote, SlippageLimit } from '../venues/types.js';
+import type { PairSpec, Quote, Route, SlippageLimit } from '../venues/types.js';
 import { formatPrice, formatUnits } from '../protocol/decimal.js';
-import type { WireLimit, WireQuote } from '../protocol/server-messages.js';
+import type { WireLimit, WireQuote, WireRouteLeg } from '../protocol/server-messages.js';
 
 /** Decimals of a quote's input and output: a buy pays QUOTE for BASE, a sell the reverse. */
 export function sideDecimals(pair: PairSpec, side: Quote['side']): { in: number; out: number } {
@@ -29,3 +29,13 @@ export function toWireLimit(limit: SlippageLimit, pair: PairSpec): WireLimit {
 }
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
+
+/** A route's legs as they go on the wire: each leg's BASE amount, and the QUOTE it pays (buy) or receives (sell). */
+export function toWireRoute(route: Route, pair: PairSpec): WireRouteLeg[] {
+  return route.legs.map((leg) => {
+    const amount = formatUnits(leg.amount, pair.base.decimals);
+    return route.side === 'buy'
+      ? { dex: leg.dex, amount, amountIn: formatUnits(leg.quote.amountIn, pair.quote.decimals) }
+      : { dex: leg.dex, amount, amountOut: formatUnits(leg.quote.amountOut, pair.quote.decimals) };
+  });
+}

@@ -29,6 +29,13 @@ const amount = v.pipe(
   v.check((text) => Number(text) > 0, 'must be greater than zero'),
 );
 
+const side = v.picklist(SIDES, 'must be "buy" or "sell"');
+
+const pair = v.pipe(
+  v.string('must be a string like "SOL/USDC"'),
+  v.regex(/^[A-Z0-9]{1,12}\/[A-Z0-9]{1,12}$/, 'must look like "SOL/USDC"'),
+);
+
 /** Submit a market order. */
 export const SubmitSchema = v.strictObject(
   {
@@ -43,11 +50,8 @@ export const SubmitSchema = v.strictObject(
       ),
     ),
     type: v.literal('market', 'must be "market"'),
-    side: v.picklist(SIDES, 'must be "buy" or "sell"'),
-    pair: v.pipe(
-      v.string('must be a string like "SOL/USDC"'),
-      v.regex(/^[A-Z0-9]{1,12}\/[A-Z0-9]{1,12}$/, 'must look like "SOL/USDC"'),
-    ),
+    side,
+    pair,
     amount,
     slippageBps: v.optional(
       v.pipe(
@@ -106,8 +110,10 @@ export const ListSchema = v.strictObject({
 export type ListMessage = v.InferOutput<typeof ListSchema>;
 
 /** Replays an order's events after `fromSeq`, then streams the live ones. */
-export const SubscribeSchema = v.strictObject({
+export const OrderSubscribeSchema = v.strictObject({
   op: v.literal('subscribe'),
+  // No channel: the order subscribe of the first protocol v1, unchanged.
+  channel: v.optional(v.never()),
   reqId: v.optional(reqId),
   orderId,
   fromSeq: v.optional(
@@ -115,14 +121,46 @@ export const SubscribeSchema = v.strictObject({
     0,
   ),
 });
+export type OrderSubscribeMessage = v.InferOutput<typeof OrderSubscribeSchema>;
+
+/** The market-data channels a socket can follow. */
+export const CHANNELS = ['ticker'] as const;
+
+const channelEntries = { channel: v.literal('ticker', 'must be "ticker"'), reqId: v.optional(reqId), pair } as const;
+
+/** Streams a pair's ticker: at most one `ticker` message per slot. */
+export const TickerSubscribeSchema = v.strictObject({ op: v.literal('subscribe'), ...channelEntries });
+export type TickerSubscribeMessage = v.InferOutput<typeof TickerSubscribeSchema>;
+
+/** `subscribe` follows an order (no `channel`) or a market-data channel (`channel` names it). */
+export const SubscribeSchema = v.variant('channel', [OrderSubscribeSchema, TickerSubscribeSchema]);
 export type SubscribeMessage = v.InferOutput<typeof SubscribeSchema>;
+
+/** Stops a pair's ticker on this socket. */
+export const UnsubscribeSchema = v.strictObject({ op: v.literal('unsubscribe'), ...channelEntries });
+export type UnsubscribeMessage = v.InferOutput<typeof UnsubscribeSchema>;
+
+/** A pre-trade quote for a size, from the latest slot's pools; creates no order. */
+export const QuoteSchema = v.strictObject({ op: v.literal('quote'), reqId: v.optional(reqId), pair, side, amount });
+export type QuoteMessage = v.InferOutput<typeof QuoteSchema>;
 
 /** The traded pairs and their venues. */
 export const PairsSchema = v.strictObject({ op: v.literal('pairs'), reqId: v.optional(reqId) });
 export type PairsMessage = v.InferOutput<typeof PairsSchema>;
 
-export const CLIENT_OPS = ['submit', 'cancel', 'get', 'list', 'subscribe', 'pairs', 'ping'] as const;
+export const CLIENT_OPS = ['submit', 'cancel', 'get', 'list', 'subscribe', 'unsubscribe', 'quote', 'pairs', 'ping'] as const;
 export type ClientOp = (typeof CLIENT_OPS)[number];
 
-export const ClientMessageSchema = v.variant('op', [SubmitSchema, CancelSchema, GetSchema, ListSchema, SubscribeSchema, PairsSchema, PingSchema]);
+/** What a discriminator may be, in words: a value no option matches gets this message. */
+const DISCRIMINATORS: Record<string, string> = {
+  op: `must be one of ${CLIENT_OPS.join(', ')}`,
+  channel: `must be ${CHANNELS.map((channel) => JSON.stringify(channel)).join(' or ')} (or left out, with orderId, to follow an order)`,
+};
+
+export const ClientMessageSchema = v.variant(
+  'op',
+  [SubmitSchema, CancelSchema, GetSchema, ListSchema, SubscribeSchema, UnsubscribeSchema, QuoteSchema, PairsSchema, PingSchema],
+  // valibot reports a nested discriminator (subscribe's `channel`) through this outer schema.
+  (issue) => DISCRIMINATORS[String(issue.path?.at(-1)?.key)] ?? issue.message,
+);
 export type ClientMessage = v.InferOutput<typeof ClientMessageSchema>;

@@ -56,7 +56,7 @@ export interface OrderSnapshot {
   readonly amount: string;
   readonly slippageBps: number;
   readonly status: OrderStatus;
-  readonly dex: Dex | null;
+  readonly dex: Dex | 'split' | null;
   readonly txHash: string | null;
   readonly executedPrice: string | null;
   readonly amountOut: string | null;
@@ -82,6 +82,7 @@ export interface OrdersMessage {
   readonly next: string | null;
 }
 
+/** The reply to an order subscribe. */
 export interface SubscribedMessage {
   readonly type: 'subscribed';
   readonly reqId?: string;
@@ -89,6 +90,64 @@ export interface SubscribedMessage {
   readonly fromSeq: number;
   readonly status: OrderStatus;
   readonly lastSeq: number;
+}
+
+/** The reply to a ticker subscribe: `ticker` messages for the pair follow, at most one per slot. */
+export interface ChannelSubscribedMessage {
+  readonly type: 'subscribed';
+  readonly reqId?: string;
+  readonly channel: 'ticker';
+  readonly pair: string;
+}
+
+/** The reply to an unsubscribe: no more `ticker` messages for the pair on this socket. */
+export interface UnsubscribedMessage {
+  readonly type: 'unsubscribed';
+  readonly reqId?: string;
+  readonly channel: 'ticker';
+  readonly pair: string;
+}
+
+/** One venue in a ticker: its mid price (QUOTE per BASE, before fees) and pool value (in QUOTE). */
+export interface WireVenueTick {
+  readonly dex: Dex;
+  readonly mid: string;
+  readonly liquidity: string;
+}
+
+/** A pair's market at one slot, as the chain published it. */
+export interface TickerMessage {
+  readonly type: 'ticker';
+  readonly pair: string;
+  readonly slot: number;
+  readonly ts: number;
+  /** The reference ("CEX") price the arbitrageurs trade the pools toward, QUOTE per BASE. */
+  readonly reference: string;
+  readonly venues: readonly WireVenueTick[];
+}
+
+/**
+ * One leg of a route: `amount` BASE through `dex`; a buy pays `amountIn` QUOTE for it, a sell
+ * receives `amountOut` QUOTE.
+ */
+export type WireRouteLeg =
+  | { readonly dex: Dex; readonly amount: string; readonly amountIn: string }
+  | { readonly dex: Dex; readonly amount: string; readonly amountOut: string };
+
+/** The reply to `quote`: every venue's quote for the whole size and the route the engine would take now. */
+export interface QuoteMessage {
+  readonly type: 'quote';
+  readonly reqId?: string;
+  readonly pair: string;
+  readonly side: Side;
+  /** The size in BASE, as the request gave it. */
+  readonly amount: string;
+  /** The slot whose pools were quoted. */
+  readonly slot: number;
+  readonly quotes: readonly WireQuote[];
+  readonly best: Dex | 'split';
+  readonly route: readonly WireRouteLeg[];
+  readonly ts: number;
 }
 
 export interface CancelledMessage {
@@ -105,10 +164,15 @@ export interface PairInfo {
   readonly venues: readonly Dex[];
 }
 
+/** A pair in the `pairs` reply: `live` while market data has a pool of it on at least one venue. */
+export interface PairStatus extends PairInfo {
+  readonly live: boolean;
+}
+
 export interface PairsMessage {
   readonly type: 'pairs';
   readonly reqId?: string;
-  readonly pairs: readonly PairInfo[];
+  readonly pairs: readonly PairStatus[];
 }
 
 interface OrderEventBase {
@@ -122,20 +186,23 @@ export interface RoutingEvent extends OrderEventBase {
 }
 export interface BuildingEvent extends OrderEventBase {
   readonly status: 'building';
-  readonly dex: Dex;
+  /** The venue, or 'split' when the route uses both (one transaction, a leg on each). */
+  readonly dex: Dex | 'split';
   readonly side: Side;
+  /** The legs of the route taken (one for a single venue). */
+  readonly route: readonly WireRouteLeg[];
   readonly quotes: readonly WireQuote[];
   readonly limit: WireLimit;
   readonly reason: string;
 }
 export interface SubmittedEvent extends OrderEventBase {
   readonly status: 'submitted';
-  readonly dex: Dex;
+  readonly dex: Dex | 'split';
   readonly txHash: string;
 }
 export interface ConfirmedEvent extends OrderEventBase {
   readonly status: 'confirmed';
-  readonly dex: Dex;
+  readonly dex: Dex | 'split';
   readonly txHash: string;
   readonly executedPrice: string;
   readonly amountIn: string;
@@ -146,7 +213,7 @@ export interface FailedEvent extends OrderEventBase {
   readonly status: 'failed';
   readonly error: { readonly code: string; readonly message: string };
   readonly attempts: number;
-  readonly dex?: Dex;
+  readonly dex?: Dex | 'split';
   readonly txHash?: string;
 }
 export interface CancelledEvent extends OrderEventBase {
@@ -193,6 +260,10 @@ export type ServerMessage =
   | OrderStateMessage
   | OrdersMessage
   | SubscribedMessage
+  | ChannelSubscribedMessage
+  | UnsubscribedMessage
+  | TickerMessage
+  | QuoteMessage
   | CancelledMessage
   | PairsMessage;
 

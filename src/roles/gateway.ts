@@ -11,15 +11,16 @@ import { createEventPublisher, startEventSubscriber } from '../adapters/redis/ev
 import type { HttpServerOptions } from '../adapters/uws/http-server.js';
 import type { Config } from '../config.js';
 import { createAdmission } from '../gateway/admission.js';
+import type { MarketData } from '../gateway/market-data.js';
 import { startOpenOrders } from '../gateway/open-orders.js';
 import { createOrderFeed } from '../gateway/order-feed.js';
 import { createSession, type SessionDeps } from '../gateway/session.js';
+import { startTickerFanout, type TickerFanout } from '../gateway/ticker.js';
 import { closeStep, type ShutdownStep } from '../lifecycle.js';
 import type { Logger } from '../log.js';
 import { createCancelOrder } from '../orders/cancel-order.js';
 import type { Clock } from '../orders/ports.js';
 import { createOrderQueries } from '../orders/query-orders.js';
-import { isTerminal } from '../orders/status.js';
 import { createSubmitOrder } from '../orders/submit-order.js';
 import type { PairInfo } from '../protocol/server-messages.js';
 import type { Metrics } from '../util/metrics.js';
@@ -42,14 +43,17 @@ export interface GatewayDeps {
   readonly metrics: Metrics;
   readonly clock: Clock;
   readonly log: Logger;
+  /** The latest pool state from the chain's slot stream: quotes, live pairs and the per-slot ticks. */
+  readonly marketData: MarketData;
   /** Where the embedded default keeps its local demo API key (created on first start); unset: no demo account. */
   readonly demoKeyFile?: string;
 }
 
 /**
  * The gateway role: what a WebSocket connection talks to. Stores and queues submits (acked once
- * durable and queued), answers cancel/get/list/pairs, and follows the event stream to deliver each
- * order's events to the sockets watching it. Returns the socket handlers for the HTTP server.
+ * durable and queued), answers cancel/get/list/pairs and quotes, follows the event stream to deliver
+ * each order's events to the sockets watching it, and publishes each slot's ticks to their topics.
+ * Returns the socket handlers for the HTTP server.
  */
 export async function startGateway(deps: GatewayDeps) {
   const { config, keys, clock, log } = deps;
@@ -65,7 +69,7 @@ export async function startGateway(deps: GatewayDeps) {
     streamKey: keys.events,
     log,
     onEvent: (event) => {
-      if (isTerminal(event.status)) openOrders.finished(event.orderId);
+      openOrders.observe(event);
       feed.deliver(event);
     },
   });
@@ -83,6 +87,7 @@ export async function startGateway(deps: GatewayDeps) {
     feed,
     now: clock.now,
     pairs: tradedPairs(),
+    marketData: deps.marketData,
     accepting: () => accepting,
   };
 
@@ -100,11 +105,17 @@ export async function startGateway(deps: GatewayDeps) {
     maxConnectionsPerKey: config.maxConnectionsPerKey,
   });
   const rateLimits = createRateLimits(config.rateLimits);
+  let tickers: TickerFanout | undefined;
   const handlers: NonNullable<HttpServerOptions['gateway']> = {
     admit: (request) => (accepting ? admission.admit(request) : Promise.resolve({ ok: false, status: 503, code: 'SHUTTING_DOWN', message: 'shutting down' })),
     release: admission.release,
     connect: (sink, caller, connId, connLog) =>
       createSession(sessionDeps, caller, rateLimits.forConnection(connId, caller.accountId), sink, connLog.child({ accountId: caller.accountId })),
+    // Each tick is serialized once and published to `ticker:<pair>`, whoever follows it.
+    attach: (publisher) => {
+      tickers?.close();
+      tickers = startTickerFanout({ marketData: deps.marketData, findPair, publisher, log });
+    },
   };
 
   return {
@@ -116,6 +127,7 @@ export async function startGateway(deps: GatewayDeps) {
       accepting = false;
     },
     shutdownSteps: [
+      { name: 'stop publishing ticks', run: () => tickers?.close() },
       closeStep('stop following the event stream', () => subscriber.close()),
       closeStep('close the gateway queue and pool', async (ms) => {
         openOrders.close();

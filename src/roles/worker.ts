@@ -11,7 +11,8 @@ import { createProcessOrder } from '../orders/process-order.js';
 import { findPair } from '../venues/pairs.js';
 import { randomIds } from '../adapters/os/random-ids.js';
 import type { Infrastructure, RedisKeys } from './infrastructure.js';
-import type { Simulation } from './simulation.js';
+import type { Chain } from '../chain/types.js';
+import type { ProcessDeps } from '../orders/process-order.js';
 
 /** How often a worker looks for orders a gateway stored but never queued. */
 const UNQUEUED_SWEEP_EVERY_MS = 30_000;
@@ -20,17 +21,20 @@ export interface WorkerDeps {
   readonly config: Config;
   readonly infra: Infrastructure;
   readonly keys: RedisKeys;
-  readonly simulation: Simulation;
+  /** The chain as an RPC client reaches it. */
+  readonly chain: Chain;
+  /** Routes against the latest slot's pools. */
+  readonly route: ProcessDeps['route'];
   readonly clock: Clock;
   readonly log: Logger;
 }
 
 /**
  * The worker role: a BullMQ worker pool that drives each queued order through routing, building,
- * submitted to its end against the simulation, plus the sweep that fails orders never queued.
+ * submitted to its end on the chain, plus the sweep that fails orders never queued.
  */
 export function startWorker(deps: WorkerDeps) {
-  const { config, infra, keys, simulation, clock, log } = deps;
+  const { config, infra, keys, clock, log } = deps;
   // A worker's writes linger a moment to go out in bigger batches: fewer round trips, commits and
   // statements to plan. (The gateway's own store never lingers: acks wait on its inserts.)
   const lingerMs = config.workerBatchLingerMs;
@@ -39,8 +43,8 @@ export function startWorker(deps: WorkerDeps) {
   const processOrder = createProcessOrder({
     store,
     events: createEventPublisher(infra.commands, keys.events, { lingerMs }),
-    chain: simulation.chain,
-    quote: simulation.quote,
+    chain: deps.chain,
+    route: deps.route,
     clock,
     ids: randomIds,
     findPair,

@@ -6,18 +6,19 @@ import { createLogger } from '../log.js';
 import type { FromWorkerThread, ToWorkerThread, WorkerThreadData } from './messages.js';
 
 /**
- * A worker pool in a thread of its own (ROLE=all): the same app as ROLE=worker, without HTTP.
+ * A worker pool in a thread of its own (ROLE=all): the same app as ROLE=worker (the first thread
+ * also runs the chain), without HTTP.
  * The gateway keeps the main thread's event loop to itself, so acks never wait behind order
  * processing, and the engine's JavaScript runs on two cores instead of one. The thread runs at a
  * lower CPU priority (WORKER_THREAD_NICE), so on a busy machine the gateway's acks come first.
  */
 async function run(): Promise<void> {
   const port = parentPort!;
-  const { databaseUrl, redisUrl, rootDir, index } = workerData as WorkerThreadData;
+  const { parts, databaseUrl, redisUrl, rootDir, index } = workerData as WorkerThreadData;
   const config = { ...loadConfig(), role: 'worker' as const };
   const log = createLogger(config.logLevel).child({ thread: `worker-${index}` });
   niceThisThread(config.workerThreadNice, log);
-  const app = await startApp({ config, log, databaseUrl, redisUrl, rootDir, serveHttp: false });
+  const app = await startApp({ config, log, databaseUrl, redisUrl, rootDir, parts, serveHttp: false });
   port.on('message', (message: ToWorkerThread) => {
     if (message.type !== 'close') return;
     void app.close(message.timeoutMs).finally(() => {

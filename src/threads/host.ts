@@ -2,8 +2,9 @@ import { Worker } from 'node:worker_threads';
 import type { Logger } from '../log.js';
 import type { FromWorkerThread, ToWorkerThread, WorkerThreadData } from './messages.js';
 
-/** The part of a thread's close kept for terminating it when its own shutdown overran. */
+/** The part of a thread's close kept for terminating it when its own shutdown overran (at most half of a short close). */
 const TERMINATE_MS = 500;
+const TERMINATE_MAX_SHARE = 0.5;
 
 /**
  * Starts `count` worker threads (src/threads/entry.ts) and resolves once each has its engine
@@ -12,13 +13,14 @@ const TERMINATE_MS = 500;
  */
 export async function startWorkerThreads(options: {
   count: number;
-  data: Omit<WorkerThreadData, 'index'>;
+  data: Omit<WorkerThreadData, 'index' | 'parts'>;
   log: Logger;
   onFailure: (err: unknown) => void;
 }) {
   const { log } = options;
   const threads = Array.from({ length: options.count }, (_, index) => {
-    const thread = spawnThread({ ...options.data, index });
+    // The one chain of the deployment runs in the first thread, beside its workers.
+    const thread = spawnThread({ ...options.data, index, parts: index === 0 ? ['worker', 'chain'] : ['worker'] });
     let closing = false;
     let started = false;
     let exited = false;
@@ -47,10 +49,11 @@ export async function startWorkerThreads(options: {
         thread.once('exit', () => resolve());
       });
       // The thread runs its own shutdown plan within its share; what is left is for the terminate.
-      const terminateMs = Math.min(TERMINATE_MS, timeoutMs / 2);
+      const terminateMs = Math.min(TERMINATE_MS, timeoutMs * TERMINATE_MAX_SHARE);
       thread.postMessage({ type: 'close', timeoutMs: timeoutMs - terminateMs } satisfies ToWorkerThread);
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([closed, new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs - terminateMs / 2)))]);
+      // Its plan ends by timeoutMs - terminateMs; what is left of the close is for the terminate below.
+      await Promise.race([closed, new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs - terminateMs)))]);
       clearTimeout(timer);
       await thread.terminate();
     }

@@ -1,3 +1,5 @@
+import type { Part } from '../app.js';
+
 /** What the main thread tells a worker thread. */
 export type ToWorkerThread = { type: 'close'; timeoutMs: number };
 
@@ -6,6 +8,8 @@ export type FromWorkerThread = { type: 'ready' } | { type: 'closed' };
 
 /** A worker thread's start-up data: the services the main thread provided, and its index. */
 export interface WorkerThreadData {
+  /** What the thread runs: the worker pool, and in the first thread the chain too. */
+  readonly parts: readonly Part[];
   readonly databaseUrl: string;
   readonly redisUrl: string;
   readonly rootDir: string;

@@ -1,5 +1,10 @@
 import type { VenueQuote } from './types.js';
 
+/** Throws unless `amount` is a positive finite number (what every quote and fill asks for). */
+export function checkAmount(amount: number): void {
+  if (!(Number.isFinite(amount) && amount > 0)) throw new RangeError(`amount must be a positive number, got ${amount}`);
+}
+
 /** Scales to integer units, snapping values that are only float noise away from a whole unit. */
 function toUnits(value: number, decimals: number, round: (n: number) => number): number {
   const scale = 10 ** decimals;

@@ -88,6 +88,17 @@ export function dlmmMidPrice(pool: DlmmPool): number {
   return pool.prices[pool.activeId - pool.lowerId]!;
 }
 
+/** The bins' value in QUOTE at the active bin's price: every bin's QUOTE plus its BASE marked at the mid. */
+export function dlmmLiquidity(pool: DlmmPool): number {
+  let base = 0;
+  let quote = 0;
+  for (let i = 0; i < pool.prices.length; i++) {
+    base += pool.baseAmounts[i]!;
+    quote += pool.quoteAmounts[i]!;
+  }
+  return base * dlmmMidPrice(pool) + quote;
+}
+
 /** The fee rate (a fraction) charged on the input swapped in a bin `binsCrossed` bins away from the starting active bin. */
 export function dlmmFeeRate(pool: DlmmPool, binsCrossed: number): number {
   const moved = binsCrossed * pool.binStep;

@@ -1,5 +1,5 @@
 import { createRng, hashKey, hashWith, normal } from './random.js';
-import { DEXES, type Dex, type PairSpec } from './types.js';
+import { DEXES, type Dex, type PairSnapshot, type PairSpec } from './types.js';
 import { createVenue, type Venue } from './venue.js';
 
 /** Share of the gap beyond the fee band that arbitrageurs close each tick. */
@@ -12,14 +12,22 @@ const NOISE_SHARE = 2e-4;
 /**
  * One pair's world: a reference ("CEX") price on a seeded geometric random walk and the pair's two
  * pools, which noise traders push around and arbitrageurs pull back toward the reference. Every
- * draw is keyed by (seed, pair, dex or "reference", tick), so the same seed replays the same world.
+ * draw is keyed by (seed, pair, dex or "reference", tick), so the same seed replays the same world,
+ * and a world restored `from` a snapshot at a tick carries on exactly as the original would.
  */
-export function createPairDynamics(pair: PairSpec, seed: number | string, tickMs: number) {
-  const venues = Object.fromEntries(DEXES.map((dex) => [dex, createVenue(dex, pair)])) as Record<Dex, Venue>;
+export function createPairDynamics(pair: PairSpec, seed: number | string, tickMs: number, from?: PairSnapshot) {
+  if (from && from.symbol !== pair.symbol) throw new RangeError(`a ${from.symbol} snapshot cannot restore ${pair.symbol}`);
+  const saved = (dex: Dex) => {
+    if (!from) return undefined;
+    const state = from.pools.find((pool) => pool.dex === dex);
+    if (!state) throw new RangeError(`the ${pair.symbol} snapshot has no ${dex} pool`);
+    return state;
+  };
+  const venues = Object.fromEntries(DEXES.map((dex) => [dex, createVenue(dex, pair, saved(dex))])) as Record<Dex, Venue>;
   const referenceKey = hashKey(seed, pair.symbol, 'reference');
   const noiseKeys = Object.fromEntries(DEXES.map((dex) => [dex, hashKey(seed, pair.symbol, dex)])) as Record<Dex, number>;
   const noiseScale = pair.raydiumBaseReserve * NOISE_SHARE;
-  let reference = pair.initialPrice;
+  let reference = from?.reference ?? pair.initialPrice;
 
   /** Multiplies the reference by a lognormal step with zero drift in expectation (hence −σ²/2). */
   function walk(sigma: number, z: number): void {
@@ -46,6 +54,7 @@ export function createPairDynamics(pair: PairSpec, seed: number | string, tickMs
   return {
     venue: (dex: Dex): Venue => venues[dex],
     reference: (): number => reference,
+    state: (): PairSnapshot => ({ symbol: pair.symbol, reference, pools: DEXES.map((dex) => venues[dex].state()) }),
 
     /** Simulates tick `tick`: the reference steps, then each pool gets its noise trade and its arbitrage. */
     step(tick: number): void {

@@ -37,6 +37,11 @@ export function cpmmMidPrice(pool: CpmmPool): number {
   return pool.quote / pool.base;
 }
 
+/** The pool's value in QUOTE at its mid price: both reserves, the BASE one marked at the mid. */
+export function cpmmLiquidity(pool: CpmmPool): number {
+  return pool.base * cpmmMidPrice(pool) + pool.quote;
+}
+
 /** Quotes `amount` BASE out (buy, exact output) or in (sell, exact input); null when the pool cannot fill it. */
 export function quoteCpmm(pool: CpmmPool, side: Side, amount: number): VenueQuote | null {
   const fee = pool.feeBps / 10_000;

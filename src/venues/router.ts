@@ -1,7 +1,22 @@
-import { DEXES, type Quote, type RouteDecision, type Side, type SlippageLimit } from './types.js';
+import { findPair } from './pairs.js';
+import { buildRoute, DEFAULT_LEG_COST, findSplit, legCostOf, type QuoteAt } from './split-route.js';
+import { DEXES, type Execution, type PairSpec, type Quote, type Route, type RouteDecision, type Side, type SlippageLimit } from './types.js';
 
-/** Picks the quote with the best net outcome (buy: lowest price, sell: highest), ties going to the dex listed first in DEXES; null if none can fill. */
-export function chooseRoute(quotes: readonly (Quote | null)[], side: Side): RouteDecision | null {
+export interface RouteOptions {
+  /** Quotes any size at the pool state `quotes` came from; without it no split is considered. */
+  readonly quoteAt?: QuoteAt;
+  /** The second leg's cost in QUOTE; defaults to the pair's in PAIRS, else DEFAULT_LEG_COST. */
+  readonly legCost?: number;
+  /** BASE decimals the legs are whole units of; defaults to the pair's in PAIRS (required for a split of any other pair). */
+  readonly baseDecimals?: number;
+}
+
+/**
+ * Picks the single venue with the best net outcome (buy: lowest price, sell: highest), ties going to
+ * the dex listed first in DEXES, then, given `quoteAt`, the best split over both venues, taken only
+ * when it beats that venue by more than the second leg's cost; null if no venue can fill the whole size.
+ */
+export function chooseRoute(quotes: readonly (Quote | null)[], side: Side, options: RouteOptions = {}): RouteDecision | null {
   const valid = quotes
     .filter((quote): quote is Quote => quote !== null)
     .sort((a, b) => DEXES.indexOf(a.dex) - DEXES.indexOf(b.dex));
@@ -9,20 +24,41 @@ export function chooseRoute(quotes: readonly (Quote | null)[], side: Side): Rout
   if (!first) return null;
   let best = first;
   for (const quote of rest) if (side === 'buy' ? quote.price < best.price : quote.price > best.price) best = quote;
-  return { best, quotes: valid, reason: explain(best, valid, side) };
+  const single = buildRoute(side, [{ dex: best.dex, amount: side === 'buy' ? best.amountOut : best.amountIn, quote: best }], 0);
+  const reason = explain(best, valid, side);
+  if (!options.quoteAt) return { best, route: single, quotes: valid, reason };
+
+  const spec = findPair(best.pair);
+  const baseDecimals = options.baseDecimals ?? spec?.base.decimals;
+  if (baseDecimals === undefined) throw new RangeError(`baseDecimals is required to split ${best.pair}, which is not in PAIRS`);
+  const legCost = options.legCost ?? (spec ? legCostOf(spec) : DEFAULT_LEG_COST);
+  const legs = findSplit({ side, amount: single.amount, baseDecimals, quoteAt: options.quoteAt });
+  const split = legs && buildRoute(side, legs, legCost);
+  if (split && better(split, single, side)) return { best, route: split, quotes: valid, reason: explainSplit(split, best, legCost) };
+  return { best, route: single, quotes: valid, reason };
 }
 
-/** The bound a slippage tolerance puts on a quote: at most this much QUOTE in for a buy, at least this much out for a sell. */
-export function slippageLimit(quote: Quote, slippageBps: number): SlippageLimit {
-  return quote.side === 'buy'
-    ? { side: 'buy', maxAmountIn: quote.amountIn * (1 + slippageBps / 10_000) }
-    : { side: 'sell', minAmountOut: quote.amountOut * (1 - slippageBps / 10_000) };
+/** Quotes every venue for `amount` BASE of `pair` at one pool state and chooses the route, splits included. */
+export function routeOrder(pair: PairSpec, side: Side, amount: number, quoteAt: QuoteAt): RouteDecision | null {
+  const quotes = DEXES.map((dex) => quoteAt(dex, amount));
+  return chooseRoute(quotes, side, { quoteAt, legCost: legCostOf(pair), baseDecimals: pair.base.decimals });
 }
 
-/** Whether a fill respects the limit (a limit for the other side never does). */
-export function withinLimit(fill: Quote, limit: SlippageLimit): boolean {
+/** The bound a slippage tolerance puts on a quote or a whole route: at most this much QUOTE in for a buy, at least this much out for a sell. */
+export function slippageLimit(execution: Execution, slippageBps: number): SlippageLimit {
+  return execution.side === 'buy'
+    ? { side: 'buy', maxAmountIn: execution.amountIn * (1 + slippageBps / 10_000) }
+    : { side: 'sell', minAmountOut: execution.amountOut * (1 - slippageBps / 10_000) };
+}
+
+/** Whether a fill (a quote, or a route's totals) respects the limit (a limit for the other side never does). */
+export function withinLimit(fill: Execution, limit: SlippageLimit): boolean {
   if (fill.side !== limit.side) return false;
   return limit.side === 'buy' ? fill.amountIn <= limit.maxAmountIn : fill.amountOut >= limit.minAmountOut;
+}
+
+function better(a: Route, b: Route, side: Side): boolean {
+  return side === 'buy' ? a.amountIn < b.amountIn : a.amountOut > b.amountOut;
 }
 
 function explain(best: Quote, quotes: readonly Quote[], side: Side): string {
@@ -34,6 +70,17 @@ function explain(best: Quote, quotes: readonly Quote[], side: Side): string {
   const savingBps = (Math.abs(next.price - best.price) / next.price) * 10_000;
   const verb = side === 'buy' ? 'pays' : 'gets';
   return `${side} on ${at(best)} vs ${at(next)}: ${verb} ${savingBps.toFixed(1)} bps ${side === 'buy' ? 'less' : 'more'}`;
+}
+
+function explainSplit(split: Route, best: Quote, legCost: number): string {
+  const legs = split.legs.map((leg) => `${formatPrice(leg.amount)} on ${leg.dex} at ${formatPrice(leg.quote.price)}`).join(' + ');
+  const gain = split.side === 'buy' ? best.amountIn - split.amountIn : split.amountOut - best.amountOut;
+  const savingBps = (Math.abs(split.price - best.price) / best.price) * 10_000;
+  const verb = split.side === 'buy' ? 'pays' : 'gets';
+  const symbol = split.pair.split('/')[1] ?? 'QUOTE';
+  const saved = `${verb} ${formatPrice(gain)} ${symbol} (${savingBps.toFixed(1)} bps) ${split.side === 'buy' ? 'less' : 'more'}`;
+  const overall = `${formatPrice(split.price)} overall vs ${best.dex} alone at ${formatPrice(best.price)}`;
+  return `${split.side} split ${legs}, ${overall}: ${saved} after the second leg's ${formatPrice(legCost)} ${symbol}`;
 }
 
 /** Six significant digits: enough to tell venues apart at any price level. */

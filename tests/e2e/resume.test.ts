@@ -22,6 +22,8 @@ describe('resume after the gateway process is killed mid-order', () => {
       MOCK_QUOTE_LATENCY_MS: '300',
       MOCK_EXEC_LATENCY_MS: '2500',
     };
+    const chain = await spawnEngine({ ...env, ROLE: 'chain' });
+    cleanups.push(() => chain.stop('SIGKILL'));
     const worker = await spawnEngine({ ...env, ROLE: 'worker' });
     cleanups.push(() => worker.stop('SIGKILL'));
     const first = await spawnEngine({ ...env, ROLE: 'gateway' });

@@ -6,10 +6,11 @@ import { connectClient } from '../helpers/ws-client.js';
 
 type Engine = Awaited<ReturnType<typeof spawnEngine>>;
 
-describe('gateway and worker as separate processes', () => {
+describe('gateway, worker and chain as separate processes', () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
   let gateway: Engine;
   let worker: Engine;
+  let chain: Engine;
   let env: Record<string, string>;
 
   beforeAll(async () => {
@@ -23,16 +24,20 @@ describe('gateway and worker as separate processes', () => {
       MOCK_QUOTE_LATENCY_MS: '20',
       MOCK_EXEC_LATENCY_MS: '800',
     };
-    // Started together: both run the migrations, which must apply once.
-    [gateway, worker] = await Promise.all([spawnEngine({ ...env, ROLE: 'gateway' }), spawnEngine({ ...env, ROLE: 'worker' })]);
+    // Started together: all three run the migrations, which must apply once.
+    [gateway, worker, chain] = await Promise.all([
+      spawnEngine({ ...env, ROLE: 'gateway' }),
+      spawnEngine({ ...env, ROLE: 'worker' }),
+      spawnEngine({ ...env, ROLE: 'chain' }),
+    ]);
   });
   afterAll(async () => {
-    await Promise.all([gateway?.stop('SIGKILL'), worker?.stop('SIGKILL')]);
+    await Promise.all([gateway?.stop('SIGKILL'), worker?.stop('SIGKILL'), chain?.stop('SIGKILL')]);
     await database?.drop();
   });
 
   it('applies each migration once when two processes start at the same moment', () => {
-    const applied = (gateway.output + worker.output).match(/"migration":"0001_orders.sql"/g) ?? [];
+    const applied = (gateway.output + worker.output + chain.output).match(/"migration":"0001_orders.sql"/g) ?? [];
     expect(applied).toHaveLength(1);
   });
 
@@ -44,12 +49,13 @@ describe('gateway and worker as separate processes', () => {
     expect(updates.map((u) => u.status)).toEqual(['pending', 'routing', 'building', 'submitted', 'confirmed']);
     expect(worker.output).toContain(ack.orderId as string);
     expect(gateway.output).not.toContain('"msg":"routed"');
+    expect(chain.output).not.toContain(ack.orderId as string); // the chain lands transactions; it knows no orders
     await client.close();
   });
 
-  it('serves /health on the worker too', async () => {
-    const response = await fetch(`http://127.0.0.1:${worker.port}/health`);
-    expect(response.status).toBe(200);
+  it('serves /health on the worker and the chain too', async () => {
+    expect((await fetch(`http://127.0.0.1:${worker.port}/health`)).status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${chain.port}/health`)).status).toBe(200);
   });
 
   it('on SIGTERM lets the running order finish, closes sockets with 1001, and exits 0', async () => {

@@ -2,7 +2,7 @@ import type { Order } from '../../src/orders/order.js';
 import type { OrderStore } from '../../src/orders/ports.js';
 import { isTerminal } from '../../src/orders/status.js';
 import type { OrderEvent, OrderUpdate } from '../../src/protocol/server-messages.js';
-import type { ChainLedger, TxOutcome, TxRecord } from '../../src/venues/chain.js';
+import type { ChainLedger, TxOutcome, TxRecord } from './simulated-chain.js';
 
 /** An in-memory OrderStore with the same guards as the SQL one, for unit tests of the core. */
 export function createMemoryStore() {
@@ -19,6 +19,7 @@ export function createMemoryStore() {
         ...order,
         status: 'pending',
         dex: null,
+        legs: null,
         limitAmount: null,
         txHash: null,
         lastValidBlockHeight: null,

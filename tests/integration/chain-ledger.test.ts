@@ -1,25 +1,61 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { createChainLedger } from '../../src/adapters/redis/chain-ledger.js';
-import type { TxRecord } from '../../src/venues/chain.js';
+import { chainKeys } from '../../src/adapters/redis/chain-keys.js';
+import { createChainStore } from '../../src/adapters/redis/chain-store.js';
+import { createTxLedger } from '../../src/adapters/redis/tx-ledger.js';
+import type { TxOutcome, TxRecord } from '../../src/chain/types.js';
 
-describe('chain ledger in Redis', () => {
+const record = (signature: string, landsAt: number): TxRecord => ({
+  signature,
+  orderId: 'o',
+  pair: 'SOL/USDC',
+  side: 'buy',
+  amount: 1,
+  legs: [{ dex: 'raydium', amount: 1 }],
+  limit: { side: 'buy', maxAmountIn: 200 },
+  lastValidBlockHeight: 150,
+  sentAt: landsAt,
+  landsAt,
+});
+const landed: TxOutcome = { ok: false, slot: 1, code: 'INSUFFICIENT_LIQUIDITY' };
+
+describe('the chain in Redis', () => {
   const redis = new Redis(inject('redisUrl'));
-  const prefix = `ledger-test-${randomUUID()}`;
   afterAll(() => redis.disconnect());
 
-  it('writes a transaction once and forgets it after the configured retention', async () => {
-    const ledger = createChainLedger(redis, prefix, { retentionSeconds: 3600 });
-    const record = { signature: 'sig1', sentAt: 1, landsAt: 2 } as unknown as TxRecord;
-    expect(await ledger.put(record)).toEqual(record);
-    // A second put of the same signature keeps the first record: the chain deduplicates by signature.
-    expect(await ledger.put({ ...record, landsAt: 99 })).toEqual(record);
-    const ttl = await redis.ttl(`${prefix}:tx:sig1`);
+  it('records a transaction once, queues it for landing once, and keeps it for the configured retention', async () => {
+    const keys = chainKeys(`ledger-test-${randomUUID()}`);
+    const ledger = createTxLedger(redis, keys, { retentionSeconds: 3600 });
+    await ledger.submit(record('sig1', 10));
+    // A second send of the same signature keeps the first record: the chain deduplicates by signature.
+    await ledger.submit(record('sig1', 99));
+    expect((await ledger.lookup('sig1')).record?.landsAt).toBe(10);
+    expect(await redis.zrange(keys.pending, '0', '-1', 'WITHSCORES')).toEqual(['sig1', '10']);
+    const ttl = await redis.ttl(keys.tx('sig1'));
     expect(ttl).toBeGreaterThan(3590);
     expect(ttl).toBeLessThanOrEqual(3600);
-    await ledger.settle('sig1', { ok: false, code: 'INSUFFICIENT_LIQUIDITY' });
-    expect(await redis.ttl(`${prefix}:outcome:sig1`)).toBeGreaterThan(3590);
-    expect(await ledger.lookup('sig1')).toEqual({ record, outcome: { ok: false, code: 'INSUFFICIENT_LIQUIDITY' } });
+  });
+
+  it('commits a slot only under the lease: outcomes written, landed and dropped transactions off the queue, state and stream updated', async () => {
+    const keys = chainKeys(`ledger-test-${randomUUID()}`);
+    const ledger = createTxLedger(redis, keys, { retentionSeconds: 3600 });
+    const store = createChainStore(redis, keys, { retentionSeconds: 3600 });
+    await ledger.submit(record('a', 10));
+    await ledger.submit(record('b', 20));
+    await ledger.submit(record('later', 1_000));
+    expect(await store.lead('one', 5_000)).toBe(true);
+    expect(await store.lead('two', 5_000)).toBe(false); // a second chain stands by
+    expect((await store.due(100, 10)).map((tx) => tx.signature)).toEqual(['a', 'b']);
+    const slot = { slot: 1, ts: 100, blockhash: 'bh1', snapshot: { any: 'state' }, outcomes: [['a', landed]] as const, dropped: ['b'] };
+    expect(await store.commit('two', 5_000, slot)).toBe(false); // not the lease holder: nothing written
+    expect(await ledger.lookup('a')).toMatchObject({ outcome: null });
+    expect(await store.commit('one', 5_000, slot)).toBe(true);
+    expect(await ledger.lookup('a')).toMatchObject({ outcome: landed });
+    expect(await ledger.lookup('b')).toEqual({ record: null, outcome: null }); // dropped: it never landed
+    expect(await redis.zrange(keys.pending, '0', '-1')).toEqual(['later']);
+    expect(await store.loadState()).toEqual({ slot: 1, ts: 100, blockhash: 'bh1', snapshot: { any: 'state' } });
+    expect(await redis.xlen(keys.slots)).toBe(1);
+    expect(await redis.ttl(keys.outcome('a'))).toBeGreaterThan(3590);
   });
 });

@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
+import { chainKeys } from '../../src/adapters/redis/chain-keys.js';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import type { SendFailure } from '../../src/venues/chain.js';
+import type { SendFailure } from '../../src/chain/types.js';
 import { openEngine, type EngineFixture, type EngineFixtureOptions } from '../helpers/engine-fixture.js';
 
 const order = { op: 'submit', type: 'market', side: 'buy', pair: 'SOL/USDC', amount: '1', slippageBps: 100 } as const;
@@ -21,7 +22,7 @@ describe('execution failures', () => {
   async function chainRecords(namespace: string): Promise<string[]> {
     const redis = new Redis(inject('redisUrl'));
     try {
-      return await redis.keys(`${namespace}:chain:tx:*`);
+      return await redis.keys(chainKeys(namespace).tx('*'));
     } finally {
       redis.disconnect();
     }
@@ -39,7 +40,7 @@ describe('execution failures', () => {
     expect(updates.map((u) => u.status)).toEqual(['pending', 'routing', 'building', 'submitted', 'confirmed']);
     const [row] = await sql`select status, attempts, tx_hash from orders where id = ${ack.orderId as string}`;
     expect(row).toMatchObject({ status: 'confirmed', attempts: 2, tx_hash: updates.at(-1)!.txHash });
-    expect(await chainRecords(app.namespace)).toEqual([`${app.namespace}:chain:tx:${row!.tx_hash}`]);
+    expect(await chainRecords(app.namespace)).toEqual([chainKeys(app.namespace).tx(row!.tx_hash)]);
   });
 
   it('retries only the order that failed when orders share a job: the others run once and keep one attempt', async () => {
@@ -74,7 +75,7 @@ describe('execution failures', () => {
     expect(updates.at(-1)!.status).toBe('confirmed');
     const [row] = await sql`select attempts, tx_hash from orders where id = ${ack.orderId as string}`;
     expect(row!.attempts).toBe(2);
-    expect(await chainRecords(app.namespace)).toEqual([`${app.namespace}:chain:tx:${row!.tx_hash}`]);
+    expect(await chainRecords(app.namespace)).toEqual([chainKeys(app.namespace).tx(row!.tx_hash)]);
   });
 
   it('gives up after three attempts and persists the reason', async () => {
@@ -98,7 +99,7 @@ describe('execution failures', () => {
     const ack = await client.waitFor((m) => m.type === 'ack' && m.reqId === 'slip');
     const submitted = await client.waitFor((m) => m.orderId === ack.orderId && m.status === 'submitted');
     // Another trader's 5,000 SOL buy lands first on the same pool.
-    const whale = app.engine.market.fill(submitted.dex as 'raydium' | 'meteora', 'SOL/USDC', 'buy', 5_000, { side: 'buy', maxAmountIn: Number.MAX_VALUE }, Date.now());
+    const whale = app.engine.market!.fill(submitted.dex as 'raydium' | 'meteora', 'SOL/USDC', 'buy', 5_000, { side: 'buy', maxAmountIn: Number.MAX_VALUE }, Date.now());
     expect(whale?.ok).toBe(true);
     const updates = await client.settle(ack.orderId as string);
     const failed = updates.at(-1)!;

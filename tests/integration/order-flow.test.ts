@@ -45,7 +45,18 @@ describe('an order submitted over the WebSocket', () => {
       expect(quotes.map((q) => q.dex).sort()).toEqual(['meteora', 'raydium']);
       const prices = quotes.map((q) => Number(q.price));
       const bestPrice = orders[i]!.side === 'buy' ? Math.min(...prices) : Math.max(...prices);
-      expect(Number(quotes.find((q) => q.dex === building.dex)!.price)).toBe(bestPrice);
+      const route = building.route as Array<{ dex: string; amount: string; amountIn?: string; amountOut?: string }>;
+      if (building.dex === 'split') {
+        // Both venues in one transaction: it must beat the best single venue for the whole size.
+        expect(route.map((leg) => leg.dex).sort()).toEqual(['meteora', 'raydium']);
+        const total = route.reduce((sum, leg) => sum + Number(leg.amountIn ?? leg.amountOut), 0);
+        const single = quotes.find((q) => Number(q.price) === bestPrice)!;
+        if (orders[i]!.side === 'buy') expect(total).toBeLessThan(Number(single.amountIn));
+        else expect(total).toBeGreaterThan(Number(single.amountOut));
+      } else {
+        expect(Number(quotes.find((q) => q.dex === building.dex)!.price)).toBe(bestPrice);
+        expect(route).toMatchObject([{ dex: building.dex }]);
+      }
       expect(building.limit).toHaveProperty(orders[i]!.side === 'buy' ? 'maxAmountIn' : 'minAmountOut');
       const confirmed = updates[4]!;
       expect(confirmed.dex).toBe(building.dex);

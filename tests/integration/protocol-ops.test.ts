@@ -19,7 +19,7 @@ describe('protocol operations', () => {
       expect(reply.type).toBe('pairs');
       const pairs = reply.pairs as Array<{ symbol: string; base: { decimals: number }; venues: string[] }>;
       expect(pairs.map((p) => p.symbol)).toEqual(['SOL/USDC', 'SOL/USDT', 'JUP/USDC', 'RAY/USDC']);
-      expect(pairs[0]).toEqual({ symbol: 'SOL/USDC', base: { symbol: 'SOL', decimals: 9 }, quote: { symbol: 'USDC', decimals: 6 }, venues: ['raydium', 'meteora'] });
+      expect(pairs[0]).toEqual({ symbol: 'SOL/USDC', base: { symbol: 'SOL', decimals: 9 }, quote: { symbol: 'USDC', decimals: 6 }, venues: ['raydium', 'meteora'], live: true });
     });
   });
 

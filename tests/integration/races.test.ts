@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { chainKeys } from '../../src/adapters/redis/chain-keys.js';
 import { Redis } from 'ioredis';
 import postgres from 'postgres';
 import { describe, expect, inject, it } from 'vitest';
@@ -44,8 +45,8 @@ describe('races', () => {
     expect(confirmations!.count).toBe('50');
     const redis = new Redis(inject('redisUrl'));
     try {
-      const sent = await redis.keys(`${app.namespace}:chain:tx:*`);
-      for (const row of rows) expect(sent).toContain(`${app.namespace}:chain:tx:${row.tx_hash}`);
+      const sent = await redis.keys(chainKeys(app.namespace).tx('*'));
+      for (const row of rows) expect(sent).toContain(chainKeys(app.namespace).tx(row.tx_hash));
     } finally {
       redis.disconnect();
     }

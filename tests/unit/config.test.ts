@@ -19,6 +19,7 @@ describe('loadConfig', () => {
       mockExecLatencyMs: { min: 2000, max: 3000 },
       mockFailureRate: 0,
       mockSeed: 'dex-order-engine',
+      chainSlotMs: 400,
       mockChainRetentionHours: 168,
       shutdownTimeoutMs: 10000,
       redisPrefix: 'dex',

@@ -56,12 +56,24 @@ describe('the shutdown plan', () => {
     expect(ran).toEqual(['last']);
   });
 
+  it('keeps at least half of a short budget for the drain, scaling the later reserves down alike', async () => {
+    const seen: Array<[string, number]> = [];
+    const step = (name: string, reserveMs?: number): ShutdownStep => ({ name, ...(reserveMs !== undefined && { reserveMs }), run: (ms) => void seen.push([name, ms]) });
+    await runShutdown([step('drain'), step('close', 1_000), step('stop services', 3_000)], 2_000, log);
+    expect(seen).toEqual([
+      ['drain', 1_000],
+      ['close', 1_250], // the drain took no time: the budget minus the last step's scaled reserve (750)
+      ['stop services', 2_000],
+    ]);
+  });
+
   it('caps a close step at CLOSE_STEP_MS even when the budget has more', async () => {
     const seen: Array<[string, number]> = [];
     await runShutdown([closeStepNamed('close', seen)], 60_000, log);
     expect(seen).toEqual([['close', CLOSE_STEP_MS]]);
   });
 });
+
 
 function closeStepNamed(name: string, seen: Array<[string, number]>): ShutdownStep {
   return closeStep(name, (ms) => void seen.push([name, ms]));

@@ -4,7 +4,7 @@ import * as v from 'valibot';
 import { EngineError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import type { ProcessOrder } from '../../orders/process-order.js';
-import { TransientSendError } from '../../venues/chain.js';
+import { TransientSendError } from '../../chain/types.js';
 import { createSemaphore } from '../../util/semaphore.js';
 
 const OrderId = v.pipe(v.string(), v.uuid());
@@ -28,8 +28,9 @@ class NotStarted extends Error {
   override readonly name = 'NotStarted';
 }
 
-/** The part of a close's time kept for the forced close of what did not drain. */
+/** The part of a close's time kept for the forced close of what did not drain (at most half of a short close). */
 const FORCE_CLOSE_MS = 1_000;
+const FORCE_CLOSE_MAX_SHARE = 0.5;
 
 /**
  * Runs the worker pool: at most `concurrency` orders at a time in this process. A job carries the
@@ -159,7 +160,7 @@ export function startOrderWorker(options: {
      */
     async close(timeoutMs: number) {
       closing = true;
-      const forceMs = Math.min(FORCE_CLOSE_MS, timeoutMs / 2);
+      const forceMs = Math.min(FORCE_CLOSE_MS, timeoutMs * FORCE_CLOSE_MAX_SHARE);
       let timer: NodeJS.Timeout | undefined;
       const deadline = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs - forceMs)));
       const result = await Promise.race([worker.close().then(() => 'closed' as const), deadline]);

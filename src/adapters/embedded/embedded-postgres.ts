@@ -85,7 +85,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   } catch (err) {
     throw new Error(`embedded PostgreSQL did not start from ${dir} (another server using this directory?)`, { cause: err });
   }
-  const adminUrl = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
+  const adminUrl = embeddedPostgresUrl(port, 'postgres');
   const admin = postgres(adminUrl, { max: 1, onnotice: () => undefined });
   try {
     const [exists] = await admin`select 1 from pg_database where datname = ${database}`;
@@ -98,7 +98,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const onExit = () => stopFromPidFile(dir);
   process.on('exit', onExit);
   return {
-    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`,
+    url: embeddedPostgresUrl(port, database),
     async close() {
       process.removeListener('exit', onExit);
       await cluster.stop();
@@ -142,4 +142,9 @@ function stopFromPidFile(dir: string): void {
   } catch {
     // no pid file or no such process: the server is already down
   }
+}
+
+/** The URL of a database of the embedded cluster listening on `port` (also for a cluster another process started). */
+export function embeddedPostgresUrl(port: number, database: string): string {
+  return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
 }

@@ -3,6 +3,9 @@ import type { Logger } from '../../log.js';
 import { startEmbeddedPostgres } from './embedded-postgres.js';
 import { startRedisServer } from './redis-server.js';
 
+/** The database the embedded default keeps its data in. */
+export const EMBEDDED_DATABASE = 'dex';
+
 export interface ProvidedServices {
   readonly databaseUrl: string;
   readonly redisUrl: string;
@@ -36,7 +39,7 @@ export async function provideServices(options: {
     if (!databaseUrl) {
       const postgres = await startEmbeddedPostgres({
         dir: resolve(dataDir, 'postgres'),
-        database: options.database ?? 'dex',
+        database: options.database ?? EMBEDDED_DATABASE,
         log,
         ...(options.postgresFlags && { flags: options.postgresFlags }),
       });

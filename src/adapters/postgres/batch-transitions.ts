@@ -29,13 +29,14 @@ export function batchTransitions(sql: Sql, linger: { lingerMs: number }) {
       const rows = await sql<OrderRow[]>`
         with input as (
           select * from jsonb_to_recordset(${json(input)}) as x(
-            id uuid, from_status text, to_status text, dex text, limit_amount numeric, tx_hash text,
+            id uuid, from_status text, to_status text, dex text, legs jsonb, limit_amount numeric, tx_hash text,
             last_valid_block_height bigint, executed_price numeric, amount_out numeric,
             failure_code text, failure_reason text, attempts int, payload jsonb)
         ), moved as (
           update orders o set
             status = i.to_status,
             dex = coalesce(i.dex, o.dex),
+            legs = coalesce(i.legs, o.legs),
             limit_amount = coalesce(i.limit_amount, o.limit_amount),
             tx_hash = coalesce(i.tx_hash, o.tx_hash),
             last_valid_block_height = coalesce(i.last_valid_block_height, o.last_valid_block_height),

@@ -15,6 +15,7 @@ export interface OrderRow {
   slippage_bps: number;
   status: Order['status'];
   dex: Order['dex'];
+  legs: Order['legs'];
   limit_amount: string | null;
   tx_hash: string | null;
   last_valid_block_height: string | null;
@@ -31,6 +32,7 @@ export interface OrderRow {
 /** The column each field a status change may set is stored in. */
 const COLUMNS: Record<keyof OrderChanges, string> = {
   dex: 'dex',
+  legs: 'legs',
   limitAmount: 'limit_amount',
   txHash: 'tx_hash',
   lastValidBlockHeight: 'last_valid_block_height',
@@ -52,10 +54,10 @@ export function withSeq(draft: EventDraft, seq: number): OrderEvent {
   return { type, orderId, seq, ...rest } as OrderEvent;
 }
 
-export function toColumns(changes: OrderChanges): Record<string, string | number | null> {
-  const out: Record<string, string | number | null> = {};
+export function toColumns(changes: OrderChanges): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(changes)) {
-    if (value !== undefined) out[COLUMNS[key as keyof OrderChanges]] = value as string | number | null;
+    if (value !== undefined) out[COLUMNS[key as keyof OrderChanges]] = value;
   }
   return out;
 }
@@ -72,6 +74,7 @@ export function toOrder(row: OrderRow): Order {
     slippageBps: row.slippage_bps,
     status: row.status,
     dex: row.dex,
+    legs: row.legs ?? null,
     limitAmount: row.limit_amount,
     txHash: row.tx_hash,
     lastValidBlockHeight: row.last_valid_block_height === null ? null : Number(row.last_valid_block_height),

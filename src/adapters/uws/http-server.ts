@@ -3,7 +3,7 @@ import type { HttpResponse, TemplatedApp, WebSocket, us_listen_socket } from 'uW
 import type { Logger } from '../../log.js';
 import type { Caller } from '../../accounts/ports.js';
 import type { Admission, UpgradeRequest } from '../../gateway/admission.js';
-import type { Sink } from '../../gateway/order-feed.js';
+import type { ClientSink, TopicPublisher } from '../../gateway/topics.js';
 import type { UwsModule } from './load-uws.js';
 import type { StaticFile } from './static-files.js';
 
@@ -33,7 +33,9 @@ export interface HttpServerOptions {
     /** Decides at the upgrade who may connect; an admitted caller is released when its socket closes. */
     admit(request: UpgradeRequest): Promise<Admission>;
     release(caller: Caller): void;
-    connect(sink: Sink, caller: Caller, connId: string, log: Logger): ConnectionHandler;
+    connect(sink: ClientSink, caller: Caller, connId: string, log: Logger): ConnectionHandler;
+    /** Called once, before the server listens, with the publisher of the server's topics. */
+    attach(publisher: TopicPublisher): void;
   };
   readonly onConnectionCount?: (count: number) => void;
   /** A connection silent this long (no message, no pong to the server's pings) is closed. */
@@ -68,23 +70,31 @@ export async function startHttpServer(options: HttpServerOptions) {
   // gathered through the turn of the event loop and flushed corked, in order.
   const dirty = new Set<WebSocket<UserData>>();
   let flushScheduled = false;
+  const sendGathered = (ws: WebSocket<UserData>) => {
+    const data = ws.getUserData();
+    const texts = data.outbox;
+    data.outbox = undefined;
+    if (!texts || data.closed) return; // the socket is gone; its orders still complete and are persisted
+    ws.cork(() => {
+      for (const text of texts) {
+        if (ws.send(text, false) === 2) {
+          log.warn({ connId: data.connId }, 'client is not reading; message dropped and connection closing');
+          break;
+        }
+      }
+    });
+  };
   const flush = () => {
     flushScheduled = false;
-    for (const ws of dirty) {
-      const data = ws.getUserData();
-      const texts = data.outbox!;
-      data.outbox = undefined;
-      if (data.closed) continue; // the socket is gone; its orders still complete and are persisted
-      ws.cork(() => {
-        for (const text of texts) {
-          if (ws.send(text, false) === 2) {
-            log.warn({ connId: data.connId }, 'client is not reading; message dropped and connection closing');
-            break;
-          }
-        }
-      });
-    }
+    for (const ws of dirty) sendGathered(ws);
     dirty.clear();
+  };
+  // One serialization for every subscriber: uWS copies the frame into each socket's buffer, and a
+  // socket over maxBackpressure is skipped and (closeOnBackpressureLimit) closed, like a send that returns 2.
+  const publisher: TopicPublisher = {
+    publish(topic, text) {
+      app.publish(topic, text, false, false);
+    },
   };
 
   if (gateway) {
@@ -128,7 +138,7 @@ export async function startHttpServer(options: HttpServerOptions) {
       open: (ws) => {
         const data = ws.getUserData();
         const connLog = log.child({ connId: data.connId });
-        const sink: Sink = {
+        const sink: ClientSink = {
           send(text) {
             if (data.closed) return; // the socket is gone; its orders still complete and are persisted
             if (data.outbox) return void data.outbox.push(text);
@@ -138,6 +148,19 @@ export async function startHttpServer(options: HttpServerOptions) {
               flushScheduled = true;
               setImmediate(flush);
             }
+          },
+          subscribe(topic) {
+            if (data.closed) return; // uWS drops a closed socket's topics itself; touching it would crash
+            // Published frames go out at once, gathered ones at the end of the turn: what was sent
+            // before joining (the `subscribed` reply) must leave first.
+            if (data.outbox) {
+              dirty.delete(ws);
+              sendGathered(ws);
+            }
+            if (!data.closed) ws.subscribe(topic);
+          },
+          unsubscribe(topic) {
+            if (!data.closed) ws.unsubscribe(topic);
           },
         };
         data.handler = gateway.connect(sink, data.caller, data.connId, connLog);
@@ -169,6 +192,8 @@ export async function startHttpServer(options: HttpServerOptions) {
       },
     });
   }
+
+  gateway?.attach(publisher);
 
   app.get('/health', (res) => {
     let aborted = false;
@@ -229,6 +254,8 @@ export async function startHttpServer(options: HttpServerOptions) {
         if (!ws.getUserData().closed) ws.end(code, reason);
       }
     },
+    /** Sends one text to every socket subscribed to `topic`. */
+    publish: publisher.publish,
     get connections() {
       return sockets.size;
     },

@@ -67,3 +67,15 @@ describe('open orders per account', () => {
     expect(open.count('a')).toBe(2);
   });
 });
+
+describe('open orders following the event bus', () => {
+  it('frees a slot on its order’s terminal event only', () => {
+    const open = startOpenOrders({ maxPerAccount: 1, finishedAmong: async () => [], log: createLogger('silent') });
+    open.acquire('a')!.bind('o1');
+    open.observe({ orderId: 'o1', status: 'submitted' });
+    expect(open.count('a')).toBe(1);
+    open.observe({ orderId: 'o1', status: 'confirmed' });
+    expect(open.count('a')).toBe(0);
+    open.close();
+  });
+});

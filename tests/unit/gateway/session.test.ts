@@ -2,13 +2,17 @@ import pino from 'pino';
 import { describe, expect, it, vi } from 'vitest';
 import { ERRORS } from '../../../src/errors.js';
 import { UNLIMITED, type Limits } from '../../../src/gateway/limits.js';
-import { createOrderFeed, type Sink } from '../../../src/gateway/order-feed.js';
+import type { MarketData, RoutedQuote } from '../../../src/gateway/market-data.js';
+import { createOrderFeed } from '../../../src/gateway/order-feed.js';
 import { createSession, type SessionDeps } from '../../../src/gateway/session.js';
+import type { ClientSink } from '../../../src/gateway/topics.js';
 import { encodeCursor } from '../../../src/orders/query-orders.js';
 import type { OrderStatus } from '../../../src/orders/status.js';
 import type { SubmitResult } from '../../../src/orders/submit-order.js';
 import type { SubmitMessage } from '../../../src/protocol/client-messages.js';
 import type { AckMessage, DuplicateAckMessage, OrderSnapshot, OrderUpdate, PairInfo } from '../../../src/protocol/server-messages.js';
+import { findPair } from '../../../src/venues/pairs.js';
+import type { Quote } from '../../../src/venues/types.js';
 
 const log = pino({ level: 'silent' });
 const ACCOUNT = 'a0000000-0000-4000-8000-000000000001';
@@ -66,10 +70,32 @@ function deferred<T>() {
 /** Lets every pending promise chain run. */
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** Market data at slot 42 with a live SOL/USDC (JUP/USDC is traded but has no live pool); quote answers null unless told. */
+function fakeMarketData() {
+  const solUsdc = findPair('SOL/USDC')!;
+  let slot: number | null = 42;
+  return {
+    slot: vi.fn(() => slot),
+    livePairs: vi.fn(() => [solUsdc]),
+    quote: vi.fn<MarketData['quote']>(() => null),
+    tick: vi.fn(() => null),
+    onTicks: vi.fn(() => () => undefined),
+    /** As before the first slot arrived. */
+    notReady: () => void (slot = null),
+  } satisfies MarketData & Record<string, unknown>;
+}
+
 /** The real order feed over a fake history, and fakes for everything else the session asks of the engine. */
 function harness(limits: Limits = UNLIMITED) {
   const sent: string[] = [];
-  const sink: Sink = { send: (text) => void sent.push(text) };
+  /** Frames and topic changes in the order the session made them. */
+  const wire: string[] = [];
+  const sink: ClientSink = {
+    send: (text) => void (sent.push(text), wire.push(`send ${JSON.parse(text).type}`)),
+    subscribe: (topic) => void wire.push(`join ${topic}`),
+    unsubscribe: (topic) => void wire.push(`leave ${topic}`),
+  };
+  const marketData = fakeMarketData();
   const history = new Map<string, OrderUpdate[]>();
   const loadAfter = vi.fn(async (orderId: string, afterSeq: number) => (history.get(orderId) ?? []).filter((update) => update.seq > afterSeq));
   const feed = createOrderFeed({ loadAfter, log });
@@ -88,6 +114,7 @@ function harness(limits: Limits = UNLIMITED) {
     feed,
     now: () => NOW,
     pairs: PAIRS,
+    marketData,
     accepting: () => accepting,
   } satisfies SessionDeps;
   const session = createSession(deps, { accountId: ACCOUNT, keyId: 'k1' }, limits, sink, log);
@@ -98,6 +125,8 @@ function harness(limits: Limits = UNLIMITED) {
     history,
     loadAfter,
     sink,
+    wire,
+    marketData,
     /** Every frame sent so far, decoded. */
     replies: () => sent.map((text) => JSON.parse(text) as Reply),
     /** Sends one text frame (an object is JSON-encoded) and waits for it to be handled. */
@@ -320,13 +349,209 @@ describe('session', () => {
     });
   });
 
-  it('answers pairs with every pair and ping with the time, echoing the reqId only when one was sent', async () => {
+  describe('quote', () => {
+    const buyQuote = (dex: Quote['dex'], amountIn: number, fee: number, feeBps: number, priceImpactBps: number): Quote => ({
+      dex,
+      pair: 'SOL/USDC',
+      side: 'buy',
+      amountIn,
+      amountOut: 1.5,
+      price: amountIn / 1.5,
+      fee,
+      feeBps,
+      priceImpactBps,
+    });
+    const raydium = buyQuote('raydium', 210.48994412, 0.52622486, 25, 0.0812);
+    const meteora = buyQuote('meteora', 210.3966921, 0.2103967, 10, 0);
+    const routed: RoutedQuote = {
+      slot: 41,
+      quotes: [raydium, meteora],
+      route: { kind: 'meteora', pair: 'SOL/USDC', side: 'buy', amount: 1.5, legs: [{ dex: 'meteora', amount: 1.5, quote: meteora }], amountIn: meteora.amountIn, amountOut: 1.5, fee: meteora.fee, price: meteora.price },
+    };
+
+    it('answers with every venue\'s quote and the route, in the pair\'s decimals like the building event, from the latest slot', async () => {
+      const t = harness();
+      t.marketData.quote.mockReturnValueOnce(routed);
+      await t.send({ op: 'quote', reqId: 'q1', pair: 'SOL/USDC', side: 'buy', amount: 1.5 });
+      expect(t.marketData.quote).toHaveBeenCalledWith('SOL/USDC', 'buy', 1.5);
+      expect(t.replies()).toEqual([
+        {
+          type: 'quote',
+          reqId: 'q1',
+          pair: 'SOL/USDC',
+          side: 'buy',
+          amount: '1.5',
+          slot: 41,
+          quotes: [
+            { dex: 'raydium', price: '140.326629', amountIn: '210.489944', amountOut: '1.500000000', fee: '0.526225', feeBps: 25, priceImpactBps: 0.08 },
+            { dex: 'meteora', price: '140.264461', amountIn: '210.396692', amountOut: '1.500000000', fee: '0.210397', feeBps: 10, priceImpactBps: 0 },
+          ],
+          best: 'meteora',
+          route: [{ dex: 'meteora', amount: '1.500000000', amountIn: '210.396692' }],
+          ts: NOW,
+        },
+      ]);
+      expect(t.deps.submitOrder).not.toHaveBeenCalled();
+    });
+
+    it('shows a split sell as two legs, each with the QUOTE it returns', async () => {
+      const t = harness();
+      const sell = (dex: Quote['dex'], amountIn: number, amountOut: number): Quote => ({
+        dex, pair: 'SOL/USDC', side: 'sell', amountIn, amountOut, price: amountOut / amountIn, fee: amountOut * 0.002, feeBps: 20, priceImpactBps: 150,
+      });
+      const legs = [
+        { dex: 'raydium' as const, amount: 3600.5, quote: sell('raydium', 3600.5, 498_123.4567891) },
+        { dex: 'meteora' as const, amount: 1399.5, quote: sell('meteora', 1399.5, 193_456.7654321) },
+      ];
+      t.marketData.quote.mockReturnValueOnce({
+        slot: 7,
+        quotes: [sell('raydium', 5000, 688_000), sell('meteora', 5000, 671_000)],
+        route: { kind: 'split', pair: 'SOL/USDC', side: 'sell', amount: 5000, legs, amountIn: 5000, amountOut: 691_580.2222212, fee: 1383, price: 138.3 },
+      });
+      await t.send({ op: 'quote', pair: 'SOL/USDC', side: 'sell', amount: '5000' });
+      expect(t.replies()).toEqual([
+        expect.objectContaining({
+          type: 'quote',
+          side: 'sell',
+          amount: '5000',
+          slot: 7,
+          best: 'split',
+          route: [
+            { dex: 'raydium', amount: '3600.500000000', amountOut: '498123.456789' },
+            { dex: 'meteora', amount: '1399.500000000', amountOut: '193456.765432' },
+          ],
+        }),
+      ]);
+      expect(t.replies()[0]).not.toHaveProperty('reqId');
+    });
+
+    it('answers SERVICE_UNAVAILABLE, retryable, before the first slot has arrived', async () => {
+      const t = harness();
+      t.marketData.notReady();
+      await t.send({ op: 'quote', reqId: 'early', pair: 'SOL/USDC', side: 'buy', amount: '1' });
+      expect(t.replies()).toEqual([
+        { type: 'error', reqId: 'early', code: 'SERVICE_UNAVAILABLE', message: 'market data is not available yet; retry in a moment', retryable: true },
+      ]);
+      expect(t.marketData.quote).not.toHaveBeenCalled();
+    });
+
+    it('answers INSUFFICIENT_LIQUIDITY naming amount for a size no venue can fill, and for a pair with no live pool', async () => {
+      const t = harness();
+      await t.send({ op: 'quote', reqId: 'huge', pair: 'SOL/USDC', side: 'buy', amount: '900000000' });
+      await t.send({ op: 'quote', reqId: 'dead', pair: 'JUP/USDC', side: 'buy', amount: '1' });
+      expect(t.replies()).toEqual([
+        { type: 'error', reqId: 'huge', code: 'INSUFFICIENT_LIQUIDITY', message: 'no venue can fill 900000000 SOL on SOL/USDC now', field: 'amount', retryable: false },
+        { type: 'error', reqId: 'dead', code: 'INSUFFICIENT_LIQUIDITY', message: 'no venue has a live JUP/USDC pool now', retryable: false },
+      ]);
+    });
+
+    it('refuses an unknown pair with UNKNOWN_PAIR and more decimals than the base token has, as a submit is refused', async () => {
+      const t = harness();
+      await t.send({ op: 'quote', reqId: 'doge', pair: 'DOGE/USDC', side: 'buy', amount: '1' });
+      await t.send({ op: 'quote', reqId: 'fine', pair: 'SOL/USDC', side: 'buy', amount: '1.0000000001' });
+      expect(t.replies()).toEqual([
+        { type: 'error', reqId: 'doge', code: 'UNKNOWN_PAIR', message: 'pair DOGE/USDC is not traded here', field: 'pair', retryable: false },
+        { type: 'error', reqId: 'fine', code: 'INVALID_MESSAGE', message: 'amount: SOL has at most 9 decimals', field: 'amount', retryable: false },
+      ]);
+      expect(t.marketData.quote).not.toHaveBeenCalled();
+    });
+
+    it('does not wait for the submits sent before it', async () => {
+      const t = harness();
+      const gate = deferred<void>();
+      t.deps.submitOrder.mockImplementationOnce(async (message) => {
+        await gate.promise;
+        return { ok: true, ack: ackOf(message) };
+      });
+      const submitted = t.send({ ...market, reqId: 'sub' });
+      t.marketData.quote.mockReturnValueOnce(routed);
+      await t.send({ op: 'quote', reqId: 'q', pair: 'SOL/USDC', side: 'buy', amount: '1.5' });
+      expect(t.replies().map((reply) => reply.type)).toEqual(['quote']);
+      gate.resolve();
+      await submitted;
+    });
+
+    it('is refused with RATE_LIMITED past the message budget, like any message', async () => {
+      const t = harness({ ...UNLIMITED, message: async () => ({ ok: false, retryAfterMs: 100 }) });
+      await t.send({ op: 'quote', reqId: 'q', pair: 'SOL/USDC', side: 'buy', amount: '1' });
+      expect(t.replies()).toMatchObject([{ type: 'error', reqId: 'q', code: 'RATE_LIMITED', retryAfterMs: 100 }]);
+      expect(t.marketData.quote).not.toHaveBeenCalled();
+    });
+  });
+
+  describe('ticker', () => {
+    const ticker = { op: 'subscribe', channel: 'ticker', pair: 'SOL/USDC' } as const;
+
+    it("confirms a subscribe, then joins the pair's topic: the reply goes out before any tick", async () => {
+      const t = harness();
+      await t.send({ ...ticker, reqId: 't1' });
+      expect(t.replies()).toEqual([{ type: 'subscribed', reqId: 't1', channel: 'ticker', pair: 'SOL/USDC' }]);
+      expect(t.wire).toEqual(['send subscribed', 'join ticker:SOL/USDC']);
+    });
+
+    it('leaves the topic, then confirms an unsubscribe, so no tick follows the reply; leaving twice is harmless', async () => {
+      const t = harness();
+      await t.send({ ...ticker });
+      await t.send({ op: 'unsubscribe', reqId: 'u1', channel: 'ticker', pair: 'SOL/USDC' });
+      await t.send({ op: 'unsubscribe', reqId: 'u2', channel: 'ticker', pair: 'SOL/USDC' });
+      expect(t.wire).toEqual(['send subscribed', 'join ticker:SOL/USDC', 'leave ticker:SOL/USDC', 'send unsubscribed', 'leave ticker:SOL/USDC', 'send unsubscribed']);
+      expect(t.replies().slice(1)).toEqual([
+        { type: 'unsubscribed', reqId: 'u1', channel: 'ticker', pair: 'SOL/USDC' },
+        { type: 'unsubscribed', reqId: 'u2', channel: 'ticker', pair: 'SOL/USDC' },
+      ]);
+    });
+
+    it('follows a traded pair even before it is live (its ticks start when it is)', async () => {
+      const t = harness();
+      await t.send({ ...ticker, pair: 'JUP/USDC' });
+      expect(t.wire).toEqual(['send subscribed', 'join ticker:JUP/USDC']);
+    });
+
+    it('refuses a pair not traded here with UNKNOWN_PAIR on pair, joining and leaving nothing', async () => {
+      const t = harness();
+      await t.send({ ...ticker, reqId: 'doge', pair: 'DOGE/USDC' });
+      await t.send({ op: 'unsubscribe', reqId: 'doge2', channel: 'ticker', pair: 'DOGE/USDC' });
+      expect(t.replies()).toEqual([
+        { type: 'error', reqId: 'doge', code: 'UNKNOWN_PAIR', message: 'pair DOGE/USDC is not traded here', field: 'pair', retryable: false },
+        { type: 'error', reqId: 'doge2', code: 'UNKNOWN_PAIR', message: 'pair DOGE/USDC is not traded here', field: 'pair', retryable: false },
+      ]);
+      expect(t.wire.filter((entry) => !entry.startsWith('send'))).toEqual([]);
+    });
+
+    it('refuses an unknown channel with INVALID_MESSAGE on channel, joining nothing', async () => {
+      const t = harness();
+      await t.send({ ...ticker, reqId: 'c', channel: 'candles' });
+      await t.send({ op: 'unsubscribe', reqId: 'c2', channel: 'candles', pair: 'SOL/USDC' });
+      expect(t.replies()).toEqual([
+        { type: 'error', reqId: 'c', code: 'INVALID_MESSAGE', message: 'channel: must be "ticker" (or left out, with orderId, to follow an order)', field: 'channel', retryable: false },
+        { type: 'error', reqId: 'c2', code: 'INVALID_MESSAGE', message: 'channel: must be "ticker"', field: 'channel', retryable: false },
+      ]);
+      expect(t.wire.filter((entry) => !entry.startsWith('send'))).toEqual([]);
+    });
+
+    it('does not look the ticker up as an order', async () => {
+      const t = harness();
+      await t.send({ ...ticker });
+      expect(t.deps.queries.get).not.toHaveBeenCalled();
+      expect(t.feed.size).toBe(0);
+    });
+
+    it('neither answers nor joins a topic once the socket has closed', async () => {
+      const t = harness();
+      t.session.onClose();
+      await t.send({ ...ticker });
+      await t.send({ op: 'unsubscribe', channel: 'ticker', pair: 'SOL/USDC' });
+      expect(t.wire).toEqual([]);
+    });
+  });
+
+  it('answers pairs with every pair, saying which are live, and ping with the time, echoing the reqId only when one was sent', async () => {
     const t = harness();
     await t.send({ op: 'pairs', reqId: 'p1' });
     await t.send({ op: 'ping', reqId: 'p2' });
     await t.send({ op: 'ping' });
     expect(t.replies()).toEqual([
-      { type: 'pairs', reqId: 'p1', pairs: PAIRS },
+      { type: 'pairs', reqId: 'p1', pairs: [{ ...PAIRS[0], live: true }, { ...PAIRS[1], live: false }] },
       { type: 'pong', reqId: 'p2', ts: NOW },
       { type: 'pong', ts: NOW },
     ]);

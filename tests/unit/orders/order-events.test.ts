@@ -1,11 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { buildingEvent, cancelledEvent, confirmedEvent, failedEvent, failureMessage, routingEvent, submittedEvent } from '../../../src/orders/order-events.js';
 import { findPair } from '../../../src/venues/pairs.js';
-import type { Quote } from '../../../src/venues/types.js';
+import type { Quote, Route } from '../../../src/venues/types.js';
 
 const pair = findPair('SOL/USDC')!; // SOL has 9 decimals, USDC 6
 const buy: Quote = { dex: 'raydium', pair: 'SOL/USDC', side: 'buy', amountIn: 301.1234567, amountOut: 2, price: 150.56172835, fee: 0.75, feeBps: 25.004, priceImpactBps: 3.333 };
 const sell: Quote = { ...buy, dex: 'meteora', side: 'sell', amountIn: 2, amountOut: 299.5 };
+
+/** The route of a whole order on one venue. */
+function single(quote: Quote): Route {
+  const { amountIn, amountOut, fee, price } = quote;
+  const amount = quote.side === 'buy' ? amountOut : amountIn;
+  return { kind: quote.dex, pair: quote.pair, side: quote.side, amount, legs: [{ dex: quote.dex, amount, quote }], amountIn, amountOut, fee, price };
+}
 
 describe('order event builders', () => {
   it('builds the routing, submitted and cancelled events with exactly the fields the protocol names', () => {
@@ -15,13 +22,13 @@ describe('order event builders', () => {
   });
 
   it('puts the chosen venue, every quote and the limit on the building event in wire decimals', () => {
-    const event = buildingEvent({ id: 'o1', side: 'buy' }, { best: buy, quotes: [buy, sell], reason: 'cheaper' }, { side: 'buy', maxAmountIn: 304.2 }, pair, 8);
+    const event = buildingEvent({ id: 'o1', side: 'buy' }, { best: buy, route: single(buy), quotes: [buy, sell], reason: 'cheaper' }, { side: 'buy', maxAmountIn: 304.2 }, pair, 8);
     expect(event).toMatchObject({ status: 'building', dex: 'raydium', side: 'buy', reason: 'cheaper', limit: { maxAmountIn: '304.200000' }, ts: 8 });
     expect(event.quotes).toHaveLength(2);
     // A buy pays QUOTE (6 decimals) for BASE (9 decimals); a sell the reverse.
     expect(event.quotes[0]).toMatchObject({ dex: 'raydium', amountIn: '301.123457', amountOut: '2.000000000', feeBps: 25 });
     expect(event.quotes[1]).toMatchObject({ dex: 'meteora', amountIn: '2.000000000', amountOut: '299.500000' });
-    expect(buildingEvent({ id: 'o1', side: 'sell' }, { best: sell, quotes: [sell], reason: '' }, { side: 'sell', minAmountOut: 297 }, pair, 8).limit).toEqual({
+    expect(buildingEvent({ id: 'o1', side: 'sell' }, { best: sell, route: single(sell), quotes: [sell], reason: '' }, { side: 'sell', minAmountOut: 297 }, pair, 8).limit).toEqual({
       minAmountOut: '297.000000',
     });
   });

@@ -4,7 +4,7 @@ import { createProcessOrder } from '../../../src/orders/process-order.js';
 import { canTransition } from '../../../src/orders/status.js';
 import { createSubmitOrder } from '../../../src/orders/submit-order.js';
 import type { OrderEvent } from '../../../src/protocol/server-messages.js';
-import { TransientSendError, createSimulatedChain, type SendFailure, type SignedTx } from '../../../src/venues/chain.js';
+import { TransientSendError, createSimulatedChain, type SendFailure, type SignedTx } from '../../helpers/simulated-chain.js';
 import { createMarket } from '../../../src/venues/market.js';
 import { findPair } from '../../../src/venues/pairs.js';
 import { createMemoryLedger, createMemoryStore, createVirtualClock } from '../../helpers/memory-store.js';
@@ -24,7 +24,7 @@ function harness(options: { sendFailure?: (tx: SignedTx, attempt: number) => Sen
     fill: (tx, at) => {
       fills += 1;
       options.beforeLanding?.(tx, at);
-      return market.fill(tx.dex, tx.pair, tx.side, tx.amount, tx.limit, at) ?? { ok: false, code: 'INSUFFICIENT_LIQUIDITY' };
+      return market.fillRoute(tx.pair, tx.side, tx.legs, tx.limit, at);
     },
     landingDelayMs: () => 1_500,
     sendFailure: (tx, attempt) => {
@@ -42,7 +42,7 @@ function harness(options: { sendFailure?: (tx: SignedTx, attempt: number) => Sen
     store,
     events: { publish: async (event: OrderEvent) => void published.push(event) },
     chain,
-    quote: async (dex: 'raydium' | 'meteora', pair: string, side: 'buy' | 'sell', amount: number) => market.quote(dex, pair, side, amount, clock.now()),
+    route: async (pair: string, side: 'buy' | 'sell', amount: number) => market.route(pair, side, amount, clock.now()),
     clock,
     ids,
     findPair,
@@ -197,8 +197,9 @@ describe('processOrder', () => {
     let landedAt = 0;
     const h = harness({
       beforeLanding: (tx, at) => {
-        h.market.fill(tx.dex, tx.pair, 'buy', 5_000, { side: 'buy', maxAmountIn: Number.MAX_VALUE }, at);
-        midAfterWhale = h.market.midPrice(tx.pair, tx.dex, at);
+        const dex = tx.legs[0]!.dex;
+        h.market.fill(dex, tx.pair, 'buy', 5_000, { side: 'buy', maxAmountIn: Number.MAX_VALUE }, at);
+        midAfterWhale = h.market.midPrice(tx.pair, dex, at);
         landedAt = at;
       },
     });
@@ -206,7 +207,7 @@ describe('processOrder', () => {
     const order = await h.process(id, first);
     expect(order).toMatchObject({ status: 'failed', failureCode: 'SLIPPAGE_EXCEEDED' });
     expect(order.failureReason).toMatch(/above the limit/);
-    expect(h.market.midPrice('SOL/USDC', order.dex!, landedAt)).toBe(midAfterWhale);
+    expect(h.market.midPrice('SOL/USDC', order.dex as 'raydium' | 'meteora', landedAt)).toBe(midAfterWhale);
   });
 
   describe('when the chain loses a submitted transaction', () => {

@@ -4,7 +4,7 @@ import type { Order } from '../../../src/orders/order.js';
 import type { Run } from '../../../src/orders/order-moves.js';
 import { createTransactionSteps } from '../../../src/orders/transaction-steps.js';
 import type { OrderEvent } from '../../../src/protocol/server-messages.js';
-import { createSimulatedChain, type SignedTx, type TxOutcome } from '../../../src/venues/chain.js';
+import { createSimulatedChain, type SignedTx, type TxResult } from '../../helpers/simulated-chain.js';
 import { findPair } from '../../../src/venues/pairs.js';
 import type { Quote } from '../../../src/venues/types.js';
 import { createMemoryLedger, createMemoryStore, createVirtualClock } from '../../helpers/memory-store.js';
@@ -13,7 +13,7 @@ const pair = findPair('SOL/USDC')!;
 const ORDER_ID = '00000000-0000-4000-8000-000000000001';
 
 /** The steps over an in-memory store and a simulated chain whose landings do what `outcome` says. */
-function harness(outcome: (tx: SignedTx) => TxOutcome = filled) {
+function harness(outcome: (tx: SignedTx) => TxResult = filled) {
   const { store, orders, events } = createMemoryStore();
   const { ledger, records } = createMemoryLedger();
   const clock = createVirtualClock();
@@ -50,6 +50,7 @@ function harness(outcome: (tx: SignedTx) => TxOutcome = filled) {
       status: 'building',
       dex: 'raydium',
       side,
+      route: [],
       quotes: [],
       limit: side === 'buy' ? { maxAmountIn: '310' } : { minAmountOut: '290' },
       reason: 'test',
@@ -62,9 +63,9 @@ function harness(outcome: (tx: SignedTx) => TxOutcome = filled) {
   return { store, orders, events, records, chain, clock, steps, published, building, run, counts: () => ({ sends, signatures }) };
 }
 
-function filled(tx: SignedTx): TxOutcome {
-  const fill: Quote = { dex: tx.dex, pair: tx.pair, side: tx.side, amountIn: 301.5, amountOut: 2, price: 150.75, fee: 0.75, feeBps: 25, priceImpactBps: 3 };
-  return { ok: true, fill };
+function filled(tx: SignedTx): TxResult {
+  const fill: Quote = { dex: tx.legs[0]!.dex, pair: tx.pair, side: tx.side, amountIn: 301.5, amountOut: 2, price: 150.75, fee: 0.75, feeBps: 25, priceImpactBps: 3 };
+  return { ok: true, fills: [fill], amountIn: fill.amountIn, amountOut: fill.amountOut, fee: fill.fee, price: fill.price };
 }
 
 describe('transaction steps', () => {
@@ -76,7 +77,7 @@ describe('transaction steps', () => {
     expect(sent).toMatchObject({ status: 'submitted', dex: 'raydium', txHash: 'Sig1' });
     expect(run.signed).toBe('Sig1');
     expect([...h.records.keys()]).toEqual(['Sig1']);
-    expect(h.records.get('Sig1')).toMatchObject({ orderId: ORDER_ID, dex: 'raydium', side: 'buy', amount: 2, limit: { side: 'buy', maxAmountIn: 310 } });
+    expect(h.records.get('Sig1')).toMatchObject({ orderId: ORDER_ID, legs: [{ dex: 'raydium', amount: 2 }], side: 'buy', amount: 2, limit: { side: 'buy', maxAmountIn: 310 } });
     expect(h.published).toEqual([{ type: 'order', orderId: ORDER_ID, seq: 4, status: 'submitted', dex: 'raydium', txHash: 'Sig1', ts: h.clock.now() }]);
   });
 
@@ -130,7 +131,7 @@ describe('transaction steps', () => {
 
   it('settle fails a reverted sell with SLIPPAGE_EXCEEDED, naming what it would have received against the limit', async () => {
     const attempted: Quote = { dex: 'raydium', pair: 'SOL/USDC', side: 'sell', amountIn: 2, amountOut: 280.25, price: 140.125, fee: 0.7, feeBps: 25, priceImpactBps: 3 };
-    const h = harness((tx) => ({ ok: false, code: 'SLIPPAGE_EXCEEDED', attempted, limit: tx.limit }));
+    const h = harness((tx) => ({ ok: false, code: 'SLIPPAGE_EXCEEDED', attempted: { amountIn: attempted.amountIn, amountOut: attempted.amountOut }, limit: tx.limit }));
     const submitted = await h.steps.send(await h.building('sell'), h.run());
     h.clock.advance(2_000);
     const failed = await h.steps.settle(submitted, h.run(2));

@@ -82,4 +82,78 @@ describe('decodeClientMessage', () => {
   it('accepts a ping', () => {
     expect(decode({ op: 'ping', reqId: 'p' })).toEqual({ ok: true, message: { op: 'ping', reqId: 'p' } });
   });
+
+  it('names every op, the market-data ones included, when the op is unknown', () => {
+    expect(errorOf({ op: 'quotes' }).message).toBe('unknown op "quotes"; expected one of submit, cancel, get, list, subscribe, unsubscribe, quote, pairs, ping');
+  });
+
+  describe('quote', () => {
+    const quote = { op: 'quote', reqId: 'q1', pair: 'SOL/USDC', side: 'sell', amount: '2.5' };
+
+    it('accepts a quote request, with or without a reqId', () => {
+      expect(decode(quote)).toEqual({ ok: true, message: quote });
+      const { reqId: _reqId, ...anonymous } = quote;
+      expect(decode(anonymous)).toEqual({ ok: true, message: anonymous });
+    });
+
+    it("reads the amount like a submit's: a number becomes a decimal string, spaces are trimmed", () => {
+      expect(decode({ ...quote, amount: 5000 })).toMatchObject({ ok: true, message: { amount: '5000' } });
+      expect(decode({ ...quote, amount: 0.001 })).toMatchObject({ ok: true, message: { amount: '0.001' } });
+      expect(decode({ ...quote, amount: ' 1.5 ' })).toMatchObject({ ok: true, message: { amount: '1.5' } });
+    });
+
+    it.each([
+      [{ amount: '-1' }, 'amount', 'amount: must be a positive decimal such as "1.5" (no sign, no exponent, at most 18 decimals)'],
+      [{ amount: '0' }, 'amount', 'amount: must be greater than zero'],
+      [{ amount: '1e5' }, 'amount', 'amount: must be a positive decimal such as "1.5" (no sign, no exponent, at most 18 decimals)'],
+      [{ amount: 1e308 }, 'amount', 'amount: must be a positive decimal such as "1.5" (no sign, no exponent, at most 18 decimals)'],
+      [{ amount: true }, 'amount', 'amount: must be a positive decimal string or number'],
+      [{ amount: undefined }, 'amount', 'amount: is required'],
+      [{ side: 'short' }, 'side', 'side: must be "buy" or "sell"'],
+      [{ side: undefined }, 'side', 'side: is required'],
+      [{ pair: 'sol-usdc' }, 'pair', 'pair: must look like "SOL/USDC"'],
+      [{ pair: 42 }, 'pair', 'pair: must be a string like "SOL/USDC"'],
+      [{ pair: undefined }, 'pair', 'pair: is required'],
+      [{ slippageBps: 50 }, 'slippageBps', 'slippageBps: unknown field (fields are checked strictly so a typo is never ignored)'],
+      [{ type: 'market' }, 'type', 'type: unknown field (fields are checked strictly so a typo is never ignored)'],
+    ])('refuses a quote with %j as INVALID_MESSAGE naming %s', (patch, field, message) => {
+      expect(errorOf({ ...quote, ...patch })).toEqual({ code: 'INVALID_MESSAGE', message, field, reqId: 'q1' });
+    });
+  });
+
+  describe('subscribe and unsubscribe', () => {
+    const orderId = '11111111-1111-4111-8111-111111111111';
+    const ticker = { op: 'subscribe', reqId: 't1', channel: 'ticker', pair: 'SOL/USDC' };
+    const unsubscribe = { op: 'unsubscribe', reqId: 'u1', channel: 'ticker', pair: 'SOL/USDC' };
+    const channelMessage = 'channel: must be "ticker" (or left out, with orderId, to follow an order)';
+
+    it('still reads an order subscribe without a channel, fromSeq defaulting to 0', () => {
+      expect(decode({ op: 'subscribe', orderId })).toEqual({ ok: true, message: { op: 'subscribe', orderId, fromSeq: 0 } });
+      expect(decode({ op: 'subscribe', reqId: 's', orderId, fromSeq: 3 })).toEqual({ ok: true, message: { op: 'subscribe', reqId: 's', orderId, fromSeq: 3 } });
+    });
+
+    it('reads a ticker subscribe and an unsubscribe', () => {
+      expect(decode(ticker)).toEqual({ ok: true, message: ticker });
+      expect(decode(unsubscribe)).toEqual({ ok: true, message: unsubscribe });
+    });
+
+    it.each([
+      [{ ...ticker, channel: 'candles' }, 'channel', channelMessage],
+      [{ ...ticker, channel: null }, 'channel', channelMessage],
+      [{ ...ticker, channel: 7 }, 'channel', channelMessage],
+      [{ ...ticker, pair: undefined }, 'pair', 'pair: is required'],
+      [{ ...ticker, pair: 'SOLUSDC' }, 'pair', 'pair: must look like "SOL/USDC"'],
+      [{ ...ticker, orderId }, 'orderId', 'orderId: unknown field (fields are checked strictly so a typo is never ignored)'],
+      [{ ...ticker, fromSeq: 1 }, 'fromSeq', 'fromSeq: unknown field (fields are checked strictly so a typo is never ignored)'],
+      [{ op: 'subscribe', reqId: 't1', orderId, pair: 'SOL/USDC' }, 'pair', 'pair: unknown field (fields are checked strictly so a typo is never ignored)'],
+      [{ op: 'subscribe', reqId: 't1' }, 'orderId', 'orderId: is required'],
+      [{ ...unsubscribe, reqId: 't1', channel: undefined }, 'channel', 'channel: is required'],
+      [{ ...unsubscribe, reqId: 't1', channel: 'orders' }, 'channel', 'channel: must be "ticker"'],
+      [{ ...unsubscribe, reqId: 't1', pair: undefined }, 'pair', 'pair: is required'],
+      [{ ...unsubscribe, reqId: 't1', pair: 'sol/usdc' }, 'pair', 'pair: must look like "SOL/USDC"'],
+      [{ ...unsubscribe, reqId: 't1', orderId }, 'orderId', 'orderId: unknown field (fields are checked strictly so a typo is never ignored)'],
+    ])('refuses %j as INVALID_MESSAGE naming %s', (message, field, text) => {
+      expect(errorOf(message)).toEqual({ code: 'INVALID_MESSAGE', message: text, field, reqId: 't1' });
+    });
+  });
 });

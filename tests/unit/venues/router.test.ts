@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createMarket } from '../../../src/venues/market.js';
-import { chooseRoute, slippageLimit, withinLimit } from '../../../src/venues/router.js';
+import { chooseRoute, routeOrder, slippageLimit, withinLimit } from '../../../src/venues/router.js';
+import { PAIRS } from '../../../src/venues/pairs.js';
 import type { Dex, Quote, Side } from '../../../src/venues/types.js';
 
 const quote = (dex: Dex, side: Side, price: number): Quote => ({
@@ -81,5 +82,49 @@ describe('router', () => {
     expect(smallToMeteora / samples).toBeGreaterThan(0.6);
     expect(largeToRaydium / samples).toBeGreaterThan(0.9);
     expect(bothWon / samples).toBeGreaterThan(0.5);
+  });
+
+  it('describes a single-venue choice as a one-leg route with that venue\'s totals', () => {
+    const best = quote('meteora', 'sell', 139.5);
+    const decision = chooseRoute([quote('raydium', 'sell', 139), best], 'sell')!;
+    expect(decision.route).toEqual({
+      kind: 'meteora',
+      pair: 'SOL/USDC',
+      side: 'sell',
+      amount: 10,
+      legs: [{ dex: 'meteora', amount: 10, quote: best }],
+      amountIn: 10,
+      amountOut: best.amountOut,
+      fee: 0,
+      price: best.amountOut / 10,
+    });
+  });
+
+  it('considers a split only when given a quote function, and needs the decimals of a pair it does not know', () => {
+    const market = createMarket({ seed: 2, startMs: 0 });
+    const quotes = market.quotes('SOL/USDC', 'buy', 5_000, 0);
+    const quoteAt = (dex: Dex, amount: number) => market.quote(dex, 'SOL/USDC', 'buy', amount, 0);
+    expect(chooseRoute(quotes, 'buy')!.route.kind).toBe('raydium');
+    const split = chooseRoute(quotes, 'buy', { quoteAt })!;
+    expect(split.route.kind).toBe('split');
+    expect(routeOrder(PAIRS[0]!, 'buy', 5_000, quoteAt)).toEqual(split);
+    // A leg cost above the saving keeps the order on one venue.
+    const saving = split.best.amountIn - split.route.amountIn;
+    expect(chooseRoute(quotes, 'buy', { quoteAt, legCost: 0.02 + saving + 1 })!.route.kind).toBe('raydium');
+    const unknown = quotes.map((q) => q && { ...q, pair: 'FOO/BAR' });
+    expect(() => chooseRoute(unknown, 'buy', { quoteAt })).toThrow(RangeError);
+    expect(chooseRoute(unknown, 'buy', { quoteAt, baseDecimals: 9 })!.route.kind).toBe('split');
+  });
+
+  it('bounds a whole route by its totals, and checks a route\'s totals against the bound', () => {
+    const market = createMarket({ seed: 3, startMs: 0 });
+    for (const side of ['buy', 'sell'] as const) {
+      const route = market.route('SOL/USDC', side, 5_000, 0)!.route;
+      const limit = slippageLimit(route, 50);
+      expect(limit).toEqual(side === 'buy' ? { side, maxAmountIn: route.amountIn * 1.005 } : { side, minAmountOut: route.amountOut * 0.995 });
+      expect(withinLimit(route, limit)).toBe(true);
+      const worse = side === 'buy' ? { ...route, amountIn: route.amountIn * 1.006 } : { ...route, amountOut: route.amountOut * 0.994 };
+      expect(withinLimit(worse, limit)).toBe(false);
+    }
   });
 });

@@ -1,30 +1,6 @@
-import type { Dex, FillResult, Side, SlippageLimit } from './types.js';
+import { BlockhashExpiredError, TransientSendError, type Chain, type SendFailure, type SignedTx, type TxOutcome, type TxRecord, type TxResult, type TxStatus } from '../../src/chain/types.js';
 
-/** A signed swap transaction: everything needed to send it again, byte for byte. */
-export interface SignedTx {
-  readonly signature: string;
-  readonly orderId: string;
-  readonly dex: Dex;
-  readonly pair: string;
-  readonly side: Side;
-  readonly amount: number;
-  readonly limit: SlippageLimit;
-  readonly lastValidBlockHeight: number;
-}
-
-/** A transaction the chain has received, with the time it will land. */
-export interface TxRecord extends SignedTx {
-  readonly sentAt: number;
-  readonly landsAt: number;
-}
-
-/** What landing did: the swap filled, or its slippage check reverted it, or the pool was too thin. */
-export type TxOutcome = FillResult | { readonly ok: false; readonly code: 'INSUFFICIENT_LIQUIDITY' };
-
-export type TxStatus =
-  | { readonly state: 'unknown' }
-  | { readonly state: 'pending'; readonly landsAt: number }
-  | { readonly state: 'landed'; readonly landedAt: number; readonly outcome: TxOutcome };
+export type { SendFailure, SignedTx, TxOutcome, TxRecord, TxResult };
 
 /** Where the chain keeps what it has seen; shared by every worker process (Redis in production). */
 export interface ChainLedger {
@@ -40,30 +16,13 @@ export interface ChainLedger {
   outcome(signature: string): Promise<TxOutcome | null>;
 }
 
-/** A send the RPC did not confirm. `reachedChain` says whether the chain in fact got it (a timeout) or not (a refusal). */
-export class TransientSendError extends Error {
-  override readonly name = 'TransientSendError';
-  readonly code = 'TRANSIENT_SEND_FAILURE';
-  constructor(readonly reachedChain: boolean) {
-    super(reachedChain ? 'RPC timed out after forwarding the transaction' : 'RPC refused the transaction (node behind, try again)');
-  }
-}
-
-/** The transaction's blockhash is too old: it can never land and must be built anew. */
-export class BlockhashExpiredError extends Error {
-  override readonly name = 'BlockhashExpiredError';
-  readonly code = 'BLOCKHASH_EXPIRED';
-}
-
-export type SendFailure = 'refused' | 'timeout' | null;
-
 const CLAIM_TTL_MS = 10_000;
 const SETTLE_POLL_MS = 50;
 
 export interface ChainOptions {
   readonly ledger: ChainLedger;
   /** Executes the swap against the simulated pool at landing time. */
-  readonly fill: (tx: SignedTx, atMs: number) => TxOutcome;
+  readonly fill: (tx: SignedTx, atMs: number) => TxResult;
   /** How long a received transaction takes to land. */
   readonly landingDelayMs: (tx: SignedTx) => number;
   /** Whether this send fails transiently, and how. */
@@ -74,11 +33,13 @@ export interface ChainOptions {
 }
 
 /**
- * A small simulated chain: slots tick at `slotMs`, a received transaction lands after its delay and
- * is executed then (so the pool may have moved since the quote), signatures are deduplicated as on
- * Solana, and a transaction whose blockhash expired is refused.
+ * A test double of the Chain port that lands lazily: slots tick at `slotMs` on the clock it is
+ * given, a received transaction lands after its delay and is executed at the first look after that
+ * (so the pool may have moved since the quote), signatures are deduplicated as on Solana, and a
+ * transaction whose blockhash expired is refused. The real chain (src/chain/) lands in slots
+ * produced by one process; the order core only sees the port, which both keep.
  */
-export function createSimulatedChain(options: ChainOptions) {
+export function createSimulatedChain(options: ChainOptions): Chain & { lastValidBlockHeight(nowMs: number): number } {
   const { ledger, fill, landingDelayMs, sendFailure } = options;
   const slotMs = options.slotMs ?? 400;
   const validBlocks = options.validBlocks ?? 150;
@@ -94,13 +55,12 @@ export function createSimulatedChain(options: ChainOptions) {
     expiresAt: (height: number) => (height + 1) * slotMs,
 
     /** Sends a signed transaction; resending a received one is a no-op. */
-    async send(tx: SignedTx, nowMs: number, attempt: number): Promise<TxRecord> {
+    async send(tx: SignedTx, nowMs: number, attempt: number): Promise<void> {
       if (blockHeight(nowMs) > tx.lastValidBlockHeight) throw new BlockhashExpiredError(`blockhash of ${tx.signature} expired`);
       const failure = sendFailure(tx, attempt);
       if (failure === 'refused') throw new TransientSendError(false);
-      const record = await ledger.put({ ...tx, sentAt: nowMs, landsAt: nowMs + Math.max(0, landingDelayMs(tx)) });
+      await ledger.put({ ...tx, sentAt: nowMs, landsAt: nowMs + Math.max(0, landingDelayMs(tx)) });
       if (failure === 'timeout') throw new TransientSendError(true);
-      return record;
     },
 
     /** What the chain knows of a signature at `nowMs`; the first look after landing executes the swap. */
@@ -108,13 +68,15 @@ export function createSimulatedChain(options: ChainOptions) {
       const { record, outcome: settled } = await ledger.lookup(signature);
       if (!record) return { state: 'unknown' };
       if (nowMs < record.landsAt) return { state: 'pending', landsAt: record.landsAt };
-      if (settled) return { state: 'landed', landedAt: record.landsAt, outcome: settled };
+      if (settled) return { state: 'landed', outcome: settled };
       // Exactly one caller executes the swap; the others look again shortly.
       if (!(await ledger.claim(signature, CLAIM_TTL_MS))) return { state: 'pending', landsAt: nowMs + SETTLE_POLL_MS };
-      const outcome = await ledger.settle(signature, fill(record, record.landsAt));
-      return { state: 'landed', landedAt: record.landsAt, outcome };
+      const outcome = await ledger.settle(signature, { ...fill(record, record.landsAt), slot: blockHeight(record.landsAt) });
+      return { state: 'landed', outcome };
     },
   };
 }
 
 export type SimulatedChain = ReturnType<typeof createSimulatedChain>;
+
+export { BlockhashExpiredError, TransientSendError, type TxStatus };

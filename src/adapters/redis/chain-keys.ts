@@ -1,0 +1,21 @@
+/**
+ * The chain's keys, all under one hash tag (`{<namespace>:chain}`): the commit script touches its
+ * lease, state, stream, queue and outcomes together, which Redis Cluster allows only within a slot.
+ */
+export function chainKeys(namespace: string) {
+  const tag = `{${namespace}:chain}`;
+  return {
+    tx: (signature: string) => `${tag}:tx:${signature}`,
+    outcome: (signature: string) => `${tag}:outcome:${signature}`,
+    /** Received transactions waiting to land, scored by landsAt. */
+    pending: `${tag}:pending`,
+    /** The last committed slot with the market's state after it. */
+    state: `${tag}:state`,
+    /** The lease of the one chain process that produces slots. */
+    leader: `${tag}:leader`,
+    /** The published slots (slotSubscribe), the newest few kept. */
+    slots: `${tag}:slots`,
+  } as const;
+}
+
+export type ChainKeys = ReturnType<typeof chainKeys>;

@@ -1,0 +1,83 @@
+import type { Redis } from 'ioredis';
+import type { ChainStore, ProducedSlot, SlotUpdate } from '../../chain/ports.js';
+import type { TxRecord } from '../../chain/types.js';
+import type { ChainKeys } from './chain-keys.js';
+
+/** Published slots kept in the stream: a reader that blinks catches up; older ones are never needed. */
+const STREAM_LENGTH = 50;
+
+// KEYS: leader, state, pending, slots, then the outcome keys, then the dropped transactions' keys.
+// ARGV: owner, lease ms, retention s, outcome count, dropped count, slot, ts, blockhash, state json,
+// then the outcomes' signatures and values, then the dropped signatures.
+const COMMIT = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+local outcomes = tonumber(ARGV[4])
+local dropped = tonumber(ARGV[5])
+for i = 1, outcomes do
+  redis.call('SET', KEYS[4 + i], ARGV[9 + outcomes + i], 'EX', ARGV[3])
+  redis.call('ZREM', KEYS[3], ARGV[9 + i])
+end
+for i = 1, dropped do
+  redis.call('DEL', KEYS[4 + outcomes + i])
+  redis.call('ZREM', KEYS[3], ARGV[9 + 2 * outcomes + i])
+end
+redis.call('SET', KEYS[2], ARGV[9])
+redis.call('XADD', KEYS[4], 'MAXLEN', '~', ${STREAM_LENGTH}, '*', 'slot', ARGV[6], 'ts', ARGV[7], 'blockhash', ARGV[8], 'state', ARGV[9])
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return 1`;
+
+const LEAD = `
+local holder = redis.call('GET', KEYS[1])
+if holder == false or holder == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return 1
+end
+return 0`;
+
+/**
+ * The chain process's store in Redis. Each slot commits in one script: outcomes written once, the
+ * landed and dropped transactions taken off the queue, the market's state, the published slot and
+ * the lease renewal, all or nothing, and only by the lease holder. So a chain killed at any moment
+ * restarts from a state that matches every outcome it wrote, and no transaction executes twice.
+ */
+export function createChainStore(redis: Redis, keys: ChainKeys, options: { retentionSeconds: number }): ChainStore {
+  return {
+    lead: async (ownerId, ttlMs) => (await redis.eval(LEAD, 1, keys.leader, ownerId, ttlMs)) === 1,
+
+    async loadState() {
+      const state = await redis.get(keys.state);
+      return state === null ? null : (JSON.parse(state) as SlotUpdate);
+    },
+
+    async due(nowMs, limit) {
+      const signatures = await redis.zrangebyscore(keys.pending, '-inf', nowMs, 'LIMIT', 0, limit);
+      if (signatures.length === 0) return [];
+      const stored = await redis.mget(...signatures.map(keys.tx));
+      const orphans = signatures.filter((_, i) => stored[i] === null);
+      // A queued transaction whose record has expired (past the retention) can never be told apart from a new one: forget it.
+      if (orphans.length > 0) await redis.zrem(keys.pending, ...orphans);
+      return stored.filter((text): text is string => text !== null).map((text) => JSON.parse(text) as TxRecord);
+    },
+
+    async commit(ownerId, ttlMs, slot: ProducedSlot) {
+      const { outcomes, dropped } = slot;
+      const state = JSON.stringify({ slot: slot.slot, ts: slot.ts, blockhash: slot.blockhash, snapshot: slot.snapshot } satisfies SlotUpdate);
+      const keyList = [keys.leader, keys.state, keys.pending, keys.slots, ...outcomes.map(([signature]) => keys.outcome(signature)), ...dropped.map(keys.tx)];
+      const args = [
+        ownerId,
+        ttlMs,
+        options.retentionSeconds,
+        outcomes.length,
+        dropped.length,
+        slot.slot,
+        slot.ts,
+        slot.blockhash,
+        state,
+        ...outcomes.map(([signature]) => signature),
+        ...outcomes.map(([, outcome]) => JSON.stringify(outcome)),
+        ...dropped,
+      ];
+      return (await redis.eval(COMMIT, keyList.length, ...keyList, ...args)) === 1;
+    },
+  };
+}

@@ -1,0 +1,69 @@
+import type { Redis } from 'ioredis';
+import type { SlotSource, SlotUpdate } from '../../chain/ports.js';
+import type { Logger } from '../../log.js';
+import { withTimeout } from '../../util/with-timeout.js';
+
+/** Longest a blocking read waits before it looks again (so a close is noticed). */
+const BLOCK_MS = 2_000;
+
+/**
+ * slotSubscribe over the chain's stream: the newest slot at start, then every slot as it is
+ * published. Holds its own connection (blocking reads); `close` ends it.
+ */
+export async function startSlotStream(options: { redis: Redis; streamKey: string; log: Logger }) {
+  const { redis, streamKey, log } = options;
+  const listeners = new Set<(update: SlotUpdate) => void>();
+  let latest: SlotUpdate | null = null;
+  let lastId = '$';
+  let closed = false;
+
+  const accept = (id: string, fields: string[]) => {
+    lastId = id;
+    const text = fields[fields.indexOf('state') + 1];
+    if (!text) return;
+    const update = JSON.parse(text) as SlotUpdate;
+    if (latest && update.slot <= latest.slot) return;
+    latest = update;
+    for (const listener of listeners) listener(update);
+  };
+
+  // The newest slot now, so a process started mid-run can quote at once (not waiting on a Redis that is down).
+  try {
+    const [newest] = await withTimeout(redis.xrevrange(streamKey, '+', '-', 'COUNT', 1), BLOCK_MS);
+    if (newest) accept(newest[0], newest[1]);
+  } catch (err) {
+    log.warn({ err }, 'could not read the newest slot; waiting for the next one');
+  }
+
+  const done = (async () => {
+    while (!closed) {
+      try {
+        const reply = await redis.xread('COUNT', 100, 'BLOCK', BLOCK_MS, 'STREAMS', streamKey, lastId);
+        if (!reply) continue;
+        for (const [, entries] of reply) for (const [id, fields] of entries) accept(id, fields);
+      } catch (err) {
+        if (closed) break;
+        log.warn({ err }, 'slot stream read failed; retrying');
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
+  })();
+
+  const source: SlotSource = {
+    latest: () => latest,
+    onSlot(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+  return {
+    ...source,
+    async close() {
+      closed = true;
+      redis.disconnect(); // aborts the blocking read
+      await done;
+    },
+  };
+}
+
+export type SlotStream = Awaited<ReturnType<typeof startSlotStream>>;

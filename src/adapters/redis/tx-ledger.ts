@@ -1,0 +1,33 @@
+import type { Redis } from 'ioredis';
+import type { TxLedger } from '../../chain/ports.js';
+import type { TxOutcome, TxRecord } from '../../chain/types.js';
+import type { ChainKeys } from './chain-keys.js';
+
+// A new signature is recorded and queued for landing in one step; a known one changes nothing.
+const SUBMIT = `
+if redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2], 'NX') then
+  redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
+  return 1
+end
+return 0`;
+
+/**
+ * The clients' side of the chain's ledger in Redis: a sent transaction is recorded (kept
+ * `retentionSeconds`, about 0.9 KB an order with its outcome) and queued for the chain process to
+ * land. A re-run of an order must find what its transaction did, so the retention must outlast the
+ * longest outage with orders in flight.
+ */
+export function createTxLedger(redis: Redis, keys: ChainKeys, options: { retentionSeconds: number }): TxLedger {
+  return {
+    async submit(record: TxRecord) {
+      await redis.eval(SUBMIT, 2, keys.tx(record.signature), keys.pending, JSON.stringify(record), options.retentionSeconds, record.landsAt, record.signature);
+    },
+    async lookup(signature) {
+      const [record, outcome] = await redis.mget(keys.tx(signature), keys.outcome(signature));
+      return {
+        record: record ? (JSON.parse(record) as TxRecord) : null,
+        outcome: outcome ? (JSON.parse(outcome) as TxOutcome) : null,
+      };
+    },
+  };
+}

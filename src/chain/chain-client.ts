@@ -1,0 +1,59 @@
+import type { SlotSource, TxLedger } from './ports.js';
+import { BlockhashExpiredError, TransientSendError, type Chain, type SendFailure, type SignedTx, type TxStatus } from './types.js';
+
+export interface ChainClientOptions {
+  readonly ledger: TxLedger;
+  readonly slots: SlotSource;
+  readonly slotMs: number;
+  /** Blocks a blockhash stays valid for (Solana: 150). */
+  readonly validBlocks: number;
+  /** How long a received transaction takes to land (network and confirmation). */
+  readonly landingDelayMs: (tx: SignedTx) => number;
+  /** Whether the simulated RPC node fails this send, and how. */
+  readonly sendFailure: (tx: SignedTx, attempt: number) => SendFailure;
+}
+
+/** A moment after the slot boundary, so a look finds the slot committed rather than just about to be. */
+const AFTER_SLOT_MS = 20;
+
+/**
+ * The chain as a client (a worker) reaches it, like an RPC node: heights from the slots it has
+ * heard of, sends that record the transaction for the chain process to land, status lookups in
+ * the shared ledger. The RPC node itself is simulated here: it may refuse a send, or time out
+ * after forwarding it (`sendFailure`).
+ */
+export function createChainClient(options: ChainClientOptions): Chain {
+  const { ledger, slots, slotMs, validBlocks } = options;
+  const height = () => slots.latest()?.slot ?? 0;
+
+  /** When the next slot should be committed, as far as this client can tell. */
+  function nextSlotAt(nowMs: number): number {
+    const latest = slots.latest();
+    if (!latest) return nowMs + slotMs;
+    const sinceLatest = Math.max(0, nowMs - latest.ts);
+    return latest.ts + (Math.floor(sinceLatest / slotMs) + 1) * slotMs + AFTER_SLOT_MS;
+  }
+
+  return {
+    slotMs,
+    blockHeight: () => height(),
+    lastValidBlockHeight: () => height() + validBlocks,
+    expiresAt: (lastValid, nowMs) => nowMs + Math.max(0, lastValid - height() + 1) * slotMs,
+
+    async send(tx, nowMs, attempt) {
+      if (height() > tx.lastValidBlockHeight) throw new BlockhashExpiredError(`blockhash of ${tx.signature} expired`);
+      const failure = options.sendFailure(tx, attempt);
+      if (failure === 'refused') throw new TransientSendError(false);
+      await ledger.submit({ ...tx, sentAt: nowMs, landsAt: nowMs + Math.max(0, options.landingDelayMs(tx)) });
+      if (failure === 'timeout') throw new TransientSendError(true);
+    },
+
+    async status(signature, nowMs): Promise<TxStatus> {
+      const { record, outcome } = await ledger.lookup(signature);
+      if (outcome) return { state: 'landed', outcome };
+      if (!record) return { state: 'unknown' };
+      // Received: it lands in the first slot produced from landsAt on (later if the chain is down or busy).
+      return { state: 'pending', landsAt: nextSlotAt(Math.max(nowMs, record.landsAt)) };
+    },
+  };
+}

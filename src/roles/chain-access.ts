@@ -1,0 +1,126 @@
+import type { Redis } from 'ioredis';
+import { chainKeys } from '../adapters/redis/chain-keys.js';
+import { startSlotStream } from '../adapters/redis/slot-stream.js';
+import { createTxLedger } from '../adapters/redis/tx-ledger.js';
+import { createChainClient } from '../chain/chain-client.js';
+import type { SlotUpdate } from '../chain/ports.js';
+import { ChainUnavailableError, type SendFailure, type SignedTx } from '../chain/types.js';
+import type { Config, LatencyRange } from '../config.js';
+import type { MarketData, MarketTick } from '../gateway/market-data.js';
+import { closeStep, type ShutdownStep } from '../lifecycle.js';
+import type { Logger } from '../log.js';
+import type { Clock } from '../orders/ports.js';
+import { createMarketView, type MarketView } from '../venues/market-view.js';
+import { PAIRS } from '../venues/pairs.js';
+import { createRng, hashKey } from '../venues/random.js';
+import { DEXES, type RouteDecision, type Side } from '../venues/types.js';
+import type { ChainSnapshot } from './chain.js';
+import type { RedisKeys } from './infrastructure.js';
+
+/** Blocks a blockhash stays valid for, as on Solana. */
+const VALID_BLOCKS = 150;
+/** Longest a worker waits for a slot when the chain has gone quiet, before the order is put back for later. */
+const ROUTE_WAIT_MS = 10_000;
+
+export interface ChainAccessOptions {
+  readonly config: Config;
+  /** A plain (pipelined) connection for sends and lookups. */
+  readonly commands: Redis;
+  readonly keys: RedisKeys;
+  readonly clock: Clock;
+  readonly log: Logger;
+  /** Opens the slot stream's own connection (blocking reads). */
+  readonly connect: (name: string) => Redis;
+  /** Overrides the simulated RPC's failure model (tests inject a failure on a chosen attempt). */
+  readonly sendFailure?: (tx: SignedTx, attempt: number) => SendFailure;
+}
+
+/**
+ * How workers and gateways reach the one chain: its slots (with the pools' state) from the slot
+ * stream, quotes computed locally from the latest slot's pools (no round trip per quote), and an
+ * RPC-shaped client for sends and signature statuses. MOCK_QUOTE_LATENCY_MS stands for the time
+ * an aggregator's quote takes; MOCK_EXEC_LATENCY_MS for a transaction's way to landing.
+ */
+export async function startChainAccess(options: ChainAccessOptions) {
+  const { config, clock, log } = options;
+  const keys = chainKeys(options.keys.namespace);
+  const slotMs = config.chainSlotMs;
+  const staleAfterMs = Math.max(2_000, 5 * slotMs);
+  const random = createRng(hashKey(config.mockSeed, process.pid, clock.now()));
+  const between = (range: LatencyRange) => range.min + (range.max - range.min) * random();
+  const slots = await startSlotStream({ redis: options.connect(`${options.keys.namespace}:slots`), streamKey: keys.slots, log });
+
+  // One decoded view per slot, made when first asked for (the Amm model: update once, quote often).
+  let cached: { slot: number; view: MarketView } | null = null;
+  const viewOf = (update: SlotUpdate): MarketView => {
+    if (cached?.slot !== update.slot) cached = { slot: update.slot, view: createMarketView((update.snapshot as ChainSnapshot).market) };
+    return cached.view;
+  };
+  const fresh = (update: SlotUpdate | null): update is SlotUpdate => update !== null && clock.now() - update.ts <= staleAfterMs;
+
+  async function freshSlot(): Promise<SlotUpdate> {
+    const deadline = clock.now() + ROUTE_WAIT_MS;
+    for (;;) {
+      const latest = slots.latest();
+      if (fresh(latest)) return latest;
+      if (clock.now() >= deadline) throw new ChainUnavailableError(`no slot from the chain for ${Math.round((clock.now() - (slots.latest()?.ts ?? 0)) / 1000)} s`);
+      await clock.sleep(Math.min(slotMs, 250));
+    }
+  }
+
+  const chain = createChainClient({
+    ledger: createTxLedger(options.commands, keys, { retentionSeconds: config.mockChainRetentionHours * 3600 }),
+    slots,
+    slotMs,
+    validBlocks: VALID_BLOCKS,
+    landingDelayMs: () => between(config.mockExecLatencyMs),
+    sendFailure: options.sendFailure ?? (() => (random() < config.mockFailureRate ? (random() < 0.5 ? 'refused' : 'timeout') : null)),
+  });
+
+  /** Routes an order against the latest slot's pools, after the quote latency; waits while the chain is quiet. */
+  async function route(pair: string, side: Side, amount: number): Promise<RouteDecision | null> {
+    const wait = between(config.mockQuoteLatencyMs);
+    if (wait > 0) await clock.sleep(wait);
+    return viewOf(await freshSlot()).route(pair, side, amount);
+  }
+
+  const ticksOf = (update: SlotUpdate): MarketTick[] => {
+    const view = viewOf(update);
+    return PAIRS.map((pair) => ({
+      pair: pair.symbol,
+      slot: update.slot,
+      ts: update.ts,
+      reference: view.referencePrice(pair.symbol),
+      venues: DEXES.map((dex) => ({ dex, mid: view.midPrice(pair.symbol, dex), liquidity: view.liquidity(pair.symbol, dex) })),
+    }));
+  };
+
+  const marketData: MarketData = {
+    // A stale slot (the chain is down) counts as none: quotes are refused as not available yet, retryably.
+    slot: () => {
+      const latest = slots.latest();
+      return fresh(latest) ? latest.slot : null;
+    },
+    livePairs: () => PAIRS,
+    quote(pair, side, amount) {
+      const latest = slots.latest();
+      if (!fresh(latest)) return null;
+      const decision = viewOf(latest).route(pair, side, amount);
+      return decision && { slot: latest.slot, quotes: decision.quotes, route: decision.route };
+    },
+    tick(pair) {
+      const latest = slots.latest();
+      return latest ? (ticksOf(latest).find((tick) => tick.pair === pair) ?? null) : null;
+    },
+    onTicks: (listener) => slots.onSlot((update) => listener(ticksOf(update))),
+  };
+
+  return {
+    chain,
+    route,
+    marketData,
+    shutdownSteps: [closeStep('stop reading the slot stream', () => slots.close())] satisfies ShutdownStep[],
+  };
+}
+
+export type ChainAccess = Awaited<ReturnType<typeof startChainAccess>>;
