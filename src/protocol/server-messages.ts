@@ -1,4 +1,4 @@
-/** The venues an order can be routed to, by their wire names. */
+/** The venues an order can be routed to, by their wire names; the order is the routing tie-break (first wins). */
 export const DEXES = ['raydium', 'meteora'] as const;
 export type Dex = (typeof DEXES)[number];
 
