@@ -126,8 +126,8 @@ export async function startApp(options: AppOptions) {
         },
       },
       {
-        name: 'drain workers',
-        run: (ms) => Promise.allSettled([worker?.drain(ms), drain?.(ms)]),
+        name: 'drain workers and the submits in flight',
+        run: (ms) => Promise.allSettled([worker?.drain(ms), drain?.(ms), gateway?.settleSubmits()]),
       },
       ...(gateway && http
         ? [

@@ -74,13 +74,21 @@ export async function startGateway(deps: GatewayDeps) {
     },
   });
 
+  // Submits between their insert and their ack: at shutdown they finish (or fail cleanly) before the pool closes.
+  const inFlight = new Set<Promise<unknown>>();
   const accepted = deps.metrics.counter('dex_orders_accepted_total', 'Orders acked by this gateway');
   const submitOrder = createSubmitOrder({ store, queue, clock, ids: randomIds, findPair, log, openOrders });
   const sessionDeps: SessionDeps = {
     submitOrder: async (message, accountId, watcher) => {
-      const result = await submitOrder(message, accountId, watcher);
-      if (result.ok && 'ack' in result) accepted.inc();
-      return result;
+      const submitting = submitOrder(message, accountId, watcher);
+      inFlight.add(submitting);
+      try {
+        const result = await submitting;
+        if (result.ok && 'ack' in result) accepted.inc();
+        return result;
+      } finally {
+        inFlight.delete(submitting);
+      }
     },
     cancelOrder: createCancelOrder({ store, events: createEventPublisher(deps.commands, keys.events), clock }),
     queries: createOrderQueries(store),
@@ -122,6 +130,8 @@ export async function startGateway(deps: GatewayDeps) {
     handlers,
     /** The local demo account's API key (embedded default with auth on). */
     demoKey,
+    /** Resolves once the submits already taken have their answer (acked, or refused and cleaned up). */
+    settleSubmits: () => Promise.allSettled([...inFlight]).then(() => undefined),
     /** Refuses new connections and submits (SHUTTING_DOWN) from now on; everything else is still answered. */
     stopIntake(): void {
       accepting = false;
@@ -130,9 +140,10 @@ export async function startGateway(deps: GatewayDeps) {
       { name: 'stop publishing ticks', run: () => tickers?.close() },
       closeStep('stop following the event stream', () => subscriber.close()),
       closeStep('close the gateway queue and pool', async (ms) => {
+        const started = Date.now();
         openOrders.close();
         await queue.close();
-        await sql.end({ timeout: ms / 1000 });
+        await sql.end({ timeout: Math.max(0, ms - (Date.now() - started)) / 1000 });
       }),
     ] satisfies ShutdownStep[],
   };

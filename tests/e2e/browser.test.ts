@@ -35,6 +35,9 @@ describe('the trading page in a real browser', () => {
 
   const rows = () => page.getByRole('table', { name: 'Orders' }).locator('tbody tr');
   const terminalRows = () => page.locator('tbody tr[data-status="confirmed"], tbody tr[data-status="failed"]');
+  const chart = () => page.getByRole('img', { name: /^Price chart for SOL\/USDC/ });
+  const pointCount = (series: string) => chart().locator(`polyline[data-series="${series}"]`).evaluate((line) => (line.getAttribute('points') ?? '').split(' ').filter(Boolean).length);
+  const quote = () => page.getByRole('status', { name: 'Pre-trade quote' });
 
   it('keeps the key from the address in the browser and takes it out of the address bar', async () => {
     expect(page.url()).toBe(`${app.httpUrl}/`);
@@ -61,6 +64,52 @@ describe('the trading page in a real browser', () => {
     expect(await page.getByRole('button', { name: 'Place order' }).isEnabled()).toBe(true);
   });
 
+  it('draws a live price chart of the selected pair, a line per series growing with each tick, named for assistive technology', async () => {
+    await page.getByLabel('Pair').selectOption('SOL/USDC');
+    await expect.poll(() => chart().count()).toBe(1);
+    expect(await chart().locator('polyline[data-series]').count()).toBe(3);
+    await expect.poll(() => pointCount('reference'), { timeout: 10_000 }).toBeGreaterThan(1);
+    const before = await pointCount('reference');
+    await expect.poll(() => pointCount('reference'), { timeout: 10_000 }).toBeGreaterThan(before);
+    for (const series of ['raydium', 'meteora']) expect(await pointCount(series)).toBeGreaterThan(1);
+    expect(await chart().getAttribute('aria-label')).toMatch(/SOL\/USDC.*Reference [\d,.]+, Raydium [\d,.]+, Meteora [\d,.]+/);
+    await expect.poll(() => page.locator('#chart-summary').textContent(), { timeout: 10_000 }).toMatch(/^SOL\/USDC over the last \d+ s: reference/);
+  });
+
+  it('follows the new pair when another is chosen', async () => {
+    await page.getByLabel('Pair').selectOption('JUP/USDC');
+    await page.getByRole('img', { name: /^Price chart for JUP\/USDC/ }).waitFor();
+    await expect.poll(() => page.getByRole('img', { name: /^Price chart for JUP\/USDC, last 3 minutes/ }).count(), { timeout: 10_000 }).toBe(1);
+    await page.getByLabel('Pair').selectOption('SOL/USDC');
+    await expect.poll(() => pointCount('reference'), { timeout: 10_000 }).toBeGreaterThan(1);
+  });
+
+  it('shows a live quote from both venues and the best while the amount is typed', async () => {
+    await page.getByLabel('Pair').selectOption('SOL/USDC');
+    await page.getByLabel('Buy').check();
+    await page.getByLabel('Amount (SOL)').fill('');
+    await page.getByLabel('Amount (SOL)').pressSequentially('2.5');
+    await expect.poll(() => quote().getAttribute('data-state'), { timeout: 10_000 }).toBe('ready');
+    expect(await quote().textContent()).toContain('buy 2.5000 SOL');
+    for (const dex of ['raydium', 'meteora']) expect(await quote().locator(`li[data-dex="${dex}"] .num`).textContent()).toMatch(/^[\d,]+\.\d+$/);
+    expect(await quote().locator('.quote-best').textContent()).toMatch(/^Best: (Raydium|Meteora)$/);
+    expect(await quote().locator('.quote-venues li.winner').count()).toBe(1);
+  });
+
+  it('shows a large amount split over both venues, and says calmly when no venue can fill a size', async () => {
+    await page.getByLabel('Sell').check();
+    await page.getByLabel('Amount (SOL)').fill('5000');
+    await expect.poll(() => quote().locator('.quote-best').getAttribute('data-best'), { timeout: 10_000 }).toBe('split');
+    const legs = await quote().locator('.legs li').allTextContents();
+    expect(legs).toHaveLength(2);
+    expect(legs[0]).toMatch(/^Raydium: [\d,.]+ SOL → [\d,.]+ USDC$/);
+    expect(legs[1]).toMatch(/^Meteora: [\d,.]+ SOL → [\d,.]+ USDC$/);
+    await page.getByLabel('Buy').check();
+    await page.getByLabel('Amount (SOL)').fill('90000000');
+    await expect.poll(() => quote().getAttribute('data-state'), { timeout: 10_000 }).toBe('error');
+    expect(await quote().textContent()).toMatch(/No venue can fill this size/);
+  });
+
   it('places an order through the form and shows it reach confirmed, with both quotes, the winning venue and a tx hash', async () => {
     await page.getByLabel('Pair').selectOption('SOL/USDC');
     await page.getByLabel('Sell').check();
@@ -77,6 +126,12 @@ describe('the trading page in a real browser', () => {
     expect(Number((await row.locator('[data-cell="price"]').textContent())!.replace(/,/g, ''))).toBeGreaterThan(0);
     expect(await row.locator('.track li.reached').count()).toBe(5);
     expect(await page.locator('#announcer').textContent()).toMatch(/confirmed on (Raydium|Meteora)/);
+  });
+
+  it("marks the trader's confirmed fill on the chart", async () => {
+    const orderId = await rows().first().getAttribute('data-order-id');
+    await expect.poll(() => chart().locator(`circle.fill[data-order-id="${orderId}"]`).count(), { timeout: 10_000 }).toBe(1);
+    expect(await chart().locator(`circle.fill[data-order-id="${orderId}"] title`).textContent()).toMatch(/^Your sell of 2.5 SOL at [\d,.]+$/);
   });
 
   it('fires five orders at once and shows five more rows reach a terminal status', async () => {
@@ -116,6 +171,9 @@ describe('the trading page in a real browser', () => {
     await expect.poll(() => page.locator('#connection').textContent(), { timeout: 15_000 }).toBe('Connected');
     await expect.poll(() => row.getAttribute('data-status'), { timeout: 15_000 }).toBe('confirmed');
     expect(await row.locator('.track li.reached').count()).toBe(5);
+    // The chart's ticker is followed again on the new socket.
+    const before = await pointCount('reference');
+    await expect.poll(() => pointCount('reference'), { timeout: 10_000 }).toBeGreaterThan(before);
   });
 
   it('loads the order history when the page opens', async () => {

@@ -64,10 +64,14 @@ export async function startTestEngine(
     account,
     newKey,
     httpUrl: `http://127.0.0.1:${engine.port}`,
-    async close() {
-      await engine.close(5_000);
+    /** Stops the engine within `timeoutMs` and drops its database; resolves with how long the engine's shutdown took. */
+    async close(timeoutMs = 5_000): Promise<number> {
+      const started = Date.now();
+      await engine.close(timeoutMs);
+      const elapsed = Date.now() - started;
       await sql.end();
       await database.drop();
+      return elapsed;
     },
   };
 }

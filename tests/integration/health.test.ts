@@ -12,6 +12,27 @@ describe('health', () => {
       expect(response.status).toBe(503);
       expect(await response.json()).toEqual({ status: 'unavailable', redis: 'down', postgres: 'up' });
     } finally {
+      // Every close waits on the Redis that is down: the plan gives each its share and goes on.
+      expect(await app.close(2_000)).toBeLessThan(2_000 + 500);
+    }
+  });
+
+  it('shuts down in the order start-up mirrors: intake, drain, last events, sockets, each part, the chain after the drain, connections last', async () => {
+    const app = await startTestEngine();
+    try {
+      const names = app.engine.shutdownPlan().map((step) => step.name);
+      const at = (name: string) => {
+        const index = names.indexOf(name);
+        expect(index, `${name} in ${names.join(', ')}`).toBeGreaterThanOrEqual(0);
+        return index;
+      };
+      expect(at('stop intake')).toBe(0);
+      expect(at('drain workers and the submits in flight')).toBe(1);
+      expect(at('deliver the last events')).toBeLessThan(at('close WebSockets (1001)'));
+      expect(at('close WebSockets (1001)')).toBeLessThan(at('close the gateway queue and pool'));
+      expect(at('stop producing slots')).toBeGreaterThan(at('drain workers and the submits in flight'));
+      expect(names.slice(-2)).toEqual(['close Redis connections', 'close the PostgreSQL pool']);
+    } finally {
       await app.close();
     }
   });

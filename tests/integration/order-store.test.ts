@@ -37,6 +37,24 @@ describe('the PostgreSQL order store', () => {
     return id;
   }
 
+  it('tells which orders have ended, of every terminal status, and keeps the legs of a split route', async () => {
+    const [live, confirmed, failed, cancelled] = [await created(), await created(), await created(), await created()];
+    await store.transition(confirmed, 'pending', {}, { type: 'order', orderId: confirmed, status: 'routing', ts: 2 });
+    const legs = [{ dex: 'raydium' as const, amount: 0.6 }, { dex: 'meteora' as const, amount: 0.400000001 }];
+    const routed = await store.transition(confirmed, 'routing', { dex: 'split', legs, limitAmount: '150' }, {
+      type: 'order', orderId: confirmed, status: 'building', dex: 'split', side: 'sell', route: [], quotes: [], limit: { minAmountOut: '150' }, reason: 'split', ts: 3,
+    });
+    expect(routed?.order).toMatchObject({ dex: 'split', legs });
+    await store.transition(confirmed, 'building', {}, { type: 'order', orderId: confirmed, status: 'submitted', dex: 'split', txHash: `tx-${confirmed}`, ts: 4 });
+    await store.transition(confirmed, 'submitted', { executedPrice: '150', amountOut: '150' }, {
+      type: 'order', orderId: confirmed, status: 'confirmed', dex: 'split', txHash: `tx-${confirmed}`, executedPrice: '150', amountIn: '1', amountOut: '150', fee: '0.1', ts: 5,
+    });
+    await store.transition(failed, 'pending', { failureCode: 'QUEUE_UNAVAILABLE' }, { type: 'order', orderId: failed, status: 'failed', error: { code: 'QUEUE_UNAVAILABLE', message: 'x' }, attempts: 0, ts: 2 });
+    await store.cancel(cancelled, { type: 'order', orderId: cancelled, status: 'cancelled', reason: 'test', ts: 2 });
+    expect((await store.finishedAmong([live, confirmed, failed, cancelled])).sort()).toEqual([confirmed, failed, cancelled].sort());
+    expect(await store.finishedAmong([])).toEqual([]);
+  });
+
   it('is idempotent to migrate: a second run applies nothing', async () => {
     expect(await migrate(sql, `${ROOT}/sql`, log)).toEqual([]);
     const rows = await sql`select version, name from schema_migrations`;
