@@ -1,7 +1,10 @@
 import { createBlotter } from './blotter.js';
+import { createPriceChart } from './chart.js';
 import { createConnection } from './connection.js';
 import { clearErrors, readOrder, showErrors } from './form.js';
 import { TERMINAL, applyUpdate, createOrder } from './orders.js';
+import { createQuotePanel } from './quote-panel.js';
+import { createTickerFeed } from './ticker.js';
 
 const $ = (selector) => document.querySelector(selector);
 const form = $('#order-form');
@@ -24,6 +27,8 @@ const blotter = createBlotter({
   },
 });
 
+const chart = createPriceChart({ svg: $('#price-chart'), legend: $('#chart-legend'), summary: $('#chart-summary') });
+
 const url = new URL('/ws', location.href);
 url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
 
@@ -44,6 +49,15 @@ const connection = createConnection({
   onOpen: () => void resync(),
   onMessage: handle,
 });
+
+const ticker = createTickerFeed({
+  connection,
+  onError: (text) => {
+    $('#chart-error').textContent = text;
+    $('#chart-error').hidden = false;
+  },
+});
+const quotePanel = createQuotePanel({ element: $('#quote'), request: (message) => connection.request(message) });
 
 function showState(state) {
   const text = {
@@ -78,6 +92,9 @@ function handle(message) {
       if (order) update(order, message);
       return;
     }
+    case 'ticker':
+      if (ticker.accepts(message)) chart.addTick(message);
+      return;
     default:
       return;
   }
@@ -88,12 +105,43 @@ function update(order, message) {
   blotter.render(order);
   // Replayed history is shown, not read out: only fresh changes are announced.
   if (Date.now() - message.ts < 5_000) blotter.announce(order);
+  if (order.status === 'confirmed') markFills();
+}
+
+/** The selected pair's confirmed orders, at the price and time they filled. */
+function markFills() {
+  const pair = $('#pair').value;
+  const fills = [...orders.values()]
+    .filter((order) => order.pair === pair && order.status === 'confirmed' && order.executedPrice)
+    .map((order) => ({ orderId: order.orderId, ts: order.steps.confirmed ?? order.createdAt, price: order.executedPrice, side: order.side, amount: `${order.amount} ${pair.split('/')[0]}` }));
+  chart.setFills(fills);
+}
+
+/** Follows the selected pair: its ticker on the chart, its fills marked, the amount's unit and quote. */
+function selectPair() {
+  const pair = $('#pair').value;
+  updateUnit();
+  if (!pair) return;
+  $('#chart-pair').textContent = pair;
+  $('#chart-error').hidden = true;
+  chart.show(pair);
+  ticker.follow(pair);
+  markFills();
+  requestQuote();
+}
+
+/** A quote for what the form says now, when it says something valid; nothing while the amount is half-typed. */
+function requestQuote() {
+  const read = readOrder(form, pairs);
+  quotePanel.update(read.ok && connection.open ? read.order : null);
 }
 
 /** After (re)connecting: pair details, the order history, and every order still in flight resumed where it stopped. */
 async function resync() {
   const reply = await connection.request({ op: 'pairs' }).catch(() => null);
   if (reply?.type === 'pairs') setPairs(reply.pairs);
+  // A new socket follows nothing yet: subscribe the chart's pair again.
+  if ($('#pair').value) ticker.follow($('#pair').value);
   const history = await connection.request({ op: 'list', limit: 50 }).catch(() => null);
   const replay = [];
   if (history?.type === 'orders') {
@@ -126,7 +174,8 @@ function setPairs(list) {
     }),
   );
   if (list.some((pair) => pair.symbol === current)) select.value = current;
-  updateUnit();
+  if (select.value !== current) selectPair();
+  else updateUnit();
 }
 
 function pairFromSymbol(symbol) {
@@ -178,11 +227,13 @@ form.addEventListener('submit', (event) => {
   void placeFromForm(1);
 });
 fire.addEventListener('click', () => void placeFromForm(5));
-$('#pair').addEventListener('change', updateUnit);
+$('#pair').addEventListener('change', selectPair);
 $('#amount').addEventListener('input', () => {
   $('#amount-error').textContent = '';
   $('#amount').removeAttribute('aria-invalid');
+  requestQuote();
 });
+for (const radio of form.querySelectorAll('input[name="side"]')) radio.addEventListener('change', requestQuote);
 
 // For tests and the curious: drop the socket and watch the page reconnect, or send an order as the
 // form would but without the page's own checks, to see the server's answer next to the field.

@@ -1,4 +1,5 @@
-import { DEX_NAMES, formatAmount, formatDuration, formatPrice, formatTime, shortHash } from './format.js';
+import { DEX_NAMES, formatAmount, formatDuration, formatPrice, formatTime, routeName, shortHash } from './format.js';
+import { legList } from './legs.js';
 import { STEPS, TERMINAL, stepDurations } from './orders.js';
 
 /** Renders orders as rows of the "Orders" table, newest first, updating rows in place. Data goes in with textContent only. */
@@ -64,6 +65,14 @@ export function createBlotter({ body, empty, announce }) {
       list.append(li);
     }
     td.append(list);
+    // A split fills on both venues in one transaction: neither quote "won", the legs say what each venue took.
+    if (order.dex === 'split' && order.route?.length) {
+      const note = document.createElement('p');
+      note.className = 'split-note';
+      note.textContent = 'Split over both venues:';
+      const [base, quote] = (order.pair ?? '/').split('/');
+      td.append(note, legList(order.route, order.side, base, quote));
+    }
   }
 
   function renderTx(td, order) {
@@ -137,7 +146,7 @@ export function createBlotter({ body, empty, announce }) {
     /** Announces a status change to screen readers. */
     announce(order) {
       const what = `${order.side} ${order.amount} ${order.pair}`;
-      const where = order.dex ? ` on ${DEX_NAMES[order.dex] ?? order.dex}` : '';
+      const where = order.dex ? ` on ${routeName(order.dex)}` : '';
       const price = order.status === 'confirmed' && order.executedPrice ? ` at ${formatPrice(order.executedPrice)}` : '';
       const why = order.status === 'failed' && order.error ? `: ${order.error.code}` : '';
       announce(`Order ${what} ${order.status}${where}${price}${why}`);

@@ -36,3 +36,8 @@ export function formatTime(ts) {
 }
 
 export const DEX_NAMES = { raydium: 'Raydium', meteora: 'Meteora' };
+
+/** The venue an order went to, in words: a split route names both. */
+export function routeName(dex) {
+  return dex === 'split' ? 'Raydium and Meteora (split)' : DEX_NAMES[dex] ?? dex;
+}

@@ -17,6 +17,7 @@ export function createOrder(fields) {
     steps: {},
     quotes: fields.quotes ?? null,
     dex: fields.dex ?? null,
+    route: fields.route ?? null,
     limit: fields.limit ?? null,
     txHash: fields.txHash ?? null,
     executedPrice: fields.executedPrice ?? null,
@@ -33,7 +34,7 @@ export function applyUpdate(order, message) {
   order.lastSeq = message.seq;
   order.status = message.status;
   order.steps[message.status] = message.ts;
-  for (const key of ['dex', 'quotes', 'limit', 'txHash', 'executedPrice', 'amountIn', 'amountOut', 'error', 'attempts', 'clientOrderId']) {
+  for (const key of ['dex', 'route', 'quotes', 'limit', 'txHash', 'executedPrice', 'amountIn', 'amountOut', 'error', 'attempts', 'clientOrderId']) {
     if (message[key] !== undefined) order[key] = message[key];
   }
   if (message.type === 'ack') order.createdAt = message.ts;

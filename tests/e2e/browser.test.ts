@@ -161,6 +161,21 @@ describe('the trading page in a real browser', () => {
     expect(await row.locator('.track li[data-step="done"]').textContent()).toContain('failed');
   });
 
+  it('shows both legs of a split route in the blotter', async () => {
+    await page.getByLabel('Pair').selectOption('SOL/USDC');
+    await page.getByLabel('Sell').check();
+    await page.getByLabel('Amount (SOL)').fill('5000');
+    await page.getByRole('button', { name: 'Place order' }).click();
+    const row = rows().first();
+    await expect.poll(() => row.locator('[data-cell="amount"]').textContent()).toBe('5,000.0000');
+    await expect.poll(() => row.getAttribute('data-status'), { timeout: 15_000 }).toMatch(/confirmed|failed/);
+    const legs = await row.locator('[data-cell="quotes"] .legs li').allTextContents();
+    expect(legs).toHaveLength(2);
+    expect(legs[0]).toMatch(/^Raydium: [\d,.]+ SOL/);
+    expect(legs[1]).toMatch(/^Meteora: [\d,.]+ SOL/);
+    expect(await row.locator('.quotes li.winner').count()).toBe(0);
+  });
+
   it('reconnects by itself after the socket drops and keeps following an order that was in flight', async () => {
     await page.getByLabel('Amount (SOL)').fill('0.75');
     await page.getByRole('button', { name: 'Place order' }).click();
@@ -189,6 +204,8 @@ describe('the trading page in a real browser', () => {
 
   it('fits a phone screen, and saves screenshots as test artefacts', async () => {
     await mkdir(ARTIFACTS, { recursive: true });
+    await expect.poll(() => pointCount('reference'), { timeout: 10_000 }).toBeGreaterThan(5);
+    await expect.poll(() => quote().getAttribute('data-state'), { timeout: 10_000 }).toBe('ready');
     await page.screenshot({ path: join(ARTIFACTS, 'trading-page.png'), fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });
     expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
