@@ -55,11 +55,11 @@ warm_up() { # a fresh engine first compiles its hot paths and fills its caches: 
 }
 
 if [ "$only" = all ] || [ "$only" = engine ]; then
-  start_engine 0 0 1000
+  start_engine 0 0 5000
   warm_up 10 1000
   load engine-1000 --connections 50 --duration 60 --rate 1000
   stop_engine
-  start_engine 0 0 1000
+  start_engine 0 0 5000
   load engine-sustained --connections 50 --duration 60 --rate 3300 --settle-timeout 60
   stop_engine
 fi
@@ -86,12 +86,12 @@ fi
 if [ "$only" = split ]; then
   # The parts as processes of their own, to see what each costs per order: the chain process
   # provides the embedded Redis and PostgreSQL (it starts first), the worker and gateway use them.
-  start_engine 0 0 1000 chain; chain_pid=$engine
+  start_engine 0 0 5000 chain; chain_pid=$engine
   redis_port=$(ps -o args= -p "$(pgrep -n redis-server)" | grep -o '[0-9]*$')
   pg_port=$(sed -n 4p "$data/postgres/postmaster.pid")
   EXTRA_ENV="REDIS_URL=redis://127.0.0.1:$redis_port DATABASE_URL=postgres://postgres:postgres@127.0.0.1:$pg_port/dex"
-  port=$((port + 1)); start_engine 0 0 1000 worker; worker_pid=$engine
-  port=$((port + 1)); start_engine 0 0 1000 gateway; gateway_pid=$engine
+  port=$((port + 1)); start_engine 0 0 5000 worker; worker_pid=$engine
+  port=$((port + 1)); start_engine 0 0 5000 gateway; gateway_pid=$engine
   part_cpu() { for pid in "$chain_pid" "$worker_pid" "$gateway_pid"; do ps -o cputimes= -p "$pid" | tr -d ' '; done | tr '\n' ' '; }
   warm_up 10 1000
   read -r c0 w0 g0 <<< "$(part_cpu)"; read -r _ p0 r0 <<< "$(cpu)"

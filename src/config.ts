@@ -40,7 +40,7 @@ const EnvSchema = v.object({
   DATABASE_URL: v.optional(url(['postgres', 'postgresql'])),
   REDIS_URL: v.optional(url(['redis', 'rediss'])),
   ROLE: v.optional(v.picklist(['all', 'gateway', 'worker', 'chain'], 'must be one of all, gateway, worker, chain'), 'all'),
-  WORKER_CONCURRENCY: v.optional(intString(1, 10_000), '1000'),
+  WORKER_CONCURRENCY: v.optional(intString(1, 10_000), '5000'),
   WORKER_THREADS: v.optional(intString(0, 16), '1'),
   WORKER_BATCH_LINGER_MS: v.optional(intString(0, 100), '3'),
   WORKER_THREAD_NICE: v.optional(intString(0, 19), '10'),

@@ -24,6 +24,8 @@ export const ERRORS = {
   INSUFFICIENT_LIQUIDITY: { retryable: false, message: 'no venue has the liquidity for this size' },
   EXECUTION_FAILED: { retryable: false, message: 'the transaction could not be submitted after every attempt' },
   QUEUE_UNAVAILABLE: { retryable: true, message: 'the order could not be queued' },
+  // Why an acked order ends in `expired`.
+  DEADLINE_EXCEEDED: { retryable: false, message: 'the order was not sent before its deadline' },
 } as const satisfies Record<string, { retryable: boolean; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -15,6 +15,8 @@ export interface ChainClientOptions {
 
 /** A moment after the slot boundary, so a look finds the slot committed rather than just about to be. */
 const AFTER_SLOT_MS = 20;
+/** How soon to look again while the slot that should land a transaction is overdue. */
+const OVERDUE_LOOK_MS = 50;
 
 /**
  * The chain as a client (a worker) reaches it, like an RPC node: heights from the slots it has
@@ -26,12 +28,18 @@ export function createChainClient(options: ChainClientOptions): Chain {
   const { ledger, slots, slotMs, validBlocks } = options;
   const height = () => slots.latest()?.slot ?? 0;
 
-  /** When the next slot should be committed, as far as this client can tell. */
-  function nextSlotAt(nowMs: number): number {
-    const latest = slots.latest();
-    if (!latest) return nowMs + slotMs;
-    const sinceLatest = Math.max(0, nowMs - latest.ts);
-    return latest.ts + (Math.floor(sinceLatest / slotMs) + 1) * slotMs + AFTER_SLOT_MS;
+  /**
+   * When to look again for a transaction due at `dueMs`: just after the first slot this client
+   * expects from then (timed on its own clock, from when it received the latest slot); soon, if
+   * that slot is overdue (a busy or restarting chain), rather than a whole slot later.
+   */
+  function nextLookAt(nowMs: number, dueMs: number): number {
+    const receivedAt = slots.latestReceivedAt();
+    if (receivedAt === null) return nowMs + slotMs;
+    const overdue = nowMs >= dueMs && nowMs > receivedAt + slotMs + AFTER_SLOT_MS;
+    if (overdue) return nowMs + OVERDUE_LOOK_MS;
+    const from = Math.max(nowMs, dueMs);
+    return receivedAt + (Math.floor(Math.max(0, from - receivedAt) / slotMs) + 1) * slotMs + AFTER_SLOT_MS;
   }
 
   return {
@@ -53,7 +61,7 @@ export function createChainClient(options: ChainClientOptions): Chain {
       if (outcome) return { state: 'landed', outcome };
       if (!record) return { state: 'unknown' };
       // Received: it lands in the first slot produced from landsAt on (later if the chain is down or busy).
-      return { state: 'pending', landsAt: nextSlotAt(Math.max(nowMs, record.landsAt)) };
+      return { state: 'pending', landsAt: nextLookAt(nowMs, record.landsAt) };
     },
   };
 }

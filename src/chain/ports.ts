@@ -21,6 +21,8 @@ export interface TxLedger {
 /** The latest slot this process has heard of, and a way to hear of the next ones. */
 export interface SlotSource {
   latest(): SlotUpdate | null;
+  /** When this process received the latest slot, on its own clock (the chain's host may disagree with it). */
+  latestReceivedAt(): number | null;
   /** Called for every slot received; returns the unsubscribe. */
   onSlot(listener: (update: SlotUpdate) => void): () => void;
 }
@@ -45,4 +47,6 @@ export interface ChainStore {
    * and renews the lease, only if `ownerId` still holds it; false otherwise (nothing written).
    */
   commit(ownerId: string, ttlMs: number, slot: ProducedSlot): Promise<boolean>;
+  /** Gives the lease up, if `ownerId` holds it (a graceful stop: the next chain need not wait it out). */
+  release(ownerId: string): Promise<void>;
 }

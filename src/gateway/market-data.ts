@@ -38,6 +38,9 @@ export interface MarketData {
   quote(pair: string, side: Side, amount: number): RoutedQuote | null;
   /** The latest tick of a pair, or null. */
   tick(pair: string): MarketTick | null;
-  /** Called once per slot with every live pair's tick; returns the unsubscribe. */
-  onTicks(listener: (ticks: readonly MarketTick[]) => void): () => void;
+  /**
+   * Called once per slot with the ticks of the pairs `wanted` names (every live pair without it);
+   * no pair wanted, no work: the slot's pools are not even decoded. Returns the unsubscribe.
+   */
+  onTicks(listener: (ticks: readonly MarketTick[]) => void, wanted?: () => readonly string[]): () => void;
 }

@@ -35,6 +35,12 @@ export interface TickerFanoutDeps {
 export function startTickerFanout(deps: TickerFanoutDeps) {
   const { publisher, log } = deps;
   const lastSlot = new Map<string, number>();
+  // Only the pairs somebody follows are computed and sent: a gateway nobody watches ticks for pays nothing.
+  const followed = () =>
+    deps.marketData
+      .livePairs()
+      .map((pair) => pair.symbol)
+      .filter((symbol) => (publisher.subscribers?.(tickerTopic(symbol)) ?? 1) > 0);
   const stop = deps.marketData.onTicks((ticks) => {
     for (const tick of ticks) {
       const last = lastSlot.get(tick.pair);
@@ -50,7 +56,7 @@ export function startTickerFanout(deps: TickerFanoutDeps) {
         log.warn({ err, pair: tick.pair, slot: tick.slot }, 'tick could not be published');
       }
     }
-  });
+  }, followed);
   return {
     /** Stops publishing; sockets keep their subscriptions until they close. */
     close(): void {

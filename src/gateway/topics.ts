@@ -15,4 +15,6 @@ export interface ClientSink extends Sink, Topics {}
 /** Sends one text to every connection subscribed to `topic` (nobody: nothing happens). */
 export interface TopicPublisher {
   publish(topic: string, text: string): void;
+  /** How many connections follow `topic` now (unknown: treated as some). */
+  subscribers?(topic: string): number;
 }

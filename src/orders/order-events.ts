@@ -1,6 +1,6 @@
 import { ERRORS, type ErrorCode } from '../errors.js';
 import { formatPrice, formatUnits } from '../protocol/decimal.js';
-import type { BuildingEvent, CancelledEvent, ConfirmedEvent, FailedEvent, RoutingEvent, SubmittedEvent } from '../protocol/server-messages.js';
+import type { BuildingEvent, CancelledEvent, ConfirmedEvent, ExpiredEvent, FailedEvent, RoutingEvent, SubmittedEvent } from '../protocol/server-messages.js';
 import { sideDecimals, toWireLimit, toWireQuote, toWireRoute } from './wire-quote.js';
 import type { Dex, PairSpec, Quote, RouteDecision, SlippageLimit } from '../venues/types.js';
 import type { Order } from './order.js';
@@ -90,6 +90,11 @@ export function failedEvent(orderId: string, failure: Failure, ts: number): Draf
 /** The code's catalogue message followed by what happened to this order. */
 export function failureMessage(code: ErrorCode, reason: string): string {
   return `${ERRORS[code].message}: ${reason}`;
+}
+
+/** The event of an order whose deadline passed before its transaction was sent. */
+export function expiredEvent(orderId: string, message: string, ts: number): Draft<ExpiredEvent> {
+  return { type: 'order', orderId, status: 'expired', error: { code: 'DEADLINE_EXCEEDED', message }, ts };
 }
 
 /** The event of an order that was cancelled before its transaction was signed. */

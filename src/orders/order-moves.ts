@@ -1,7 +1,7 @@
 import { EngineError, type ErrorCode } from '../errors.js';
 import type { PairSpec } from '../venues/types.js';
 import type { Order, OrderChanges } from './order.js';
-import { failedEvent, failureMessage } from './order-events.js';
+import { expiredEvent, failedEvent, failureMessage } from './order-events.js';
 import type { Clock, EventDraft, EventPublisher, OrderStore } from './ports.js';
 import type { Logger } from '../util/logger.js';
 import type { OrderStatus } from './status.js';
@@ -28,6 +28,11 @@ export interface OrderMoves {
   advance(order: Order, from: OrderStatus, changes: OrderChanges, draft: EventDraft): Promise<Order>;
   /** Fails the order from wherever it stands, recording the code, the reason and the attempt. */
   fail(order: Order, run: Run, code: ErrorCode, reason: string): Promise<Order>;
+  /**
+   * Expires the order if its deadline has passed (it must not have been sent), and returns it so;
+   * null while it is still in time. Only market orders have a deadline.
+   */
+  expireIfLate(order: Order, run: Run): Promise<Order> | null;
   /** The order as the store has it now. */
   reload(orderId: string): Promise<Order>;
 }
@@ -50,11 +55,21 @@ export function createOrderMoves(deps: { readonly store: OrderStore; readonly ev
     return advance(order, order.status, { failureCode: code, failureReason: reason, attempts }, event);
   }
 
+  function expireIfLate(order: Order, run: Run): Promise<Order> | null {
+    if (order.deadlineMs === null) return null;
+    const lateByMs = clock.now() - (order.createdAt + order.deadlineMs);
+    if (lateByMs <= 0) return null;
+    const reason = `not sent within its ${order.deadlineMs} ms deadline (${lateByMs} ms late); it never will be`;
+    run.log.info({ lateByMs, deadlineMs: order.deadlineMs }, 'order expired');
+    const event = expiredEvent(order.id, failureMessage('DEADLINE_EXCEEDED', reason), clock.now());
+    return advance(order, order.status, { failureCode: 'DEADLINE_EXCEEDED', failureReason: reason }, event);
+  }
+
   async function reload(orderId: string): Promise<Order> {
     const order = await store.get(orderId);
     if (!order) throw new EngineError('INTERNAL_ERROR', `order ${orderId} vanished`);
     return order;
   }
 
-  return { advance, fail, reload };
+  return { advance, fail, expireIfLate, reload };
 }

@@ -14,6 +14,8 @@ export interface Order {
   /** BASE amount as the client sent it (a decimal string). */
   readonly amount: string;
   readonly slippageBps: number;
+  /** The longest time from the ack to the send (null: an order from before deadlines). */
+  readonly deadlineMs: number | null;
   readonly status: OrderStatus;
   /** The venue routed to, or 'split' for a route over both (then `legs` has each leg). */
   readonly dex: Dex | 'split' | null;
@@ -36,7 +38,7 @@ export interface Order {
 }
 
 /** The fields a new order starts with. */
-export type NewOrder = Pick<Order, 'id' | 'accountId' | 'clientOrderId' | 'type' | 'side' | 'pair' | 'amount' | 'slippageBps'>;
+export type NewOrder = Pick<Order, 'id' | 'accountId' | 'clientOrderId' | 'type' | 'side' | 'pair' | 'amount' | 'slippageBps' | 'deadlineMs'>;
 
 /** Columns a status change may set alongside the status. */
 export type OrderChanges = Partial<

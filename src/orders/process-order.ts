@@ -31,7 +31,7 @@ export interface ProcessDeps {
  */
 export function createProcessOrder(deps: ProcessDeps) {
   const { store, events, chain, clock, ids, findPair } = deps;
-  const { advance, fail } = createOrderMoves(deps);
+  const { advance, fail, expireIfLate } = createOrderMoves(deps);
   const transaction = createTransactionSteps(deps);
 
   return async function processOrder(orderId: string, attempt: Attempt): Promise<Order> {
@@ -49,7 +49,8 @@ export function createProcessOrder(deps: ProcessDeps) {
     const pair = findPair(order.pair);
     if (!pair) throw new EngineError('INTERNAL_ERROR', `order ${orderId} has unknown pair ${order.pair}`);
     const run: Run = { pair, attempt, amount: Number(order.amount), log: deps.log.child({ orderId, attempt: attempt.number }) };
-    while (!isTerminal(order.status)) order = await step(order, run);
+    // A resting order (`open`) waits for its condition: it is not this delivery's to run further.
+    while (!isTerminal(order.status) && order.status !== 'open') order = await step(order, run);
     return order;
   };
 
@@ -64,9 +65,11 @@ export function createProcessOrder(deps: ProcessDeps) {
         return transaction.send(order, run);
       case 'submitted':
         return transaction.settle(order, run);
+      case 'open':
       case 'confirmed':
       case 'failed':
       case 'cancelled':
+      case 'expired':
         return Promise.resolve(order);
       default:
         return assertNever(order.status);
@@ -74,6 +77,8 @@ export function createProcessOrder(deps: ProcessDeps) {
   }
 
   async function route(order: Order, run: Run): Promise<Order> {
+    const late = expireIfLate(order, run);
+    if (late) return late;
     const decision = await deps.route(order.pair, order.side, run.amount);
     if (!decision) {
       run.log.info('no venue can fill this size');

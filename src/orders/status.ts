@@ -8,13 +8,16 @@ export type { OrderStatus };
  * ones lead nowhere.
  */
 const NEXT: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
-  pending: ['routing', 'failed', 'cancelled'],
-  routing: ['building', 'failed', 'cancelled'],
-  building: ['submitted', 'failed', 'cancelled'],
+  pending: ['open', 'routing', 'failed', 'cancelled', 'expired'],
+  open: ['routing', 'failed', 'cancelled', 'expired'],
+  routing: ['building', 'failed', 'cancelled', 'expired'],
+  // Expired only while its transaction was never sent (checked right before the send).
+  building: ['submitted', 'failed', 'cancelled', 'expired'],
   submitted: ['confirmed', 'failed'],
   confirmed: [],
   failed: [],
   cancelled: [],
+  expired: [],
 };
 
 /** Statuses from which a client may cancel. */

@@ -68,6 +68,7 @@ export function createSubmitOrder(deps: SubmitDeps) {
       pair: pair.symbol,
       amount: message.amount,
       slippageBps: message.slippageBps,
+      deadlineMs: message.deadlineMs,
     };
     const ack: AckMessage = {
       type: 'ack',
@@ -131,6 +132,7 @@ export function createSubmitOrder(deps: SubmitDeps) {
       existing.side === wanted.side &&
       existing.pair === wanted.pair &&
       existing.slippageBps === wanted.slippageBps &&
+      (existing.deadlineMs ?? wanted.deadlineMs) === wanted.deadlineMs &&
       sameDecimal(existing.amount, wanted.amount);
     if (!same) {
       return reject('DUPLICATE_CLIENT_ORDER_ID', `clientOrderId ${wanted.clientOrderId} already names order ${existing.id} with different fields`, 'clientOrderId');

@@ -21,7 +21,7 @@ export interface TransactionDeps {
  */
 export function createTransactionSteps(deps: TransactionDeps) {
   const { store, chain, clock, ids } = deps;
-  const { advance, fail, reload } = createOrderMoves(deps);
+  const { advance, fail, expireIfLate, reload } = createOrderMoves(deps);
 
   /** Signs (or re-sends) the order's transaction; only a send the chain accepted moves it to `submitted`. */
   async function send(order: Order, run: Run): Promise<Order> {
@@ -38,6 +38,9 @@ export function createTransactionSteps(deps: TransactionDeps) {
       current = await sign(current, run);
     }
     if (current.status !== 'building') return current;
+    // The chain has never seen this transaction (or it was just signed): past the deadline it is never sent.
+    const late = expireIfLate(current, run);
+    if (late) return late;
     try {
       await chain.send(txOf(current, run), clock.now(), run.attempt.number);
     } catch (err) {

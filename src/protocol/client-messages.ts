@@ -62,6 +62,16 @@ export const SubmitSchema = v.strictObject(
       ),
       50,
     ),
+    /** The longest time from the ack to the transaction being sent; past it the order ends `expired`. */
+    deadlineMs: v.optional(
+      v.pipe(
+        v.number('must be a whole number of milliseconds'),
+        v.integer('must be a whole number of milliseconds'),
+        v.minValue(100, 'must be at least 100'),
+        v.maxValue(60_000, 'must be at most 60000'),
+      ),
+      10_000,
+    ),
   },
 );
 export type SubmitMessage = v.InferOutput<typeof SubmitSchema>;

@@ -7,7 +7,7 @@ export const SIDES = ['buy', 'sell'] as const;
 export type Side = (typeof SIDES)[number];
 
 /** Every status an order can have, in lifecycle order. */
-export const ORDER_STATUSES = ['pending', 'routing', 'building', 'submitted', 'confirmed', 'failed', 'cancelled'] as const;
+export const ORDER_STATUSES = ['pending', 'open', 'routing', 'building', 'submitted', 'confirmed', 'failed', 'cancelled', 'expired'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 /** A venue's quote as it goes on the wire: money and prices as decimal strings. */
@@ -220,7 +220,12 @@ export interface CancelledEvent extends OrderEventBase {
   readonly status: 'cancelled';
   readonly reason: string;
 }
-export type OrderEvent = RoutingEvent | BuildingEvent | SubmittedEvent | ConfirmedEvent | FailedEvent | CancelledEvent;
+/** An order that ran out of time before its transaction was sent (it never was). */
+export interface ExpiredEvent extends OrderEventBase {
+  readonly status: 'expired';
+  readonly error: { readonly code: string; readonly message: string };
+}
+export type OrderEvent = RoutingEvent | BuildingEvent | SubmittedEvent | ConfirmedEvent | FailedEvent | CancelledEvent | ExpiredEvent;
 
 /** Anything that carries an order's progress: the ack is event seq 1. */
 export type OrderUpdate = AckMessage | OrderEvent;

@@ -48,7 +48,7 @@ export async function startChainAccess(options: ChainAccessOptions) {
   const staleAfterMs = Math.max(2_000, 5 * slotMs);
   const random = createRng(hashKey(config.mockSeed, process.pid, clock.now()));
   const between = (range: LatencyRange) => range.min + (range.max - range.min) * random();
-  const slots = await startSlotStream({ redis: options.connect(`${options.keys.namespace}:slots`), streamKey: keys.slots, log });
+  const slots = await startSlotStream({ redis: options.connect(`${options.keys.namespace}:slots`), streamKey: keys.slots, log, now: clock.now });
 
   // One decoded view per slot, made when first asked for (the Amm model: update once, quote often).
   let cached: { slot: number; view: MarketView } | null = null;
@@ -56,14 +56,15 @@ export async function startChainAccess(options: ChainAccessOptions) {
     if (cached?.slot !== update.slot) cached = { slot: update.slot, view: createMarketView((update.snapshot as ChainSnapshot).market) };
     return cached.view;
   };
-  const fresh = (update: SlotUpdate | null): update is SlotUpdate => update !== null && clock.now() - update.ts <= staleAfterMs;
+  // Fresh by this process's clock: when the latest slot arrived here, not the chain host's time stamp.
+  const fresh = (update: SlotUpdate | null): update is SlotUpdate => update !== null && clock.now() - (slots.latestReceivedAt() ?? 0) <= staleAfterMs;
 
   async function freshSlot(): Promise<SlotUpdate> {
     const deadline = clock.now() + ROUTE_WAIT_MS;
     for (;;) {
       const latest = slots.latest();
       if (fresh(latest)) return latest;
-      if (clock.now() >= deadline) throw new ChainUnavailableError(`no slot from the chain for ${Math.round((clock.now() - (slots.latest()?.ts ?? 0)) / 1000)} s`);
+      if (clock.now() >= deadline) throw new ChainUnavailableError(`no slot from the chain for ${Math.round((clock.now() - (slots.latestReceivedAt() ?? 0)) / 1000)} s`);
       await clock.sleep(Math.min(slotMs, 250));
     }
   }
@@ -84,9 +85,11 @@ export async function startChainAccess(options: ChainAccessOptions) {
     return viewOf(await freshSlot()).route(pair, side, amount);
   }
 
-  const ticksOf = (update: SlotUpdate): MarketTick[] => {
+  const ticksOf = (update: SlotUpdate, symbols?: readonly string[]): MarketTick[] => {
+    const pairs = symbols ? PAIRS.filter((pair) => symbols.includes(pair.symbol)) : PAIRS;
+    if (pairs.length === 0) return [];
     const view = viewOf(update);
-    return PAIRS.map((pair) => ({
+    return pairs.map((pair) => ({
       pair: pair.symbol,
       slot: update.slot,
       ts: update.ts,
@@ -101,7 +104,13 @@ export async function startChainAccess(options: ChainAccessOptions) {
       const latest = slots.latest();
       return fresh(latest) ? latest.slot : null;
     },
-    livePairs: () => PAIRS,
+    // Live: the chain is producing and its latest slot has the pair's pools with liquidity in them.
+    livePairs: () => {
+      const latest = slots.latest();
+      if (!fresh(latest)) return [];
+      const view = viewOf(latest);
+      return view.pairs.filter((pair) => DEXES.some((dex) => view.liquidity(pair.symbol, dex) > 0));
+    },
     quote(pair, side, amount) {
       const latest = slots.latest();
       if (!fresh(latest)) return null;
@@ -110,9 +119,13 @@ export async function startChainAccess(options: ChainAccessOptions) {
     },
     tick(pair) {
       const latest = slots.latest();
-      return latest ? (ticksOf(latest).find((tick) => tick.pair === pair) ?? null) : null;
+      return latest ? (ticksOf(latest, [pair])[0] ?? null) : null;
     },
-    onTicks: (listener) => slots.onSlot((update) => listener(ticksOf(update))),
+    onTicks: (listener, wanted) =>
+      slots.onSlot((update) => {
+        const ticks = ticksOf(update, wanted?.());
+        if (ticks.length > 0) listener(ticks);
+      }),
   };
 
   return {

@@ -51,7 +51,11 @@ export function startChain(deps: ChainDeps) {
   const toChainMarket = (state: SlotUpdate | null): ChainMarket => {
     const saved = state?.snapshot as ChainSnapshot | undefined;
     const genesisMs = saved?.genesisMs ?? clock.now() - (state?.slot ?? 0) * slotMs;
-    const at = (slot: number) => genesisMs + slot * slotMs;
+    // The market steps one tick a slot, on the tick length it was created with (a restart with
+    // another CHAIN_SLOT_MS changes how often slots come, not how far the market moves in one).
+    const tickMs = saved?.market.tickMs ?? slotMs;
+    if (tickMs !== slotMs) log.warn({ tickMs, slotMs }, 'CHAIN_SLOT_MS differs from the one this chain started with; the market keeps its tick');
+    const at = (slot: number) => genesisMs + slot * tickMs;
     const built = createMarket({ seed: config.mockSeed, startMs: genesisMs, tickMs: slotMs, ...(saved && { from: saved.market }) });
     market = built;
     let slotNow = state?.slot ?? 0;
@@ -65,10 +69,12 @@ export function startChain(deps: ChainDeps) {
     };
   };
 
+  const ownerId = randomUUID();
+  const store = createChainStore(deps.redis, chainKeys(deps.keys.namespace), { retentionSeconds: config.mockChainRetentionHours * 3600 });
   const producer = createSlotProducer({
-    store: createChainStore(deps.redis, chainKeys(deps.keys.namespace), { retentionSeconds: config.mockChainRetentionHours * 3600 }),
+    store,
     market: toChainMarket,
-    ownerId: randomUUID(),
+    ownerId,
     leaseMs: LEASE_SLOTS * slotMs,
     maxTxPerSlot: MAX_TX_PER_SLOT,
     blockhash: (slot) => base58(createHash('sha256').update(`${config.mockSeed}:${slot}`).digest()),
@@ -111,6 +117,8 @@ export function startChain(deps: ChainDeps) {
         stopped = true;
         clearTimeout(timer);
         await running;
+        // The next chain (a restart, a standby) takes over at once instead of waiting the lease out.
+        await store.release(ownerId);
       }),
     ] satisfies ShutdownStep[],
   };

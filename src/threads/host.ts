@@ -62,8 +62,15 @@ export async function startWorkerThreads(options: {
   await Promise.all(threads.map((thread) => thread.ready));
   log.info({ threads: threads.length }, 'worker threads running');
   return {
+    /**
+     * Closes the threads with the chain last: the others first (their orders in flight still land,
+     * the chain producing slots meanwhile), then the first thread, whose workers kept running too.
+     */
     drain: async (timeoutMs: number) => {
-      await Promise.all(threads.map((thread) => thread.close(timeoutMs)));
+      const deadline = Date.now() + timeoutMs;
+      const [withChain, ...others] = threads;
+      await Promise.all(others.map((thread) => thread.close(timeoutMs)));
+      await withChain?.close(Math.max(0, deadline - Date.now()));
     },
   };
 }

@@ -32,10 +32,29 @@ export function chooseRoute(quotes: readonly (Quote | null)[], side: Side, optio
   const baseDecimals = options.baseDecimals ?? spec?.base.decimals;
   if (baseDecimals === undefined) throw new RangeError(`baseDecimals is required to split ${best.pair}, which is not in PAIRS`);
   const legCost = options.legCost ?? (spec ? legCostOf(spec) : DEFAULT_LEG_COST);
+  if (!splitCouldPay(single, options.quoteAt, legCost)) return { best, route: single, quotes: valid, reason };
   const legs = findSplit({ side, amount: single.amount, baseDecimals, quoteAt: options.quoteAt });
   const split = legs && buildRoute(side, legs, legCost);
   if (split && better(split, single, side)) return { best, route: split, quotes: valid, reason: explainSplit(split, best, legCost) };
   return { best, route: single, quotes: valid, reason };
+}
+
+/** Share of the order quoted to learn each venue's price at the smallest sizes. */
+const PROBE_SHARE = 1e-3;
+
+/**
+ * Whether any split could beat the single venue by more than a leg's cost. Both cost curves are
+ * convex, so every leg pays at least its venue's price at the smallest sizes: a split can save at
+ * most the gap between the single route and the whole size at the best of those prices. Most
+ * orders are far too small for a split to pay, and this spares them the search (a few quotes
+ * against some sixty).
+ */
+function splitCouldPay(single: Route, quoteAt: QuoteAt, legCost: number): boolean {
+  const probe = single.amount * PROBE_SHARE;
+  const prices = DEXES.map((dex) => quoteAt(dex, probe)?.price).filter((price): price is number => price !== undefined && price > 0);
+  if (prices.length < 2) return false;
+  const bestGain = single.side === 'buy' ? single.amountIn - single.amount * Math.min(...prices) : single.amount * Math.max(...prices) - single.amountOut;
+  return bestGain > legCost;
 }
 
 /** Quotes every venue for `amount` BASE of `pair` at one pool state and chooses the route, splits included. */

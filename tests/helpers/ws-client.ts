@@ -64,7 +64,7 @@ export async function connectClient(url: string) {
     },
     /** Waits for the order's terminal event and returns all its updates. */
     async settle(orderId: string, timeoutMs = 20_000): Promise<Message[]> {
-      await client.waitFor((m) => m.type === 'order' && m.orderId === orderId && ['confirmed', 'failed', 'cancelled'].includes(m.status as string), timeoutMs);
+      await client.waitFor((m) => m.type === 'order' && m.orderId === orderId && ['confirmed', 'failed', 'cancelled', 'expired'].includes(m.status as string), timeoutMs);
       return client.updatesOf(orderId);
     },
     close(): Promise<unknown> {

@@ -58,4 +58,29 @@ describe('the chain in Redis', () => {
     expect(await redis.xlen(keys.slots)).toBe(1);
     expect(await redis.ttl(keys.outcome('a'))).toBeGreaterThan(3590);
   });
+
+  it('lands each transaction once even when a commit names it twice, and never re-queues a landed signature', async () => {
+    const keys = chainKeys(`ledger-test-${randomUUID()}`);
+    const ledger = createTxLedger(redis, keys, { retentionSeconds: 3600 });
+    const store = createChainStore(redis, keys, { retentionSeconds: 3600 });
+    for (const signature of ['a', 'b', 'c', 'd']) await ledger.submit(record(signature, 10));
+    expect(await store.lead('one', 5_000)).toBe(true);
+    const second: TxOutcome = { ok: false, slot: 2, code: 'INSUFFICIENT_LIQUIDITY' };
+    const slot = (n: number, outcomes: Array<[string, TxOutcome]>, dropped: string[]) => ({ slot: n, ts: n, blockhash: `bh${n}`, snapshot: n, outcomes, dropped });
+    expect(await store.commit('one', 5_000, slot(1, [['a', landed], ['b', landed]], ['c', 'd']))).toBe(true);
+    // The same signature committed again (a producer bug, a replay) does not land a second time.
+    expect(await store.commit('one', 5_000, slot(2, [['a', second]], []))).toBe(true);
+    expect((await ledger.lookup('a')).outcome).toEqual(landed);
+    expect((await ledger.lookup('b')).outcome).toEqual(landed);
+    expect(await ledger.lookup('c')).toEqual({ record: null, outcome: null });
+    expect(await ledger.lookup('d')).toEqual({ record: null, outcome: null });
+    expect(await store.loadState()).toMatchObject({ slot: 2, snapshot: 2 });
+    // Its record gone (past the retention) but its outcome kept: a resend is not queued again.
+    await redis.del(keys.tx('a'));
+    await ledger.submit(record('a', 20));
+    expect(await redis.zrange(keys.pending, '0', '-1')).toEqual([]);
+    // A released lease is taken over at once.
+    await store.release('one');
+    expect(await store.lead('two', 5_000)).toBe(true);
+  });
 });

@@ -31,7 +31,7 @@ describe('the PostgreSQL order store', () => {
   async function created() {
     const id = newId();
     await store.create(
-      { id, accountId: OPEN_ACCESS_ACCOUNT, clientOrderId: `c-${id}`, type: 'market', side: 'sell', pair: 'SOL/USDC', amount: '1.000000001', slippageBps: 75 },
+      { id, accountId: OPEN_ACCESS_ACCOUNT, clientOrderId: `c-${id}`, type: 'market', side: 'sell', pair: 'SOL/USDC', amount: '1.000000001', slippageBps: 75, deadlineMs: null },
       { type: 'ack', orderId: id, status: 'pending', seq: 1, ts: 1 },
     );
     return id;
@@ -58,7 +58,7 @@ describe('the PostgreSQL order store', () => {
   it('is idempotent to migrate: a second run applies nothing', async () => {
     expect(await migrate(sql, `${ROOT}/sql`, log)).toEqual([]);
     const rows = await sql`select version, name from schema_migrations`;
-    expect(rows.map((row) => row.version)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(rows.map((row) => row.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(rows[0]).toEqual({ version: 1, name: '0001_orders.sql' });
   });
 

@@ -9,7 +9,7 @@ describe('loadConfig', () => {
       databaseUrl: undefined,
       redisUrl: undefined,
       role: 'all',
-      workerConcurrency: 1000,
+      workerConcurrency: 5000,
       workerThreads: 1,
       workerBatchLingerMs: 3,
       workerThreadNice: 10,

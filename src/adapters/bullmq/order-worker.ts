@@ -4,7 +4,7 @@ import * as v from 'valibot';
 import { EngineError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import type { ProcessOrder } from '../../orders/process-order.js';
-import { TransientSendError } from '../../chain/types.js';
+import { ChainUnavailableError, TransientSendError } from '../../chain/types.js';
 import { createSemaphore } from '../../util/semaphore.js';
 
 const OrderId = v.pipe(v.string(), v.uuid());
@@ -22,6 +22,8 @@ const JobDataSchema = v.pipe(
 );
 const FAULT_RETRY_MIN_MS = 1_000;
 const FAULT_RETRY_MAX_MS = 60_000;
+/** While the chain produces no slots, a job looks again this often (not on the growing fault backoff): it may be back any moment. */
+const CHAIN_RETRY_MS = 1_000;
 
 /** An order of a job that had not started when the worker began closing: the job goes back to the queue. */
 class NotStarted extends Error {
@@ -96,6 +98,7 @@ export function startOrderWorker(options: {
 
     const done = [...data.done];
     let transient: TransientSendError | undefined;
+    let chainDown: ChainUnavailableError | undefined;
     let fault: unknown;
     let notStarted = 0;
     results.forEach((result, i) => {
@@ -104,6 +107,7 @@ export function startOrderWorker(options: {
       const err: unknown = result.reason;
       if (err instanceof NotStarted) notStarted += 1;
       else if (err instanceof TransientSendError) transient ??= err;
+      else if (err instanceof ChainUnavailableError) chainDown ??= err;
       else if (err instanceof EngineError && err.code === 'ORDER_NOT_FOUND') {
         log.warn({ orderId, jobId: job.id }, 'queued order does not exist; skipped');
         done.push(orderId); // nothing to execute
@@ -118,6 +122,13 @@ export function startOrderWorker(options: {
       log.info({ jobId: job.id, notStarted }, 'closing: job put back with the orders not started');
       await job.updateData({ ...data, done });
       await job.moveToDelayed(Date.now(), token);
+      throw new DelayedError();
+    }
+    if (chainDown && fault === undefined) {
+      // No attempt is spent and no fault counted: the orders wait for the chain (bounded by their deadlines).
+      log.warn({ jobId: job.id, reason: chainDown.message, retryInMs: CHAIN_RETRY_MS }, 'the chain produces no slots; job put back');
+      await job.updateData({ ...data, done });
+      await job.moveToDelayed(Date.now() + CHAIN_RETRY_MS, token);
       throw new DelayedError();
     }
     if (fault !== undefined) {

@@ -25,6 +25,7 @@ export function batchCreates(sql: Sql) {
         pair: order.pair,
         amount: order.amount,
         slippage_bps: order.slippageBps,
+        deadline_ms: order.deadlineMs,
         ack,
       }));
       // On a clientOrderId conflict the insert waits for the other transaction, then does nothing.
@@ -32,10 +33,10 @@ export function batchCreates(sql: Sql) {
         with input as (
           select * from jsonb_to_recordset(${json(input)}) as x(
             id uuid, account_id uuid, client_order_id text, type text, side text, pair text,
-            amount numeric, slippage_bps int, ack jsonb)
+            amount numeric, slippage_bps int, deadline_ms int, ack jsonb)
         ), inserted as (
-          insert into orders (id, account_id, client_order_id, type, side, pair, amount, slippage_bps, status)
-          select i.id, i.account_id, i.client_order_id, i.type, i.side, i.pair, i.amount, i.slippage_bps, 'pending'
+          insert into orders (id, account_id, client_order_id, type, side, pair, amount, slippage_bps, deadline_ms, status)
+          select i.id, i.account_id, i.client_order_id, i.type, i.side, i.pair, i.amount, i.slippage_bps, i.deadline_ms, 'pending'
           from input i
           on conflict (account_id, client_order_id) where client_order_id is not null do nothing
           returning id

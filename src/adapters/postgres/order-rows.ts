@@ -13,6 +13,7 @@ export interface OrderRow {
   pair: string;
   amount: string;
   slippage_bps: number;
+  deadline_ms: number | null;
   status: Order['status'];
   dex: Order['dex'];
   legs: Order['legs'];
@@ -72,6 +73,7 @@ export function toOrder(row: OrderRow): Order {
     pair: row.pair,
     amount: row.amount,
     slippageBps: row.slippage_bps,
+    deadlineMs: row.deadline_ms ?? null,
     status: row.status,
     dex: row.dex,
     legs: row.legs ?? null,

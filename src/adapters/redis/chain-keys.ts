@@ -9,11 +9,9 @@ export function chainKeys(namespace: string) {
     outcome: (signature: string) => `${tag}:outcome:${signature}`,
     /** Received transactions waiting to land, scored by landsAt. */
     pending: `${tag}:pending`,
-    /** The last committed slot with the market's state after it. */
-    state: `${tag}:state`,
     /** The lease of the one chain process that produces slots. */
     leader: `${tag}:leader`,
-    /** The published slots (slotSubscribe), the newest few kept. */
+    /** The published slots (slotSubscribe), the newest few kept; the newest is the chain's state. */
     slots: `${tag}:slots`,
   } as const;
 }

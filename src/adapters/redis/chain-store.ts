@@ -6,25 +6,31 @@ import type { ChainKeys } from './chain-keys.js';
 /** Published slots kept in the stream: a reader that blinks catches up; older ones are never needed. */
 const STREAM_LENGTH = 50;
 
-// KEYS: leader, state, pending, slots, then the outcome keys, then the dropped transactions' keys.
+// KEYS: leader, pending, slots, then the outcome keys, then the dropped transactions' keys.
 // ARGV: owner, lease ms, retention s, outcome count, dropped count, slot, ts, blockhash, state json,
-// then the outcomes' signatures and values, then the dropped signatures.
+// then the outcomes' signatures and values, then the dropped signatures. An outcome is written only
+// for a transaction this commit takes off the queue: none lands twice, whatever the caller sends.
+// The state lives once, in the slot stream's newest entry (it is 40 KB a slot).
 const COMMIT = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 local outcomes = tonumber(ARGV[4])
 local dropped = tonumber(ARGV[5])
 for i = 1, outcomes do
-  redis.call('SET', KEYS[4 + i], ARGV[9 + outcomes + i], 'EX', ARGV[3])
-  redis.call('ZREM', KEYS[3], ARGV[9 + i])
+  if redis.call('ZREM', KEYS[2], ARGV[9 + i]) == 1 then
+    redis.call('SET', KEYS[3 + i], ARGV[9 + outcomes + i], 'EX', ARGV[3])
+  end
 end
 for i = 1, dropped do
-  redis.call('DEL', KEYS[4 + outcomes + i])
-  redis.call('ZREM', KEYS[3], ARGV[9 + 2 * outcomes + i])
+  redis.call('DEL', KEYS[3 + outcomes + i])
+  redis.call('ZREM', KEYS[2], ARGV[9 + 2 * outcomes + i])
 end
-redis.call('SET', KEYS[2], ARGV[9])
-redis.call('XADD', KEYS[4], 'MAXLEN', '~', ${STREAM_LENGTH}, '*', 'slot', ARGV[6], 'ts', ARGV[7], 'blockhash', ARGV[8], 'state', ARGV[9])
+redis.call('XADD', KEYS[3], 'MAXLEN', '~', ${STREAM_LENGTH}, '*', 'slot', ARGV[6], 'ts', ARGV[7], 'blockhash', ARGV[8], 'state', ARGV[9])
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
 return 1`;
+
+const RELEASE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+return 0`;
 
 const LEAD = `
 local holder = redis.call('GET', KEYS[1])
@@ -45,8 +51,13 @@ export function createChainStore(redis: Redis, keys: ChainKeys, options: { reten
     lead: async (ownerId, ttlMs) => (await redis.eval(LEAD, 1, keys.leader, ownerId, ttlMs)) === 1,
 
     async loadState() {
-      const state = await redis.get(keys.state);
-      return state === null ? null : (JSON.parse(state) as SlotUpdate);
+      const [newest] = await redis.xrevrange(keys.slots, '+', '-', 'COUNT', 1);
+      const state = newest ? newest[1][newest[1].indexOf('state') + 1] : undefined;
+      return state === undefined ? null : (JSON.parse(state) as SlotUpdate);
+    },
+
+    async release(ownerId) {
+      await redis.eval(RELEASE, 1, keys.leader, ownerId);
     },
 
     async due(nowMs, limit) {
@@ -62,7 +73,7 @@ export function createChainStore(redis: Redis, keys: ChainKeys, options: { reten
     async commit(ownerId, ttlMs, slot: ProducedSlot) {
       const { outcomes, dropped } = slot;
       const state = JSON.stringify({ slot: slot.slot, ts: slot.ts, blockhash: slot.blockhash, snapshot: slot.snapshot } satisfies SlotUpdate);
-      const keyList = [keys.leader, keys.state, keys.pending, keys.slots, ...outcomes.map(([signature]) => keys.outcome(signature)), ...dropped.map(keys.tx)];
+      const keyList = [keys.leader, keys.pending, keys.slots, ...outcomes.map(([signature]) => keys.outcome(signature)), ...dropped.map(keys.tx)];
       const args = [
         ownerId,
         ttlMs,

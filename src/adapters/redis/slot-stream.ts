@@ -10,10 +10,12 @@ const BLOCK_MS = 2_000;
  * slotSubscribe over the chain's stream: the newest slot at start, then every slot as it is
  * published. Holds its own connection (blocking reads); `close` ends it.
  */
-export async function startSlotStream(options: { redis: Redis; streamKey: string; log: Logger }) {
+export async function startSlotStream(options: { redis: Redis; streamKey: string; log: Logger; now?: () => number }) {
   const { redis, streamKey, log } = options;
+  const now = options.now ?? Date.now;
   const listeners = new Set<(update: SlotUpdate) => void>();
   let latest: SlotUpdate | null = null;
+  let receivedAt: number | null = null;
   let lastId = '$';
   let closed = false;
 
@@ -21,9 +23,11 @@ export async function startSlotStream(options: { redis: Redis; streamKey: string
     lastId = id;
     const text = fields[fields.indexOf('state') + 1];
     if (!text) return;
+    // Stream order is the truth: a chain that lost its state restarts at a lower slot, and that
+    // newer entry still replaces the older one.
     const update = JSON.parse(text) as SlotUpdate;
-    if (latest && update.slot <= latest.slot) return;
     latest = update;
+    receivedAt = now();
     for (const listener of listeners) listener(update);
   };
 
@@ -51,6 +55,7 @@ export async function startSlotStream(options: { redis: Redis; streamKey: string
 
   const source: SlotSource = {
     latest: () => latest,
+    latestReceivedAt: () => receivedAt,
     onSlot(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

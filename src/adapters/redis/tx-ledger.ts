@@ -3,8 +3,10 @@ import type { TxLedger } from '../../chain/ports.js';
 import type { TxOutcome, TxRecord } from '../../chain/types.js';
 import type { ChainKeys } from './chain-keys.js';
 
-// A new signature is recorded and queued for landing in one step; a known one changes nothing.
+// A new signature is recorded and queued for landing in one step; a known one changes nothing,
+// and neither does one that has landed (its outcome outlives its record by a little).
 const SUBMIT = `
+if redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
 if redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2], 'NX') then
   redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
   return 1
@@ -20,7 +22,7 @@ return 0`;
 export function createTxLedger(redis: Redis, keys: ChainKeys, options: { retentionSeconds: number }): TxLedger {
   return {
     async submit(record: TxRecord) {
-      await redis.eval(SUBMIT, 2, keys.tx(record.signature), keys.pending, JSON.stringify(record), options.retentionSeconds, record.landsAt, record.signature);
+      await redis.eval(SUBMIT, 3, keys.tx(record.signature), keys.pending, keys.outcome(record.signature), JSON.stringify(record), options.retentionSeconds, record.landsAt, record.signature);
     },
     async lookup(signature) {
       const [record, outcome] = await redis.mget(keys.tx(signature), keys.outcome(signature));

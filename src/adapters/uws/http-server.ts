@@ -92,6 +92,7 @@ export async function startHttpServer(options: HttpServerOptions) {
   // One serialization for every subscriber: uWS copies the frame into each socket's buffer, and a
   // socket over maxBackpressure is skipped and (closeOnBackpressureLimit) closed, like a send that returns 2.
   const publisher: TopicPublisher = {
+    subscribers: (topic) => app.numSubscribers(topic),
     publish(topic, text) {
       app.publish(topic, text, false, false);
     },

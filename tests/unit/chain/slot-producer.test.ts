@@ -36,6 +36,9 @@ function memoryStore() {
     },
     loadState: async () => state,
     due: async (nowMs, limit) => [...pending.values()].filter((record) => record.landsAt <= nowMs).slice(0, limit),
+    release: async (owner) => {
+      if (leader === owner) leader = null;
+    },
     commit: async (owner, _ttl, slot: ProducedSlot) => {
       if (failNextCommit) {
         failNextCommit = false;

@@ -147,7 +147,7 @@ describe('session', () => {
       const t = harness();
       await t.send({ ...market, reqId: 'r1', clientOrderId: 'c1', amount: 1.5 });
       expect(t.deps.submitOrder).toHaveBeenCalledWith(
-        { op: 'submit', reqId: 'r1', clientOrderId: 'c1', type: 'market', side: 'buy', pair: 'SOL/USDC', amount: '1.5', slippageBps: 50 },
+        { op: 'submit', reqId: 'r1', clientOrderId: 'c1', type: 'market', side: 'buy', pair: 'SOL/USDC', amount: '1.5', slippageBps: 50, deadlineMs: 10_000 },
         ACCOUNT,
         expect.objectContaining({ watch: expect.any(Function), unwatch: expect.any(Function) }),
       );
@@ -171,7 +171,7 @@ describe('session', () => {
       };
       const t = harness();
       t.deps.submitOrder.mockResolvedValueOnce({ ok: true, duplicate });
-      t.history.set(ORDER_ID, [ackOf({ ...market, slippageBps: 50 }), event(2, 'routing'), event(3, 'building')]);
+      t.history.set(ORDER_ID, [ackOf({ ...market, slippageBps: 50, deadlineMs: 10_000 }), event(2, 'routing'), event(3, 'building')]);
       await t.send({ ...market, reqId: 'again', clientOrderId: 'c1' });
       t.feed.deliverUpdate(event(4, 'submitted'));
       expect(t.replies()).toEqual([duplicate, event(2, 'routing'), event(3, 'building'), event(4, 'submitted')]);
@@ -252,7 +252,7 @@ describe('session', () => {
   describe('get', () => {
     it('answers order_state with the order and its events, looked up within the caller account', async () => {
       const t = harness();
-      const events = [ackOf({ ...market, slippageBps: 50 }), event(2, 'routing')];
+      const events = [ackOf({ ...market, slippageBps: 50, deadlineMs: 10_000 }), event(2, 'routing')];
       t.deps.queries.get.mockResolvedValueOnce({ order: snapshot('routing', 2), events });
       await t.send({ op: 'get', reqId: 'g1', orderId: ORDER_ID });
       expect(t.deps.queries.get).toHaveBeenCalledWith(expect.objectContaining({ orderId: ORDER_ID }), ACCOUNT);
@@ -297,7 +297,7 @@ describe('session', () => {
     it("confirms with the order's status and lastSeq, replays the events after fromSeq, then streams live ones until the end", async () => {
       const t = harness();
       t.deps.queries.get.mockResolvedValue({ order: snapshot('building', 3), events: [] });
-      t.history.set(ORDER_ID, [ackOf({ ...market, slippageBps: 50 }), event(2, 'routing'), event(3, 'building')]);
+      t.history.set(ORDER_ID, [ackOf({ ...market, slippageBps: 50, deadlineMs: 10_000 }), event(2, 'routing'), event(3, 'building')]);
       await t.send({ op: 'subscribe', reqId: 's1', orderId: ORDER_ID, fromSeq: 1 });
       expect(t.deps.queries.get).toHaveBeenCalledWith({ orderId: ORDER_ID }, ACCOUNT);
       t.feed.deliverUpdate(event(3, 'building')); // already replayed: not sent twice
@@ -313,7 +313,7 @@ describe('session', () => {
 
     it('replays the whole history, ack included, when fromSeq is left out', async () => {
       const t = harness();
-      const ack = ackOf({ ...market, slippageBps: 50 });
+      const ack = ackOf({ ...market, slippageBps: 50, deadlineMs: 10_000 });
       t.deps.queries.get.mockResolvedValue({ order: snapshot('routing', 2), events: [] });
       t.history.set(ORDER_ID, [ack, event(2, 'routing')]);
       await t.send({ op: 'subscribe', orderId: ORDER_ID });
@@ -325,7 +325,7 @@ describe('session', () => {
       await t.send({ ...market });
       t.feed.deliverUpdate(event(2, 'routing'));
       t.deps.queries.get.mockResolvedValue({ order: snapshot('routing', 2), events: [] });
-      t.history.set(ORDER_ID, [ackOf({ ...market, slippageBps: 50 }), event(2, 'routing')]);
+      t.history.set(ORDER_ID, [ackOf({ ...market, slippageBps: 50, deadlineMs: 10_000 }), event(2, 'routing')]);
       await t.send({ op: 'subscribe', orderId: ORDER_ID, fromSeq: 1 });
       expect(t.replies().map((reply) => `${reply.type}:${reply.seq ?? reply.fromSeq}`)).toEqual(['ack:1', 'order:2', 'subscribed:1', 'order:2']);
     });

@@ -8,7 +8,7 @@ const log = pino({ level: 'silent' });
 
 async function seed(store: ReturnType<typeof createMemoryStore>['store'], id: string) {
   await store.create(
-    { id, accountId: 'a', clientOrderId: null, type: 'market', side: 'buy', pair: 'SOL/USDC', amount: '1', slippageBps: 50 },
+    { id, accountId: 'a', clientOrderId: null, type: 'market', side: 'buy', pair: 'SOL/USDC', amount: '1', slippageBps: 50, deadlineMs: null },
     { type: 'ack', orderId: id, status: 'pending', seq: 1, ts: 0 },
   );
 }

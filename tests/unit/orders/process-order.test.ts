@@ -49,16 +49,54 @@ function harness(options: { sendFailure?: (tx: SignedTx, attempt: number) => Sen
     log,
   };
   const submit = createSubmitOrder({ store, queue: { enqueue: async () => undefined, queuedAmong: async (ids) => new Set(ids) }, clock, ids, findPair, log, openOrders: unlimitedSlots });
-  async function newOrder(amount = '2', side: 'buy' | 'sell' = 'buy') {
-    const result = await submit({ op: 'submit', type: 'market', side, pair: 'SOL/USDC', amount, slippageBps: 100 }, 'account', { watch: () => undefined, unwatch: () => undefined });
+  /** A stored, acked order; `deadlineMs: null` stands for one placed before deadlines existed (no deadline). */
+  async function newOrder(amount = '2', side: 'buy' | 'sell' = 'buy', deadlineMs: number | null = 10_000) {
+    const result = await submit({ op: 'submit', type: 'market', side, pair: 'SOL/USDC', amount, slippageBps: 100, deadlineMs: deadlineMs ?? 10_000 }, 'account', { watch: () => undefined, unwatch: () => undefined });
     if (!result.ok || !('ack' in result)) throw new Error('not accepted');
-    return result.ack.orderId;
+    const orderId = result.ack.orderId;
+    if (deadlineMs === null) orders.set(orderId, { ...orders.get(orderId)!, deadlineMs: null });
+    return orderId;
   }
   return { deps, store, orders, events, records, clock, market, published, newOrder, process: createProcessOrder(deps), counts: () => ({ fills, sends }) };
 }
 
 const first = { number: 1, max: 3 };
 const statuses = (h: ReturnType<typeof harness>, id: string) => h.events.get(id)!.map((e) => e.status);
+
+describe('market order deadlines', () => {
+  it('expires an order taken up after its deadline with DEADLINE_EXCEEDED, without routing or sending anything', async () => {
+    const h = harness();
+    const id = await h.newOrder('2', 'buy', 500);
+    h.clock.advance(501); // it waited in the queue longer than its deadline
+    const order = await h.process(id, first);
+    expect(order).toMatchObject({ status: 'expired', failureCode: 'DEADLINE_EXCEEDED' });
+    expect(statuses(h, id)).toEqual(['pending', 'routing', 'expired']);
+    expect(h.published.at(-1)).toMatchObject({ status: 'expired', error: { code: 'DEADLINE_EXCEEDED' } });
+    expect(h.counts()).toEqual({ fills: 0, sends: 0 });
+    expect(h.records.size).toBe(0);
+  });
+
+  it('expires an order whose deadline passes while it is routed, before its transaction is ever sent', async () => {
+    const h = harness();
+    const id = await h.newOrder('2', 'buy', 1_000);
+    // Routing takes longer than the deadline (a slow quote): the signed transaction is never sent.
+    h.deps.route = ((route) => async (...args: Parameters<typeof route>) => {
+      h.clock.advance(1_500);
+      return route(...args);
+    })(h.deps.route);
+    const order = await createProcessOrder(h.deps)(id, first);
+    expect(order.status).toBe('expired');
+    expect(statuses(h, id)).toEqual(['pending', 'routing', 'building', 'expired']);
+    expect(h.counts().sends).toBe(0);
+    expect(h.records.size).toBe(0);
+  });
+
+  it('executes an order in time as before', async () => {
+    const h = harness();
+    const id = await h.newOrder('2', 'buy', 100);
+    expect((await h.process(id, first)).status).toBe('confirmed');
+  });
+});
 
 describe('processOrder', () => {
   it('takes an order through routing, building, submitted to confirmed, publishing each stored event in seq order', async () => {
@@ -133,7 +171,7 @@ describe('processOrder', () => {
 
   it('builds a new transaction when the unsent one has an expired blockhash', async () => {
     const h = harness();
-    const id = await h.newOrder();
+    const id = await h.newOrder('2', 'buy', null); // a blockhash outlives any deadline: only an order without one gets here
     const crashing = createProcessOrder({
       ...h.deps,
       chain: { ...h.deps.chain, send: async () => Promise.reject(new Error('worker killed')) },
@@ -263,7 +301,7 @@ describe('processOrder', () => {
 
   it('signs anew, instead of retrying forever, when its blockhash expired before the first send', async () => {
     const h = harness();
-    const id = await h.newOrder();
+    const id = await h.newOrder('2', 'buy', null); // a blockhash outlives any deadline: only an order without one gets here
     let sends = 0;
     const slow = createProcessOrder({
       ...h.deps,

@@ -22,7 +22,7 @@ describe('order status machine', () => {
         expect(canTransition(status, 'failed')).toBe(true);
       }
     }
-    expect(ORDER_STATUSES.filter(isTerminal)).toEqual(['confirmed', 'failed', 'cancelled']);
+    expect(ORDER_STATUSES.filter(isTerminal)).toEqual(['confirmed', 'failed', 'cancelled', 'expired']);
   });
 
   it('allows cancelling only before the transaction is submitted', () => {
@@ -32,7 +32,7 @@ describe('order status machine', () => {
   });
 
   it('lists as terminal exactly the statuses that lead nowhere, and treats text that is no status as live', () => {
-    expect(TERMINAL_STATUSES).toEqual(['confirmed', 'failed', 'cancelled']);
+    expect(TERMINAL_STATUSES).toEqual(['confirmed', 'failed', 'cancelled', 'expired']);
     for (const status of ORDER_STATUSES) expect(isTerminal(status)).toBe(ORDER_STATUSES.every((next) => !canTransition(status, next)));
     expect(isTerminal('')).toBe(false);
     expect(isTerminal('toString')).toBe(false);

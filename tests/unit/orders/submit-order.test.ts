@@ -7,7 +7,7 @@ import { findPair } from '../../../src/venues/pairs.js';
 import { createMemoryStore, createVirtualClock } from '../../helpers/memory-store.js';
 
 const log = pino({ level: 'silent' });
-const message: SubmitMessage = { op: 'submit', clientOrderId: 'retry-me', type: 'market', side: 'buy', pair: 'SOL/USDC', amount: '1', slippageBps: 50 };
+const message: SubmitMessage = { op: 'submit', clientOrderId: 'retry-me', type: 'market', side: 'buy', pair: 'SOL/USDC', amount: '1', slippageBps: 50, deadlineMs: 10_000 };
 const subscriber = { watch: () => undefined, unwatch: () => undefined };
 
 /** A cap of `max` slots that remembers what became of each one. */

@@ -40,7 +40,7 @@ function harness(outcome: (tx: SignedTx) => TxResult = filled) {
   /** An order routed to raydium, in `building` with no signature saved yet. */
   async function building(side: 'buy' | 'sell' = 'buy'): Promise<Order> {
     await store.create(
-      { id: ORDER_ID, accountId: 'a', clientOrderId: null, type: 'market', side, pair: 'SOL/USDC', amount: '2', slippageBps: 100 },
+      { id: ORDER_ID, accountId: 'a', clientOrderId: null, type: 'market', side, pair: 'SOL/USDC', amount: '2', slippageBps: 100, deadlineMs: null },
       { type: 'ack', orderId: ORDER_ID, status: 'pending', seq: 1, ts: clock.now() },
     );
     await store.transition(ORDER_ID, 'pending', {}, { type: 'order', orderId: ORDER_ID, status: 'routing', ts: clock.now() });

@@ -10,8 +10,14 @@ const errorOf = (value: unknown) => {
 };
 
 describe('decodeClientMessage', () => {
-  it('accepts a market order and defaults slippage to 50 bps', () => {
-    expect(decode(submit)).toEqual({ ok: true, message: { ...submit, slippageBps: 50 } });
+  it('accepts a market order and defaults slippage to 50 bps and its deadline to 10 s', () => {
+    expect(decode(submit)).toEqual({ ok: true, message: { ...submit, slippageBps: 50, deadlineMs: 10_000 } });
+  });
+
+  it('takes a deadline of 100 ms to 60 s in whole milliseconds, and names the field otherwise', () => {
+    expect(decode({ ...submit, deadlineMs: 100 })).toMatchObject({ ok: true, message: { deadlineMs: 100 } });
+    expect(decode({ ...submit, deadlineMs: 60_000 })).toMatchObject({ ok: true, message: { deadlineMs: 60_000 } });
+    for (const bad of [99, 60_001, 1.5, '5000']) expect(decode({ ...submit, deadlineMs: bad })).toMatchObject({ ok: false, error: { field: 'deadlineMs' } });
   });
 
   it('accepts the amount as a number and keeps it as a decimal string', () => {
