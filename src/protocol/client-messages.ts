@@ -36,6 +36,15 @@ const pair = v.pipe(
   v.regex(/^[A-Z0-9]{1,12}\/[A-Z0-9]{1,12}$/, 'must look like "SOL/USDC"'),
 );
 
+/** A whole number of `unit` from `min` to `max`. */
+const whole = (min: number, max: number, unit: string) =>
+  v.pipe(
+    v.number(`must be a whole number of ${unit}`),
+    v.integer(`must be a whole number of ${unit}`),
+    v.minValue(min, `must be at least ${min}`),
+    v.maxValue(max, `must be at most ${max}`),
+  );
+
 /** Submit a market order. */
 export const SubmitSchema = v.strictObject(
   {
@@ -53,25 +62,9 @@ export const SubmitSchema = v.strictObject(
     side,
     pair,
     amount,
-    slippageBps: v.optional(
-      v.pipe(
-        v.number('must be a whole number of basis points'),
-        v.integer('must be a whole number of basis points'),
-        v.minValue(1, 'must be at least 1'),
-        v.maxValue(5000, 'must be at most 5000'),
-      ),
-      50,
-    ),
+    slippageBps: v.optional(whole(1, 5000, 'basis points'), 50),
     /** The longest time from the ack to the transaction being sent; past it the order ends `expired`. */
-    deadlineMs: v.optional(
-      v.pipe(
-        v.number('must be a whole number of milliseconds'),
-        v.integer('must be a whole number of milliseconds'),
-        v.minValue(100, 'must be at least 100'),
-        v.maxValue(60_000, 'must be at most 60000'),
-      ),
-      10_000,
-    ),
+    deadlineMs: v.optional(whole(100, 60_000, 'milliseconds'), 10_000),
   },
 );
 export type SubmitMessage = v.InferOutput<typeof SubmitSchema>;
