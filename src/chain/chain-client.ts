@@ -17,6 +17,10 @@ export interface ChainClientOptions {
 const AFTER_SLOT_MS = 20;
 /** How soon to look again while the slot that should land a transaction is overdue. */
 const OVERDUE_LOOK_MS = 50;
+/** A waiter is let go after this many slots without its landing, to look for itself (a missed slot, a dropped transaction). */
+const WAIT_SLOTS = 5;
+/** Most signatures looked up in one read. */
+const LOOKUP_BATCH = 1_000;
 
 /**
  * The chain as a client (a worker) reaches it, like an RPC node: heights from the slots it has
@@ -27,6 +31,31 @@ const OVERDUE_LOOK_MS = 50;
 export function createChainClient(options: ChainClientOptions): Chain {
   const { ledger, slots, slotMs, validBlocks } = options;
   const height = () => slots.latest()?.slot ?? 0;
+
+  // signatureSubscribe: the transactions waiting to land, looked up together once per slot.
+  const waiting = new Map<string, { landsAt: number; giveUpAt: number; resolvers: Array<() => void> }>();
+  let looking = false;
+  const release = (signature: string) => {
+    const waiter = waiting.get(signature);
+    waiting.delete(signature);
+    waiter?.resolvers.forEach((resolve) => resolve());
+  };
+  slots.onSlot(() => {
+    if (looking || waiting.size === 0) return;
+    looking = true;
+    void lookForLandings().finally(() => (looking = false));
+  });
+  async function lookForLandings(): Promise<void> {
+    const receivedAt = slots.latestReceivedAt() ?? 0;
+    const due = [...waiting].filter(([, waiter]) => waiter.landsAt <= receivedAt).map(([signature]) => signature);
+    for (let i = 0; i < due.length; i += LOOKUP_BATCH) {
+      const batch = due.slice(i, i + LOOKUP_BATCH);
+      // A failed read lets the batch go: each looks for itself, as without the subscription.
+      const landed = await ledger.landedAmong(batch).catch(() => new Set(batch));
+      landed.forEach(release);
+    }
+    for (const [signature, waiter] of waiting) if (waiter.giveUpAt <= receivedAt) release(signature);
+  }
 
   /**
    * When to look again for a transaction due at `dueMs`: just after the first slot this client
@@ -54,6 +83,14 @@ export function createChainClient(options: ChainClientOptions): Chain {
       if (failure === 'refused') throw new TransientSendError(false);
       await ledger.submit({ ...tx, sentAt: nowMs, landsAt: nowMs + Math.max(0, options.landingDelayMs(tx)) });
       if (failure === 'timeout') throw new TransientSendError(true);
+    },
+
+    waitForLanding(signature, landsAt, nowMs) {
+      return new Promise<void>((resolve) => {
+        const waiter = waiting.get(signature);
+        if (waiter) return void waiter.resolvers.push(resolve);
+        waiting.set(signature, { landsAt, giveUpAt: Math.max(nowMs, landsAt) + WAIT_SLOTS * slotMs, resolvers: [resolve] });
+      });
     },
 
     async status(signature, nowMs): Promise<TxStatus> {

@@ -101,4 +101,9 @@ export interface Chain {
   send(tx: SignedTx, nowMs: number, attempt: number): Promise<void>;
   /** What the chain knows of a signature at `nowMs`. */
   status(signature: string, nowMs: number): Promise<TxStatus>;
+  /**
+   * Resolves once the pending transaction has landed, or when it is worth looking again
+   * (signatureSubscribe): the caller then asks `status`. Without it the caller sleeps until `landsAt`.
+   */
+  waitForLanding?(signature: string, landsAt: number, nowMs: number): Promise<void>;
 }

@@ -79,7 +79,9 @@ export function createTransactionSteps(deps: TransactionDeps) {
     const status = await chain.status(order.txHash!, clock.now());
     switch (status.state) {
       case 'pending':
-        await clock.sleep(Math.max(1, status.landsAt - clock.now()));
+        // One look per slot for all the transactions waiting, rather than one poll each.
+        if (chain.waitForLanding) await chain.waitForLanding(order.txHash!, status.landsAt, clock.now());
+        else await clock.sleep(Math.max(1, status.landsAt - clock.now()));
         return order;
       case 'unknown':
         return resend(order, run);

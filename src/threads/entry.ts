@@ -6,8 +6,8 @@ import { createLogger } from '../log.js';
 import type { FromWorkerThread, ToWorkerThread, WorkerThreadData } from './messages.js';
 
 /**
- * A worker pool in a thread of its own (ROLE=all): the same app as ROLE=worker (the first thread
- * also runs the chain), without HTTP.
+ * A worker pool, or the chain, in a thread of its own (ROLE=all): the same app as ROLE=worker or
+ * ROLE=chain, without HTTP.
  * The gateway keeps the main thread's event loop to itself, so acks never wait behind order
  * processing, and the engine's JavaScript runs on two cores instead of one. The thread runs at a
  * lower CPU priority (WORKER_THREAD_NICE), so on a busy machine the gateway's acks come first.
@@ -17,7 +17,8 @@ async function run(): Promise<void> {
   const { parts, databaseUrl, redisUrl, rootDir, index } = workerData as WorkerThreadData;
   const config = { ...loadConfig(), role: 'worker' as const };
   const log = createLogger(config.logLevel).child({ thread: `worker-${index}` });
-  niceThisThread(config.workerThreadNice, log);
+  // Order processing yields to the gateway's acks; the chain's slots keep their time.
+  if (parts.includes('worker')) niceThisThread(config.workerThreadNice, log);
   const app = await startApp({ config, log, databaseUrl, redisUrl, rootDir, parts, serveHttp: false });
   port.on('message', (message: ToWorkerThread) => {
     if (message.type !== 'close') return;

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../log.js';
+import type { Part } from '../app.js';
 import type { FromWorkerThread, ToWorkerThread, WorkerThreadData } from './messages.js';
 
 /** The part of a thread's close kept for terminating it when its own shutdown overran (at most half of a short close). */
@@ -18,9 +19,11 @@ export async function startWorkerThreads(options: {
   onFailure: (err: unknown) => void;
 }) {
   const { log } = options;
-  const threads = Array.from({ length: options.count }, (_, index) => {
-    // The one chain of the deployment runs in the first thread, beside its workers.
-    const thread = spawnThread({ ...options.data, index, parts: index === 0 ? ['worker', 'chain'] : ['worker'] });
+  // The deployment's one chain gets a thread of its own (slots on time, whatever the workers do),
+  // then `count` worker threads.
+  const partsOf = (index: number): Part[] => (index === 0 ? ['chain'] : ['worker']);
+  const threads = Array.from({ length: options.count + 1 }, (_, index) => {
+    const thread = spawnThread({ ...options.data, index, parts: partsOf(index) });
     let closing = false;
     let started = false;
     let exited = false;
@@ -63,8 +66,8 @@ export async function startWorkerThreads(options: {
   log.info({ threads: threads.length }, 'worker threads running');
   return {
     /**
-     * Closes the threads with the chain last: the others first (their orders in flight still land,
-     * the chain producing slots meanwhile), then the first thread, whose workers kept running too.
+     * Closes the worker threads first (their orders in flight still land, the chain producing slots
+     * meanwhile), then the chain's thread.
      */
     drain: async (timeoutMs: number) => {
       const deadline = Date.now() + timeoutMs;

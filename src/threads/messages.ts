@@ -8,7 +8,7 @@ export type FromWorkerThread = { type: 'ready' } | { type: 'closed' };
 
 /** A worker thread's start-up data: the services the main thread provided, and its index. */
 export interface WorkerThreadData {
-  /** What the thread runs: the worker pool, and in the first thread the chain too. */
+  /** What the thread runs: the chain (the first thread) or a worker pool. */
   readonly parts: readonly Part[];
   readonly databaseUrl: string;
   readonly redisUrl: string;

@@ -24,6 +24,11 @@ export function createTxLedger(redis: Redis, keys: ChainKeys, options: { retenti
     async submit(record: TxRecord) {
       await redis.eval(SUBMIT, 3, keys.tx(record.signature), keys.pending, keys.outcome(record.signature), JSON.stringify(record), options.retentionSeconds, record.landsAt, record.signature);
     },
+    async landedAmong(signatures) {
+      if (signatures.length === 0) return new Set();
+      const outcomes = await redis.mget(...signatures.map(keys.outcome));
+      return new Set(signatures.filter((_, i) => outcomes[i] !== null));
+    },
     async lookup(signature) {
       const [record, outcome] = await redis.mget(keys.tx(signature), keys.outcome(signature));
       return {
