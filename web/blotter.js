@@ -125,7 +125,7 @@ export function createBlotter({ body, empty, announce }) {
       li.className = done ? 'reached' : '';
       if (isDone) {
         li.querySelector('.label').textContent = TERMINAL.has(order.status) ? order.status : 'confirmed';
-        li.classList.toggle('failed', order.status === 'failed' || order.status === 'cancelled');
+        li.classList.toggle('failed', order.status === 'failed' || order.status === 'cancelled' || order.status === 'expired');
       }
       const current = !isDone && order.status === step;
       if (current) li.classList.add('current');
@@ -148,7 +148,7 @@ export function createBlotter({ body, empty, announce }) {
       const what = `${order.side} ${order.amount} ${order.pair}`;
       const where = order.dex ? ` on ${routeName(order.dex)}` : '';
       const price = order.status === 'confirmed' && order.executedPrice ? ` at ${formatPrice(order.executedPrice)}` : '';
-      const why = order.status === 'failed' && order.error ? `: ${order.error.code}` : '';
+      const why = (order.status === 'failed' || order.status === 'expired') && order.error ? `: ${order.error.code}` : '';
       announce(`Order ${what} ${order.status}${where}${price}${why}`);
     },
     has: (orderId) => rows.has(orderId),
@@ -167,7 +167,7 @@ const COLUMNS = [
   ['tx', 'Tx'],
 ];
 
-const ORDER = ['pending', 'routing', 'building', 'submitted', 'confirmed', 'failed', 'cancelled'];
+const ORDER = ['pending', 'open', 'routing', 'building', 'submitted', 'confirmed', 'failed', 'cancelled', 'expired'];
 function stepIndex(status) {
   const i = ORDER.indexOf(status);
   return i === -1 ? 0 : Math.min(i, 4);

@@ -1,7 +1,7 @@
 // The page's view of each order, built from the server's ack and events (or a snapshot from history).
 
 export const STEPS = ['pending', 'routing', 'building', 'submitted'];
-export const TERMINAL = new Set(['confirmed', 'failed', 'cancelled']);
+export const TERMINAL = new Set(['confirmed', 'failed', 'cancelled', 'expired']);
 
 /** A new order record from what the page sent (or a history snapshot). */
 export function createOrder(fields) {

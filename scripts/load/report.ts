@@ -14,6 +14,7 @@ export function formatTable(result: LoadResult): string {
     ['confirmed', String(result.confirmed)],
     ['failed (by code)', counts(result.failed)],
     ['cancelled', String(result.cancelled)],
+    ['expired (by code)', counts(result.expired)],
     ['lost (acked, no terminal event)', String(result.lost)],
     ['unanswered (no ack, no error)', String(result.unanswered)],
     ['duplicate events', String(result.duplicates)],

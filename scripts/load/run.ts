@@ -34,6 +34,8 @@ export interface LoadResult {
   readonly confirmed: number;
   readonly failed: Record<string, number>;
   readonly cancelled: number;
+  /** Orders that ended `expired` (their deadline passed before the send), by code. */
+  readonly expired: Record<string, number>;
   /** Acked but no terminal event before the settle timeout. */
   readonly lost: number;
   /** Sent but neither acked nor refused. */
@@ -113,7 +115,7 @@ export async function runLoad(options: LoadOptions, onProgress: (progress: Progr
     if (message.seq < track.maxSeq) outOfOrder += 1;
     track.seen.add(message.seq);
     track.maxSeq = Math.max(track.maxSeq, message.seq);
-    if (message.status === 'confirmed' || message.status === 'failed' || message.status === 'cancelled') {
+    if (message.status === 'confirmed' || message.status === 'failed' || message.status === 'cancelled' || message.status === 'expired') {
       if (track.terminal) return; // a second terminal event has a second seq: counted where seqs are checked
       track.terminal = { status: message.status, at: now, ...(message.error && { code: message.error.code }) };
       terminal += 1;
@@ -182,6 +184,7 @@ export async function runLoad(options: LoadOptions, onProgress: (progress: Progr
   const failed: Record<string, number> = {};
   let confirmed = 0;
   let cancelled = 0;
+  const expired: Record<string, number> = {};
   let lastTerminal = start;
   for (const track of all) {
     if (track.rejected) rejected[track.rejected] = (rejected[track.rejected] ?? 0) + 1;
@@ -189,6 +192,7 @@ export async function runLoad(options: LoadOptions, onProgress: (progress: Progr
     lastTerminal = Math.max(lastTerminal, track.terminal.at);
     if (track.terminal.status === 'confirmed') confirmed += 1;
     else if (track.terminal.status === 'cancelled') cancelled += 1;
+    else if (track.terminal.status === 'expired') expired[track.terminal.code ?? 'UNKNOWN'] = (expired[track.terminal.code ?? 'UNKNOWN'] ?? 0) + 1;
     else failed[track.terminal.code ?? 'UNKNOWN'] = (failed[track.terminal.code ?? 'UNKNOWN'] ?? 0) + 1;
   }
   const ackSamples = all.filter((t) => t.ackAt !== undefined).map((t) => t.ackAt! - t.sentAt);
@@ -203,6 +207,7 @@ export async function runLoad(options: LoadOptions, onProgress: (progress: Progr
     confirmed,
     failed,
     cancelled,
+    expired,
     lost: all.filter((t) => t.ackAt !== undefined && !t.terminal && !dropped.has(t.socket)).length,
     unanswered: all.filter((t) => t.ackAt === undefined && !t.rejected && !dropped.has(t.socket)).length,
     duplicates,
