@@ -1,5 +1,5 @@
 import type { SlotSource, TxLedger } from './ports.js';
-import { BlockhashExpiredError, TransientSendError, type Chain, type SendFailure, type SignedTx, type TxStatus } from './types.js';
+import { BlockhashExpiredError, TransientSendError, type Chain, type SendFailure, type SignedTx, type TxOutcome, type TxStatus } from './types.js';
 
 export interface ChainClientOptions {
   readonly ledger: TxLedger;
@@ -33,12 +33,12 @@ export function createChainClient(options: ChainClientOptions): Chain {
   const height = () => slots.latest()?.slot ?? 0;
 
   // signatureSubscribe: the transactions waiting to land, looked up together once per slot.
-  const waiting = new Map<string, { landsAt: number; giveUpAt: number; resolvers: Array<() => void> }>();
+  const waiting = new Map<string, { landsAt: number; giveUpAt: number; resolvers: Array<(outcome: TxOutcome | null) => void> }>();
   let looking = false;
-  const release = (signature: string) => {
+  const release = (signature: string, outcome: TxOutcome | null) => {
     const waiter = waiting.get(signature);
     waiting.delete(signature);
-    waiter?.resolvers.forEach((resolve) => resolve());
+    waiter?.resolvers.forEach((resolve) => resolve(outcome));
   };
   slots.onSlot(() => {
     if (looking || waiting.size === 0) return;
@@ -51,10 +51,10 @@ export function createChainClient(options: ChainClientOptions): Chain {
     for (let i = 0; i < due.length; i += LOOKUP_BATCH) {
       const batch = due.slice(i, i + LOOKUP_BATCH);
       // A failed read lets the batch go: each looks for itself, as without the subscription.
-      const landed = await ledger.landedAmong(batch).catch(() => new Set(batch));
-      landed.forEach(release);
+      const landed = await ledger.landedAmong(batch).catch(() => new Map(batch.map((signature) => [signature, null] as const)));
+      landed.forEach((outcome, signature) => release(signature, outcome));
     }
-    for (const [signature, waiter] of waiting) if (waiter.giveUpAt <= receivedAt) release(signature);
+    for (const [signature, waiter] of waiting) if (waiter.giveUpAt <= receivedAt) release(signature, null);
   }
 
   /**
@@ -81,12 +81,14 @@ export function createChainClient(options: ChainClientOptions): Chain {
       if (height() > tx.lastValidBlockHeight) throw new BlockhashExpiredError(`blockhash of ${tx.signature} expired`);
       const failure = options.sendFailure(tx, attempt);
       if (failure === 'refused') throw new TransientSendError(false);
-      await ledger.submit({ ...tx, sentAt: nowMs, landsAt: nowMs + Math.max(0, options.landingDelayMs(tx)) });
+      const landsAt = nowMs + Math.max(0, options.landingDelayMs(tx));
+      await ledger.submit({ ...tx, sentAt: nowMs, landsAt });
       if (failure === 'timeout') throw new TransientSendError(true);
+      return landsAt;
     },
 
     waitForLanding(signature, landsAt, nowMs) {
-      return new Promise<void>((resolve) => {
+      return new Promise<TxOutcome | null>((resolve) => {
         const waiter = waiting.get(signature);
         if (waiter) return void waiter.resolvers.push(resolve);
         waiting.set(signature, { landsAt, giveUpAt: Math.max(nowMs, landsAt) + WAIT_SLOTS * slotMs, resolvers: [resolve] });

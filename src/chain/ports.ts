@@ -16,8 +16,8 @@ export interface TxLedger {
   submit(record: TxRecord): Promise<void>;
   /** The record and its outcome in one read. */
   lookup(signature: string): Promise<{ record: TxRecord | null; outcome: TxOutcome | null }>;
-  /** Which of these signatures have an outcome (one read for all). */
-  landedAmong(signatures: readonly string[]): Promise<Set<string>>;
+  /** The outcomes of those of these signatures that have landed (one read for all). */
+  landedAmong(signatures: readonly string[]): Promise<Map<string, TxOutcome>>;
 }
 
 /** The latest slot this process has heard of, and a way to hear of the next ones. */

@@ -97,13 +97,14 @@ export interface Chain {
   lastValidBlockHeight(nowMs: number): number;
   /** About when a transaction valid until `height` can no longer land. */
   expiresAt(height: number, nowMs: number): number;
-  /** Sends a signed transaction; resending a received one is a no-op (signatures are deduplicated). */
-  send(tx: SignedTx, nowMs: number, attempt: number): Promise<void>;
+  /** Sends a signed transaction; resending a received one is a no-op (signatures are deduplicated). Resolves with when it is due to land. */
+  send(tx: SignedTx, nowMs: number, attempt: number): Promise<number>;
   /** What the chain knows of a signature at `nowMs`. */
   status(signature: string, nowMs: number): Promise<TxStatus>;
   /**
-   * Resolves once the pending transaction has landed, or when it is worth looking again
-   * (signatureSubscribe): the caller then asks `status`. Without it the caller sleeps until `landsAt`.
+   * Resolves with the outcome once the pending transaction has landed, or with null when it is
+   * worth looking again (signatureSubscribe): the caller then asks `status`. Without it the caller
+   * sleeps until `landsAt`.
    */
-  waitForLanding?(signature: string, landsAt: number, nowMs: number): Promise<void>;
+  waitForLanding?(signature: string, landsAt: number, nowMs: number): Promise<TxOutcome | null>;
 }

@@ -1,4 +1,5 @@
 import { EngineError, type ErrorCode } from '../errors.js';
+import type { TxOutcome } from '../chain/types.js';
 import type { PairSpec } from '../venues/types.js';
 import type { Order, OrderChanges } from './order.js';
 import { expiredEvent, failedEvent, failureMessage } from './order-events.js';
@@ -16,6 +17,10 @@ export interface Attempt {
 export interface Run {
   /** The signature this delivery signed, if any (known never to have been sent before). */
   signed?: string;
+  /** When the transaction this delivery just sent is due to land: no need to ask the chain before then. */
+  sentLandsAt?: number;
+  /** The outcome the landing subscription brought: no need to ask the chain for it again. */
+  outcome?: TxOutcome;
   readonly pair: PairSpec;
   readonly attempt: Attempt;
   readonly amount: number;

@@ -1,5 +1,5 @@
 import { formatUnits } from '../protocol/decimal.js';
-import { BlockhashExpiredError, TransientSendError, type Chain, type SignedTx, type TxOutcome } from '../chain/types.js';
+import { BlockhashExpiredError, TransientSendError, type Chain, type SignedTx, type TxOutcome, type TxStatus } from '../chain/types.js';
 import type { Dex, PairSpec, SlippageLimit } from '../venues/types.js';
 import type { Order } from './order.js';
 import { confirmedEvent, submittedEvent } from './order-events.js';
@@ -42,7 +42,7 @@ export function createTransactionSteps(deps: TransactionDeps) {
     const late = expireIfLate(current, run);
     if (late) return late;
     try {
-      await chain.send(txOf(current, run), clock.now(), run.attempt.number);
+      run.sentLandsAt = await chain.send(txOf(current, run), clock.now(), run.attempt.number);
     } catch (err) {
       if (err instanceof BlockhashExpiredError) {
         run.signed = undefined; // expired before it was ever sent: the next step looks it up and signs anew
@@ -76,11 +76,11 @@ export function createTransactionSteps(deps: TransactionDeps) {
 
   /** Waits for the submitted transaction to land and records what it did. */
   async function settle(order: Order, run: Run): Promise<Order> {
-    const status = await chain.status(order.txHash!, clock.now());
+    const status = await lookUp(order, run);
     switch (status.state) {
       case 'pending':
         // One look per slot for all the transactions waiting, rather than one poll each.
-        if (chain.waitForLanding) await chain.waitForLanding(order.txHash!, status.landsAt, clock.now());
+        if (chain.waitForLanding) run.outcome = (await chain.waitForLanding(order.txHash!, status.landsAt, clock.now())) ?? undefined;
         else await clock.sleep(Math.max(1, status.landsAt - clock.now()));
         return order;
       case 'unknown':
@@ -88,6 +88,17 @@ export function createTransactionSteps(deps: TransactionDeps) {
       case 'landed':
         return landed(order, run, status.outcome);
     }
+  }
+
+  /** What is known of the order's transaction: from this delivery's own send or subscription if it can, else from the chain. */
+  async function lookUp(order: Order, run: Run): Promise<TxStatus> {
+    const { outcome, sentLandsAt } = run;
+    run.outcome = undefined;
+    run.sentLandsAt = undefined;
+    if (outcome) return { state: 'landed', outcome };
+    // Just sent by this delivery: it is pending for sure until it is due.
+    if (sentLandsAt !== undefined && clock.now() < sentLandsAt + chain.slotMs) return { state: 'pending', landsAt: sentLandsAt };
+    return chain.status(order.txHash!, clock.now());
   }
 
   /**

@@ -55,12 +55,13 @@ export function createSimulatedChain(options: ChainOptions): Chain & { lastValid
     expiresAt: (height: number) => (height + 1) * slotMs,
 
     /** Sends a signed transaction; resending a received one is a no-op. */
-    async send(tx: SignedTx, nowMs: number, attempt: number): Promise<void> {
+    async send(tx: SignedTx, nowMs: number, attempt: number): Promise<number> {
       if (blockHeight(nowMs) > tx.lastValidBlockHeight) throw new BlockhashExpiredError(`blockhash of ${tx.signature} expired`);
       const failure = sendFailure(tx, attempt);
       if (failure === 'refused') throw new TransientSendError(false);
-      await ledger.put({ ...tx, sentAt: nowMs, landsAt: nowMs + Math.max(0, landingDelayMs(tx)) });
+      const stored = await ledger.put({ ...tx, sentAt: nowMs, landsAt: nowMs + Math.max(0, landingDelayMs(tx)) });
       if (failure === 'timeout') throw new TransientSendError(true);
+      return stored.landsAt;
     },
 
     /** What the chain knows of a signature at `nowMs`; the first look after landing executes the swap. */

@@ -25,9 +25,11 @@ export function createTxLedger(redis: Redis, keys: ChainKeys, options: { retenti
       await redis.eval(SUBMIT, 3, keys.tx(record.signature), keys.pending, keys.outcome(record.signature), JSON.stringify(record), options.retentionSeconds, record.landsAt, record.signature);
     },
     async landedAmong(signatures) {
-      if (signatures.length === 0) return new Set();
+      const landed = new Map<string, TxOutcome>();
+      if (signatures.length === 0) return landed;
       const outcomes = await redis.mget(...signatures.map(keys.outcome));
-      return new Set(signatures.filter((_, i) => outcomes[i] !== null));
+      outcomes.forEach((text, i) => text !== null && landed.set(signatures[i]!, JSON.parse(text) as TxOutcome));
+      return landed;
     },
     async lookup(signature) {
       const [record, outcome] = await redis.mget(keys.tx(signature), keys.outcome(signature));
