@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { HttpResponse, TemplatedApp, WebSocket, us_listen_socket } from 'uWebSockets.js';
+import type { TemplatedApp, WebSocket, us_listen_socket } from 'uWebSockets.js';
 import type { Logger } from '../../log.js';
 import type { Caller } from '../../accounts/ports.js';
 import type { Admission, UpgradeRequest } from '../../gateway/admission.js';
 import type { ClientSink, TopicPublisher } from '../../gateway/topics.js';
 import type { UwsModule } from './load-uws.js';
+import { addHttpRoutes, type HealthReport } from './http-routes.js';
+
+export type { HealthReport } from './http-routes.js';
 import type { StaticFile } from './static-files.js';
 
 /** What a connection's protocol logic looks like to the socket adapter. */
@@ -15,10 +18,6 @@ export interface ConnectionHandler {
   onClose(): void;
 }
 
-export interface HealthReport {
-  readonly ok: boolean;
-  readonly checks: Record<string, 'up' | 'down'>;
-}
 
 export interface HttpServerOptions {
   readonly uws: UwsModule;
@@ -196,42 +195,7 @@ export async function startHttpServer(options: HttpServerOptions) {
 
   gateway?.attach(publisher);
 
-  app.get('/health', (res) => {
-    let aborted = false;
-    res.onAborted(() => (aborted = true));
-    void options.health().then((report) => {
-      if (aborted) return;
-      res.cork(() => {
-        res.writeStatus(report.ok ? '200 OK' : '503 Service Unavailable');
-        res.writeHeader('content-type', 'application/json');
-        res.writeHeader('cache-control', 'no-store');
-        res.end(JSON.stringify({ status: report.ok ? 'ok' : 'unavailable', ...report.checks }));
-      });
-    });
-  });
-
-  app.get('/metrics', (res) => {
-    res.writeHeader('content-type', 'text/plain; version=0.0.4');
-    res.end(options.metrics());
-  });
-
-  app.any('/*', (res, req) => {
-    const method = req.getMethod();
-    const url = req.getUrl();
-    const ifNoneMatch = req.getHeader('if-none-match');
-    const file = options.files.get(url);
-    if ((method !== 'get' && method !== 'head') || !file) return notFound(res, method);
-    if (ifNoneMatch === file.etag) {
-      res.writeStatus('304 Not Modified').writeHeader('etag', file.etag).endWithoutBody();
-      return;
-    }
-    res.writeHeader('content-type', file.type);
-    res.writeHeader('etag', file.etag);
-    res.writeHeader('cache-control', file.cacheControl);
-    res.writeHeader('x-content-type-options', 'nosniff');
-    if (method === 'head') res.endWithoutBody(file.body.length);
-    else res.end(file.body);
-  });
+  addHttpRoutes(app, { health: options.health, metrics: options.metrics, files: options.files });
 
   const listenSocket = await new Promise<us_listen_socket>((resolve, reject) => {
     app.listen(options.host, options.port, (token) => (token ? resolve(token) : reject(new Error(`cannot listen on ${options.host}:${options.port}`))));
@@ -265,10 +229,5 @@ export async function startHttpServer(options: HttpServerOptions) {
 
 const STATUS_LINES = { 401: '401 Unauthorized', 429: '429 Too Many Requests', 503: '503 Service Unavailable' } as const;
 
-function notFound(res: HttpResponse, method: string): void {
-  res.writeStatus(method === 'get' || method === 'head' ? '404 Not Found' : '405 Method Not Allowed');
-  res.writeHeader('content-type', 'text/plain; charset=utf-8');
-  res.end('not found\n');
-}
 
 export type HttpServer = Awaited<ReturnType<typeof startHttpServer>>;
