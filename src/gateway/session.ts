@@ -36,6 +36,8 @@ import type { ClientSink } from './topics.js';
 export interface SessionDeps {
   readonly submitOrder: (message: SubmitMessage, accountId: string, subscriber: Subscriber) => Promise<SubmitResult>;
   readonly cancelOrder: (selector: OrderSelector, accountId: string) => Promise<CancelResult>;
+  /** Cancels what the account can still cancel (of one pair, when given); the ids it cancelled. */
+  readonly cancelAll: (accountId: string, pair?: string) => Promise<string[]>;
   readonly queries: {
     get(selector: OrderSelector, accountId: string): Promise<{ order: OrderSnapshot; events: OrderUpdate[] } | null>;
     list(query: { accountId: string; limit: number; before?: OrderCursor; status?: OrderStatus }): Promise<{ orders: OrderSnapshot[]; next: string | null }>;
@@ -109,6 +111,14 @@ export function createSession(deps: SessionDeps, caller: Caller, limits: Limits,
     const result = await deps.cancelOrder(message, accountId);
     if (!result.ok) return send(error(result.code, result.message, { ...reqIdOf(message), ...(result.status && { status: result.status }) }));
     send({ type: 'cancelled', ...reqIdOf(message), orderId: result.orderId, seq: result.seq });
+  }
+
+  async function cancelAll(message: Extract<ClientMessage, { op: 'cancelAll' }>): Promise<void> {
+    if (message.pair !== undefined && !deps.pairs.some((pair) => pair.symbol === message.pair)) {
+      return send(error('UNKNOWN_PAIR', `pair ${message.pair} is not traded here`, { field: 'pair', ...reqIdOf(message) }));
+    }
+    const orderIds = await deps.cancelAll(accountId, message.pair);
+    send({ type: 'cancelled_all', ...reqIdOf(message), count: orderIds.length, orderIds });
   }
 
   async function get(message: Extract<ClientMessage, { op: 'get' }>): Promise<void> {
@@ -207,6 +217,8 @@ export function createSession(deps: SessionDeps, caller: Caller, limits: Limits,
         switch (message.op) {
           case 'cancel':
             return await cancel(message);
+          case 'cancelAll':
+            return await cancelAll(message);
           case 'get':
             return await get(message);
           case 'list':

@@ -44,6 +44,8 @@ export interface OrderStore {
    * the same statement. Returns the order and that event (null when it was not pending), or null.
    */
   startAttempt(orderId: string, attempt: number, routing: EventDraft): Promise<{ order: Order; event: OrderEvent | null } | null>;
+  /** Ids of the account's orders in a status a cancel may still take (of `pair` only, when given), oldest first. */
+  cancellableOf(accountId: string, pair?: string): Promise<string[]>;
   /** Events with seq greater than `afterSeq`, in seq order. */
   eventsAfter(orderId: string, afterSeq: number): Promise<OrderUpdate[]>;
   /** Which of these orders have ended (confirmed, failed or cancelled). */

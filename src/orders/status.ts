@@ -21,7 +21,7 @@ const NEXT: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
 };
 
 /** Statuses from which a client may cancel. */
-export const CANCELLABLE: readonly OrderStatus[] = ['pending', 'routing', 'building'];
+export const CANCELLABLE: readonly OrderStatus[] = ['pending', 'open', 'routing', 'building'];
 
 /** True when `to` may directly follow `from`. */
 export function canTransition(from: OrderStatus, to: OrderStatus): boolean {

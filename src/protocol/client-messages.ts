@@ -148,10 +148,14 @@ export const QuoteSchema = v.strictObject({ op: v.literal('quote'), reqId: v.opt
 export type QuoteMessage = v.InferOutput<typeof QuoteSchema>;
 
 /** The traded pairs and their venues. */
+/** Cancel every order of the account that can still be cancelled (only those of `pair`, when given). */
+export const CancelAllSchema = v.strictObject({ op: v.literal('cancelAll'), reqId: v.optional(reqId), pair: v.optional(pair) });
+export type CancelAllMessage = v.InferOutput<typeof CancelAllSchema>;
+
 export const PairsSchema = v.strictObject({ op: v.literal('pairs'), reqId: v.optional(reqId) });
 export type PairsMessage = v.InferOutput<typeof PairsSchema>;
 
-export const CLIENT_OPS = ['submit', 'cancel', 'get', 'list', 'subscribe', 'unsubscribe', 'quote', 'pairs', 'ping'] as const;
+export const CLIENT_OPS = ['submit', 'cancel', 'cancelAll', 'get', 'list', 'subscribe', 'unsubscribe', 'quote', 'pairs', 'ping'] as const;
 export type ClientOp = (typeof CLIENT_OPS)[number];
 
 /** What a discriminator may be, in words: a value no option matches gets this message. */
@@ -162,7 +166,7 @@ const DISCRIMINATORS: Record<string, string> = {
 
 export const ClientMessageSchema = v.variant(
   'op',
-  [SubmitSchema, CancelSchema, GetSchema, ListSchema, SubscribeSchema, UnsubscribeSchema, QuoteSchema, PairsSchema, PingSchema],
+  [SubmitSchema, CancelSchema, CancelAllSchema, GetSchema, ListSchema, SubscribeSchema, UnsubscribeSchema, QuoteSchema, PairsSchema, PingSchema],
   // valibot reports a nested discriminator (subscribe's `channel`) through this outer schema.
   (issue) => DISCRIMINATORS[String(issue.path?.at(-1)?.key)] ?? issue.message,
 );

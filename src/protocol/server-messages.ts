@@ -157,6 +157,14 @@ export interface CancelledMessage {
   readonly seq: number;
 }
 
+/** The reply to `cancelAll`: the orders it cancelled (those already past cancelling are left out). */
+export interface CancelledAllMessage {
+  readonly type: 'cancelled_all';
+  readonly reqId?: string;
+  readonly count: number;
+  readonly orderIds: readonly string[];
+}
+
 export interface PairInfo {
   readonly symbol: string;
   readonly base: { readonly symbol: string; readonly decimals: number };
@@ -270,6 +278,7 @@ export type ServerMessage =
   | TickerMessage
   | QuoteMessage
   | CancelledMessage
+  | CancelledAllMessage
   | PairsMessage;
 
 /** Serializes a server message; the one place wire JSON is produced. */

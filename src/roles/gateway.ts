@@ -18,6 +18,7 @@ import { createSession, type SessionDeps } from '../gateway/session.js';
 import { startTickerFanout, type TickerFanout } from '../gateway/ticker.js';
 import { closeStep, type ShutdownStep } from '../lifecycle.js';
 import type { Logger } from '../log.js';
+import { createCancelAll } from '../orders/cancel-all.js';
 import { createCancelOrder } from '../orders/cancel-order.js';
 import type { Clock } from '../orders/ports.js';
 import { createOrderQueries } from '../orders/query-orders.js';
@@ -78,6 +79,7 @@ export async function startGateway(deps: GatewayDeps) {
   const inFlight = new Set<Promise<unknown>>();
   const accepted = deps.metrics.counter('dex_orders_accepted_total', 'Orders acked by this gateway');
   const submitOrder = createSubmitOrder({ store, queue, clock, ids: randomIds, findPair, log, openOrders });
+  const cancelEvents = createEventPublisher(deps.commands, keys.events);
   const sessionDeps: SessionDeps = {
     submitOrder: async (message, accountId, watcher) => {
       const submitting = submitOrder(message, accountId, watcher);
@@ -90,7 +92,8 @@ export async function startGateway(deps: GatewayDeps) {
         inFlight.delete(submitting);
       }
     },
-    cancelOrder: createCancelOrder({ store, events: createEventPublisher(deps.commands, keys.events), clock }),
+    cancelOrder: createCancelOrder({ store, events: cancelEvents, clock }),
+    cancelAll: createCancelAll({ store, events: cancelEvents, clock }),
     queries: createOrderQueries(store),
     feed,
     now: clock.now,

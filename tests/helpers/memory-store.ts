@@ -40,8 +40,13 @@ export function createMemoryStore() {
     },
     async cancel(orderId, draft) {
       const current = orders.get(orderId);
-      if (!current || !(['pending', 'routing'].includes(current.status) || (current.status === 'building' && current.txHash === null))) return null;
+      if (!current || !(['pending', 'open', 'routing'].includes(current.status) || (current.status === 'building' && current.txHash === null))) return null;
       return store.transition(orderId, current.status, {}, draft);
+    },
+    async cancellableOf(accountId, pair) {
+      return [...orders.values()]
+        .filter((o) => o.accountId === accountId && ['pending', 'open', 'routing', 'building'].includes(o.status) && (pair === undefined || o.pair === pair))
+        .map((o) => o.id);
     },
     async list({ accountId, limit, status }) {
       const all = [...orders.values()].filter((o) => o.accountId === accountId && (!status || o.status === status)).reverse();

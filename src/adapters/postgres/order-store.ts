@@ -1,13 +1,16 @@
 import type { Sql } from 'postgres';
 import type { Order } from '../../orders/order.js';
 import type { EventDraft, OrderCursor, OrderStore } from '../../orders/ports.js';
-import { TERMINAL_STATUSES } from '../../orders/status.js';
+import { CANCELLABLE, TERMINAL_STATUSES } from '../../orders/status.js';
 import type { OrderUpdate } from '../../protocol/server-messages.js';
 import { batchCreates } from './batch-creates.js';
 import { batchSaveTxs } from './batch-save-txs.js';
 import { batchStartAttempts } from './batch-start-attempts.js';
 import { batchTransitions } from './batch-transitions.js';
 import { jsonOf, toOrder, withSeq, type OrderRow } from './order-rows.js';
+
+/** Most orders one cancelAll takes; an account with more sends it again. */
+export const MAX_CANCEL_ALL = 10_000;
 
 /**
  * The OrderStore port on PostgreSQL. Each status change and its event are one statement; the hot
@@ -64,10 +67,21 @@ export function createOrderStore(sql: Sql, options: { lingerMs?: number } = {}):
       return moveWithEvent(
         sql`update orders set status = 'cancelled', last_seq = last_seq + 1, updated_at = now()
             where id = ${orderId}
-              and (status in ('pending', 'routing') or (status = 'building' and tx_hash is null))
+              and (status in ('pending', 'open', 'routing') or (status = 'building' and tx_hash is null))
             returning *`,
         draft,
       );
+    },
+
+    async cancellableOf(accountId, pair) {
+      // Candidates only: each cancel is guarded on its own, so one that moved on meanwhile is left alone.
+      const rows = await sql<{ id: string }[]>`
+        select id from orders
+        where account_id = ${accountId} and status = any(${CANCELLABLE as string[]}::text[])
+          ${pair === undefined ? sql`` : sql`and pair = ${pair}`}
+        order by created_at, id
+        limit ${MAX_CANCEL_ALL}`;
+      return rows.map((row) => row.id);
     },
 
     saveTx: (orderId, status, previousTxHash, tx) => saveTxBatch({ orderId, status, previousTxHash, ...tx }),

@@ -107,6 +107,7 @@ function harness(limits: Limits = UNLIMITED) {
       return { ok: true, ack: ackOf(message) };
     }),
     cancelOrder: vi.fn<SessionDeps['cancelOrder']>(async () => ({ ok: true, orderId: ORDER_ID, seq: 3 })),
+    cancelAll: vi.fn<SessionDeps['cancelAll']>(async () => [ORDER_ID]),
     queries: {
       get: vi.fn<SessionDeps['queries']['get']>(async () => null),
       list: vi.fn<SessionDeps['queries']['list']>(async () => ({ orders: [], next: null })),
@@ -246,6 +247,28 @@ describe('session', () => {
         { type: 'error', reqId: 'late', code: 'NOT_CANCELLABLE', message: 'it is building with its transaction signed', retryable: false, status: 'building' },
         { type: 'error', reqId: 'ghost', code: 'ORDER_NOT_FOUND', message: ERRORS.ORDER_NOT_FOUND.message, retryable: false },
       ]);
+    });
+  });
+
+  describe('cancelAll', () => {
+    it('cancels what the caller account can still cancel, of one pair when asked, and answers with the count and the ids', async () => {
+      const t = harness();
+      t.deps.cancelAll.mockResolvedValueOnce([ORDER_ID, OTHER_ID]).mockResolvedValueOnce([]);
+      await t.send({ op: 'cancelAll', reqId: 'all' });
+      await t.send({ op: 'cancelAll', reqId: 'jup', pair: 'JUP/USDC' });
+      expect(t.deps.cancelAll).toHaveBeenNthCalledWith(1, ACCOUNT, undefined);
+      expect(t.deps.cancelAll).toHaveBeenNthCalledWith(2, ACCOUNT, 'JUP/USDC');
+      expect(t.replies()).toEqual([
+        { type: 'cancelled_all', reqId: 'all', count: 2, orderIds: [ORDER_ID, OTHER_ID] },
+        { type: 'cancelled_all', reqId: 'jup', count: 0, orderIds: [] },
+      ]);
+    });
+
+    it('refuses a pair that is not traded, naming the field, and cancels nothing', async () => {
+      const t = harness();
+      await t.send({ op: 'cancelAll', reqId: 'x', pair: 'DOGE/USDC' });
+      expect(t.deps.cancelAll).not.toHaveBeenCalled();
+      expect(t.replies()).toMatchObject([{ type: 'error', reqId: 'x', code: 'UNKNOWN_PAIR', field: 'pair' }]);
     });
   });
 

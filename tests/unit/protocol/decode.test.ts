@@ -33,7 +33,7 @@ describe('decodeClientMessage', () => {
     ['[]', 'INVALID_MESSAGE', undefined],
     ['{}', 'INVALID_MESSAGE', 'op'],
     ['{"op":42}', 'INVALID_MESSAGE', 'op'],
-    ['{"op":"cancelAll"}', 'UNKNOWN_OP', 'op'],
+    ['{"op":"cancelAllOrders"}', 'UNKNOWN_OP', 'op'],
   ])('refuses %s with %s', (text, code, field) => {
     const error = errorOf(text);
     expect(error.code).toBe(code);
@@ -90,7 +90,14 @@ describe('decodeClientMessage', () => {
   });
 
   it('names every op, the market-data ones included, when the op is unknown', () => {
-    expect(errorOf({ op: 'quotes' }).message).toBe('unknown op "quotes"; expected one of submit, cancel, get, list, subscribe, unsubscribe, quote, pairs, ping');
+    expect(errorOf({ op: 'quotes' }).message).toBe('unknown op "quotes"; expected one of submit, cancel, cancelAll, get, list, subscribe, unsubscribe, quote, pairs, ping');
+  });
+
+  it('takes cancelAll with or without a pair, and names a malformed pair or an unknown field', () => {
+    expect(decode({ op: 'cancelAll', reqId: 'a' })).toEqual({ ok: true, message: { op: 'cancelAll', reqId: 'a' } });
+    expect(decode({ op: 'cancelAll', pair: 'SOL/USDC' })).toEqual({ ok: true, message: { op: 'cancelAll', pair: 'SOL/USDC' } });
+    expect(decode({ op: 'cancelAll', pair: 'sol' })).toMatchObject({ ok: false, error: { field: 'pair' } });
+    expect(decode({ op: 'cancelAll', side: 'buy' })).toMatchObject({ ok: false, error: { field: 'side' } });
   });
 
   describe('quote', () => {
