@@ -1,4 +1,4 @@
-import { ERRORS, type ErrorCode } from '../errors.js';
+import { ERRORS } from '../errors.js';
 import type { CancelResult } from '../orders/cancel-order.js';
 import type { OrderSelector } from '../orders/find-order.js';
 import type { OrderCursor } from '../orders/ports.js';
@@ -16,9 +16,9 @@ import type {
   UnsubscribeMessage,
 } from '../protocol/client-messages.js';
 import { decodeClientMessage } from '../protocol/decode.js';
+import { errorReply } from './error-reply.js';
 import {
   encodeServerMessage,
-  type ErrorMessage,
   type OrderSnapshot,
   type OrderUpdate,
   type PairInfo,
@@ -64,20 +64,7 @@ export function createSession(deps: SessionDeps, caller: Caller, limits: Limits,
   const send = (message: ServerMessage) => {
     if (!closed) sink.send(encodeServerMessage(message));
   };
-  const error = (
-    code: ErrorCode,
-    message: string,
-    extra: { field?: string; reqId?: string; status?: OrderStatus; retryAfterMs?: number } = {},
-  ): ErrorMessage => ({
-    type: 'error',
-    ...(extra.reqId !== undefined && { reqId: extra.reqId }),
-    code,
-    message,
-    ...(extra.field !== undefined && { field: extra.field }),
-    retryable: ERRORS[code].retryable,
-    ...(extra.status !== undefined && { status: extra.status }),
-    ...(extra.retryAfterMs !== undefined && { retryAfterMs: extra.retryAfterMs }),
-  });
+  const error = errorReply;
   const rateLimited = (retryAfterMs: number, reqId?: string) =>
     send(error('RATE_LIMITED', `${ERRORS.RATE_LIMITED.message} (${retryAfterMs} ms)`, { retryAfterMs, ...(reqId !== undefined && { reqId }) }));
   const reqIdOf = (message: { reqId?: string }) => (message.reqId !== undefined ? { reqId: message.reqId } : {});

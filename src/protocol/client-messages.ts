@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { ORDER_STATUSES, SIDES } from './server-messages.js';
+import { ORDER_STATUSES, SIDES } from './wire-types.js';
 
 /** Up to 15 integer digits and 18 decimals, no sign, no exponent: money never goes through a float on the way in. */
 const DECIMAL = /^(0|[1-9]\d{0,14})(\.\d{1,18})?$/;

@@ -1,28 +1,9 @@
-/** The venues an order can be routed to, by their wire names; the order is the routing tie-break (first wins). */
-export const DEXES = ['raydium', 'meteora'] as const;
-export type Dex = (typeof DEXES)[number];
-
-/** buy: pay QUOTE for BASE; sell: the reverse. */
-export const SIDES = ['buy', 'sell'] as const;
-export type Side = (typeof SIDES)[number];
-
-/** Every status an order can have, in lifecycle order. */
-export const ORDER_STATUSES = ['pending', 'open', 'routing', 'building', 'submitted', 'confirmed', 'failed', 'cancelled', 'expired'] as const;
-export type OrderStatus = (typeof ORDER_STATUSES)[number];
-
-/** A venue's quote as it goes on the wire: money and prices as decimal strings. */
-export interface WireQuote {
-  readonly dex: Dex;
-  readonly price: string;
-  readonly amountIn: string;
-  readonly amountOut: string;
-  readonly fee: string;
-  readonly feeBps: number;
-  readonly priceImpactBps: number;
-}
-
-/** The bound slippageBps allows: a buy pays at most `maxAmountIn` QUOTE, a sell receives at least `minAmountOut` QUOTE. */
-export type WireLimit = { readonly maxAmountIn: string } | { readonly minAmountOut: string };
+// The wire's vocabulary and the market-data messages live in their own files; this one holds the
+// order messages and the union of everything the server sends.
+export * from './wire-types.js';
+export * from './market-messages.js';
+import type { Dex, OrderStatus, Side, WireLimit, WireQuote } from './wire-types.js';
+import type { ChannelSubscribedMessage, QuoteMessage, TickerMessage, UnsubscribedMessage, WireRouteLeg } from './market-messages.js';
 
 export interface AckMessage {
   readonly type: 'ack';
@@ -90,64 +71,6 @@ export interface SubscribedMessage {
   readonly fromSeq: number;
   readonly status: OrderStatus;
   readonly lastSeq: number;
-}
-
-/** The reply to a ticker subscribe: `ticker` messages for the pair follow, at most one per slot. */
-export interface ChannelSubscribedMessage {
-  readonly type: 'subscribed';
-  readonly reqId?: string;
-  readonly channel: 'ticker';
-  readonly pair: string;
-}
-
-/** The reply to an unsubscribe: no more `ticker` messages for the pair on this socket. */
-export interface UnsubscribedMessage {
-  readonly type: 'unsubscribed';
-  readonly reqId?: string;
-  readonly channel: 'ticker';
-  readonly pair: string;
-}
-
-/** One venue in a ticker: its mid price (QUOTE per BASE, before fees) and pool value (in QUOTE). */
-export interface WireVenueTick {
-  readonly dex: Dex;
-  readonly mid: string;
-  readonly liquidity: string;
-}
-
-/** A pair's market at one slot, as the chain published it. */
-export interface TickerMessage {
-  readonly type: 'ticker';
-  readonly pair: string;
-  readonly slot: number;
-  readonly ts: number;
-  /** The reference ("CEX") price the arbitrageurs trade the pools toward, QUOTE per BASE. */
-  readonly reference: string;
-  readonly venues: readonly WireVenueTick[];
-}
-
-/**
- * One leg of a route: `amount` BASE through `dex`; a buy pays `amountIn` QUOTE for it, a sell
- * receives `amountOut` QUOTE.
- */
-export type WireRouteLeg =
-  | { readonly dex: Dex; readonly amount: string; readonly amountIn: string }
-  | { readonly dex: Dex; readonly amount: string; readonly amountOut: string };
-
-/** The reply to `quote`: every venue's quote for the whole size and the route the engine would take now. */
-export interface QuoteMessage {
-  readonly type: 'quote';
-  readonly reqId?: string;
-  readonly pair: string;
-  readonly side: Side;
-  /** The size in BASE, as the request gave it. */
-  readonly amount: string;
-  /** The slot whose pools were quoted. */
-  readonly slot: number;
-  readonly quotes: readonly WireQuote[];
-  readonly best: Dex | 'split';
-  readonly route: readonly WireRouteLeg[];
-  readonly ts: number;
 }
 
 export interface CancelledMessage {

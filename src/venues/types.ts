@@ -1,7 +1,7 @@
 // The venues and sides by their wire names, defined once, in the protocol (a pure leaf). Order of
 // DEXES matters: it is the deterministic tie-break (first wins).
-export { DEXES, type Dex, type Side } from '../protocol/server-messages.js';
-import type { Dex, Side } from '../protocol/server-messages.js';
+export { DEXES, type Dex, type Side } from '../protocol/wire-types.js';
+import type { Dex, Side } from '../protocol/wire-types.js';
 
 /** A token as the venues see it: a symbol and the decimals its amounts are rounded to. */
 export interface Token {
