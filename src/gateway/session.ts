@@ -38,6 +38,8 @@ export interface SessionDeps {
   readonly cancelOrder: (selector: OrderSelector, accountId: string) => Promise<CancelResult>;
   /** Cancels what the account can still cancel (of one pair, when given); the ids it cancelled. */
   readonly cancelAll: (accountId: string, pair?: string) => Promise<string[]>;
+  /** Arms the account's dead-man switch `timeoutMs` from now (0 disarms); when it would fire, or 0. */
+  readonly cancelAllAfter: (accountId: string, timeoutMs: number) => Promise<number>;
   readonly queries: {
     get(selector: OrderSelector, accountId: string): Promise<{ order: OrderSnapshot; events: OrderUpdate[] } | null>;
     list(query: { accountId: string; limit: number; before?: OrderCursor; status?: OrderStatus }): Promise<{ orders: OrderSnapshot[]; next: string | null }>;
@@ -206,6 +208,8 @@ export function createSession(deps: SessionDeps, caller: Caller, limits: Limits,
             return await cancel(message);
           case 'cancelAll':
             return await cancelAll(message);
+          case 'cancelAllAfter':
+            return send({ type: 'cancel_all_after', ...reqIdOf(message), triggerAt: await deps.cancelAllAfter(accountId, message.timeoutMs) });
           case 'get':
             return await get(message);
           case 'list':

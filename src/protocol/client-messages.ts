@@ -152,10 +152,25 @@ export type QuoteMessage = v.InferOutput<typeof QuoteSchema>;
 export const CancelAllSchema = v.strictObject({ op: v.literal('cancelAll'), reqId: v.optional(reqId), pair: v.optional(pair) });
 export type CancelAllMessage = v.InferOutput<typeof CancelAllSchema>;
 
+/**
+ * The dead-man switch: unless sent again within `timeoutMs`, every cancellable order of the
+ * account is cancelled; `0` disarms it.
+ */
+export const CancelAllAfterSchema = v.strictObject({
+  op: v.literal('cancelAllAfter'),
+  reqId: v.optional(reqId),
+  timeoutMs: v.pipe(
+    v.number('must be a whole number of milliseconds'),
+    v.integer('must be a whole number of milliseconds'),
+    v.check((ms) => ms === 0 || (ms >= 1_000 && ms <= 86_400_000), 'must be 0 (to disarm) or from 1000 to 86400000'),
+  ),
+});
+export type CancelAllAfterMessage = v.InferOutput<typeof CancelAllAfterSchema>;
+
 export const PairsSchema = v.strictObject({ op: v.literal('pairs'), reqId: v.optional(reqId) });
 export type PairsMessage = v.InferOutput<typeof PairsSchema>;
 
-export const CLIENT_OPS = ['submit', 'cancel', 'cancelAll', 'get', 'list', 'subscribe', 'unsubscribe', 'quote', 'pairs', 'ping'] as const;
+export const CLIENT_OPS = ['submit', 'cancel', 'cancelAll', 'cancelAllAfter', 'get', 'list', 'subscribe', 'unsubscribe', 'quote', 'pairs', 'ping'] as const;
 export type ClientOp = (typeof CLIENT_OPS)[number];
 
 /** What a discriminator may be, in words: a value no option matches gets this message. */
@@ -166,7 +181,7 @@ const DISCRIMINATORS: Record<string, string> = {
 
 export const ClientMessageSchema = v.variant(
   'op',
-  [SubmitSchema, CancelSchema, CancelAllSchema, GetSchema, ListSchema, SubscribeSchema, UnsubscribeSchema, QuoteSchema, PairsSchema, PingSchema],
+  [SubmitSchema, CancelSchema, CancelAllSchema, CancelAllAfterSchema, GetSchema, ListSchema, SubscribeSchema, UnsubscribeSchema, QuoteSchema, PairsSchema, PingSchema],
   // valibot reports a nested discriminator (subscribe's `channel`) through this outer schema.
   (issue) => DISCRIMINATORS[String(issue.path?.at(-1)?.key)] ?? issue.message,
 );

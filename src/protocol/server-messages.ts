@@ -88,6 +88,13 @@ export interface CancelledAllMessage {
   readonly orderIds: readonly string[];
 }
 
+/** The reply to `cancelAllAfter`: when the switch fires unless sent again (ms since the epoch), or 0 once disarmed. */
+export interface CancelAllAfterReply {
+  readonly type: 'cancel_all_after';
+  readonly reqId?: string;
+  readonly triggerAt: number;
+}
+
 export interface PairInfo {
   readonly symbol: string;
   readonly base: { readonly symbol: string; readonly decimals: number };
@@ -202,6 +209,7 @@ export type ServerMessage =
   | QuoteMessage
   | CancelledMessage
   | CancelledAllMessage
+  | CancelAllAfterReply
   | PairsMessage;
 
 /** Serializes a server message; the one place wire JSON is produced. */

@@ -5,6 +5,7 @@ import { ensureDemoKey } from '../adapters/embedded/demo-key.js';
 import { createAccountStore } from '../adapters/postgres/account-store.js';
 import { connectPostgres } from '../adapters/postgres/connect.js';
 import { createOrderStore } from '../adapters/postgres/order-store.js';
+import { createSwitchStore } from '../adapters/postgres/switch-store.js';
 import { createRateLimits } from '../adapters/rate-limit/rate-limits.js';
 import { connectRedis } from '../adapters/redis/connect.js';
 import { createEventPublisher, startEventSubscriber } from '../adapters/redis/event-bus.js';
@@ -80,6 +81,7 @@ export async function startGateway(deps: GatewayDeps) {
   const accepted = deps.metrics.counter('dex_orders_accepted_total', 'Orders acked by this gateway');
   const submitOrder = createSubmitOrder({ store, queue, clock, ids: randomIds, findPair, log, openOrders });
   const cancelEvents = createEventPublisher(deps.commands, keys.events);
+  const switches = createSwitchStore(sql);
   const sessionDeps: SessionDeps = {
     submitOrder: async (message, accountId, watcher) => {
       const submitting = submitOrder(message, accountId, watcher);
@@ -94,6 +96,15 @@ export async function startGateway(deps: GatewayDeps) {
     },
     cancelOrder: createCancelOrder({ store, events: cancelEvents, clock }),
     cancelAll: createCancelAll({ store, events: cancelEvents, clock }),
+    async cancelAllAfter(accountId, timeoutMs) {
+      if (timeoutMs === 0) {
+        await switches.disarm(accountId);
+        return 0;
+      }
+      const triggerAt = clock.now() + timeoutMs;
+      await switches.arm(accountId, triggerAt);
+      return triggerAt;
+    },
     queries: createOrderQueries(store),
     feed,
     now: clock.now,

@@ -1,6 +1,9 @@
 import { startOrderWorker } from '../adapters/bullmq/order-worker.js';
 import { createOrderQueue } from '../adapters/bullmq/order-queue.js';
 import { createOrderStore } from '../adapters/postgres/order-store.js';
+import { createSwitchStore } from '../adapters/postgres/switch-store.js';
+import { createCancelAll } from '../orders/cancel-all.js';
+import { fireDueSwitches } from '../orders/dead-man-switch.js';
 import { createEventPublisher } from '../adapters/redis/event-bus.js';
 import type { Config } from '../config.js';
 import { closeStep, type ShutdownStep } from '../lifecycle.js';
@@ -13,6 +16,9 @@ import { randomIds } from '../adapters/os/random-ids.js';
 import type { Infrastructure, RedisKeys } from './infrastructure.js';
 import type { Chain } from '../chain/types.js';
 import type { ProcessDeps } from '../orders/process-order.js';
+
+/** How often a worker looks for dead-man switches that are due (they fire within this of their time). */
+const SWITCH_CHECK_EVERY_MS = 250;
 
 /** How often a worker looks for orders a gateway stored but never queued. */
 const UNQUEUED_SWEEP_EVERY_MS = 30_000;
@@ -60,12 +66,20 @@ export function startWorker(deps: WorkerDeps) {
   sweeper.unref();
   void sweep();
 
+  // Dead-man switches fire from here, not from the gateway that armed them: that one may be gone.
+  const switches = { switches: createSwitchStore(infra.sql), cancelAll: createCancelAll({ store, events: sweepEvents, clock }), clock, log };
+  const switchTimer = setInterval(() => {
+    fireDueSwitches(switches).catch((err: unknown) => log.warn({ err }, 'could not fire due dead-man switches'));
+  }, SWITCH_CHECK_EVERY_MS);
+  switchTimer.unref();
+
   return {
     /** Stops taking jobs and lets running ones finish within the time given (they are re-delivered otherwise). */
     drain: (timeoutMs: number) => worker.close(timeoutMs),
     shutdownSteps: [
-      closeStep('stop the unqueued-order sweep', async () => {
+      closeStep('stop the unqueued-order sweep and the dead-man switches', async () => {
         clearInterval(sweeper);
+        clearInterval(switchTimer);
         await sweepQueue.close();
       }),
     ] satisfies ShutdownStep[],

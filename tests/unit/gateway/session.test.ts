@@ -108,6 +108,7 @@ function harness(limits: Limits = UNLIMITED) {
     }),
     cancelOrder: vi.fn<SessionDeps['cancelOrder']>(async () => ({ ok: true, orderId: ORDER_ID, seq: 3 })),
     cancelAll: vi.fn<SessionDeps['cancelAll']>(async () => [ORDER_ID]),
+    cancelAllAfter: vi.fn<SessionDeps['cancelAllAfter']>(async (_accountId, timeoutMs) => (timeoutMs === 0 ? 0 : NOW + timeoutMs)),
     queries: {
       get: vi.fn<SessionDeps['queries']['get']>(async () => null),
       list: vi.fn<SessionDeps['queries']['list']>(async () => ({ orders: [], next: null })),
@@ -269,6 +270,20 @@ describe('session', () => {
       await t.send({ op: 'cancelAll', reqId: 'x', pair: 'DOGE/USDC' });
       expect(t.deps.cancelAll).not.toHaveBeenCalled();
       expect(t.replies()).toMatchObject([{ type: 'error', reqId: 'x', code: 'UNKNOWN_PAIR', field: 'pair' }]);
+    });
+  });
+
+  describe('cancelAllAfter', () => {
+    it('arms the switch for the caller account and answers when it fires; 0 disarms it', async () => {
+      const t = harness();
+      await t.send({ op: 'cancelAllAfter', reqId: 'arm', timeoutMs: 5_000 });
+      await t.send({ op: 'cancelAllAfter', reqId: 'off', timeoutMs: 0 });
+      expect(t.deps.cancelAllAfter).toHaveBeenNthCalledWith(1, ACCOUNT, 5_000);
+      expect(t.deps.cancelAllAfter).toHaveBeenNthCalledWith(2, ACCOUNT, 0);
+      expect(t.replies()).toEqual([
+        { type: 'cancel_all_after', reqId: 'arm', triggerAt: NOW + 5_000 },
+        { type: 'cancel_all_after', reqId: 'off', triggerAt: 0 },
+      ]);
     });
   });
 

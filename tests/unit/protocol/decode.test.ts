@@ -90,7 +90,13 @@ describe('decodeClientMessage', () => {
   });
 
   it('names every op, the market-data ones included, when the op is unknown', () => {
-    expect(errorOf({ op: 'quotes' }).message).toBe('unknown op "quotes"; expected one of submit, cancel, cancelAll, get, list, subscribe, unsubscribe, quote, pairs, ping');
+    expect(errorOf({ op: 'quotes' }).message).toBe('unknown op "quotes"; expected one of submit, cancel, cancelAll, cancelAllAfter, get, list, subscribe, unsubscribe, quote, pairs, ping');
+  });
+
+  it('takes cancelAllAfter of 0 (disarm) or 1 s to 24 h, and names the field otherwise', () => {
+    for (const timeoutMs of [0, 1_000, 86_400_000]) expect(decode({ op: 'cancelAllAfter', timeoutMs })).toEqual({ ok: true, message: { op: 'cancelAllAfter', timeoutMs } });
+    for (const timeoutMs of [999, 86_400_001, 1.5, -1, '5000']) expect(decode({ op: 'cancelAllAfter', timeoutMs })).toMatchObject({ ok: false, error: { field: 'timeoutMs' } });
+    expect(decode({ op: 'cancelAllAfter' })).toMatchObject({ ok: false, error: { field: 'timeoutMs' } });
   });
 
   it('takes cancelAll with or without a pair, and names a malformed pair or an unknown field', () => {
