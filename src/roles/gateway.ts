@@ -20,6 +20,7 @@ import { startTickerFanout, type TickerFanout } from '../gateway/ticker.js';
 import { closeStep, type ShutdownStep } from '../lifecycle.js';
 import type { Logger } from '../log.js';
 import { createCancelAll } from '../orders/cancel-all.js';
+import { armSwitch } from '../orders/dead-man-switch.js';
 import { createCancelOrder } from '../orders/cancel-order.js';
 import type { Clock } from '../orders/ports.js';
 import { createOrderQueries } from '../orders/query-orders.js';
@@ -96,15 +97,7 @@ export async function startGateway(deps: GatewayDeps) {
     },
     cancelOrder: createCancelOrder({ store, events: cancelEvents, clock }),
     cancelAll: createCancelAll({ store, events: cancelEvents, clock }),
-    async cancelAllAfter(accountId, timeoutMs) {
-      if (timeoutMs === 0) {
-        await switches.disarm(accountId);
-        return 0;
-      }
-      const triggerAt = clock.now() + timeoutMs;
-      await switches.arm(accountId, triggerAt);
-      return triggerAt;
-    },
+    cancelAllAfter: (accountId, timeoutMs) => armSwitch(switches, accountId, timeoutMs),
     queries: createOrderQueries(store),
     feed,
     now: clock.now,

@@ -67,9 +67,14 @@ export function startWorker(deps: WorkerDeps) {
   void sweep();
 
   // Dead-man switches fire from here, not from the gateway that armed them: that one may be gone.
-  const switches = { switches: createSwitchStore(infra.sql), cancelAll: createCancelAll({ store, events: sweepEvents, clock }), clock, log };
+  const switches = { switches: createSwitchStore(infra.sql), cancelAll: createCancelAll({ store, events: sweepEvents, clock }), log };
+  let firing = false;
   const switchTimer = setInterval(() => {
-    fireDueSwitches(switches).catch((err: unknown) => log.warn({ err }, 'could not fire due dead-man switches'));
+    if (firing) return; // a slow firing (a big account) is not overtaken by the next look
+    firing = true;
+    fireDueSwitches(switches)
+      .catch((err: unknown) => log.warn({ err }, 'could not fire due dead-man switches'))
+      .finally(() => (firing = false));
   }, SWITCH_CHECK_EVERY_MS);
   switchTimer.unref();
 

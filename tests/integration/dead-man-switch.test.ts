@@ -1,4 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import postgres from 'postgres';
+import { migrate } from '../../src/adapters/postgres/migrate.js';
+import { createLogger } from '../../src/log.js';
+import { createTestDatabase } from '../helpers/test-database.js';
+import { ROOT } from '../helpers/test-engine.js';
+import { createSwitchStore } from '../../src/adapters/postgres/switch-store.js';
 import { openEngine, type EngineFixture } from '../helpers/engine-fixture.js';
 
 describe('the dead-man switch (cancelAllAfter)', () => {
@@ -42,5 +49,27 @@ describe('the dead-man switch (cancelAllAfter)', () => {
     expect(await sql`select * from cancel_all_after`).toHaveLength(0);
     // Well past the last renewal's time: still not cancelled, it runs to its end.
     expect((await client.settle(ack.orderId as string, 15_000)).at(-1)).toMatchObject({ status: 'confirmed' });
+  });
+
+  it('hands each due switch to one claimer however many look at once, forgets it once fired, and keeps one re-armed meanwhile', async () => {
+    // A database of its own: no engine's worker fires these switches while the test claims them.
+    const database = await createTestDatabase(inject('databaseUrl'));
+    const sql = postgres(database.url, { max: 4, onnotice: () => undefined });
+    await migrate(sql, `${ROOT}/sql`, createLogger('silent'));
+    const switches = createSwitchStore(sql);
+    const accounts = Array.from({ length: 20 }, () => randomUUID());
+    const armedAt = await Promise.all(accounts.map((account) => switches.arm(account, 1)));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const [a, b] = await Promise.all([switches.claimDue(100), switches.claimDue(100)]);
+    const claimed = [...a, ...b].map((item) => item.accountId);
+    expect(claimed.sort()).toEqual([...accounts].sort()); // every one, and none twice
+    expect(await switches.claimDue(100)).toEqual([]); // claimed: nobody else gets them meanwhile
+    expect(a.concat(b).find((item) => item.accountId === accounts[0])!.triggerAt).toBe(armedAt[0]);
+    await switches.arm(accounts[1]!, 60_000); // re-armed while its firing runs: it must stay
+    for (const { accountId, triggerAt } of [...a, ...b]) await switches.fired(accountId, triggerAt);
+    const left = await sql<{ account_id: string }[]>`select account_id from cancel_all_after`;
+    expect(left.map((row) => row.account_id)).toEqual([accounts[1]]);
+    await sql.end();
+    await database.drop();
   });
 });
