@@ -1,5 +1,5 @@
 import type { SlotSource, TxLedger } from './ports.js';
-import { BlockhashExpiredError, TransientSendError, type Chain, type SendFailure, type SignedTx, type TxOutcome, type TxStatus } from './types.js';
+import { BlockhashExpiredError, TransientSendError, VoidedTxError, type Chain, type SendFailure, type SignedTx, type TxOutcome, type TxStatus } from './types.js';
 
 export interface ChainClientOptions {
   readonly ledger: TxLedger;
@@ -11,6 +11,8 @@ export interface ChainClientOptions {
   readonly landingDelayMs: (tx: SignedTx) => number;
   /** Whether the simulated RPC node fails this send, and how. */
   readonly sendFailure: (tx: SignedTx, attempt: number) => SendFailure;
+  /** This process's clock (a landing waiter gives up on it even while no slot comes). */
+  readonly now: () => number;
 }
 
 /** A moment after the slot boundary, so a look finds the slot committed rather than just about to be. */
@@ -45,16 +47,27 @@ export function createChainClient(options: ChainClientOptions): Chain {
     looking = true;
     void lookForLandings().finally(() => (looking = false));
   });
+  // While any wait, a timer lets go of those past their time even when no slot comes (the chain
+  // down, the stream broken): each then looks for itself, and its job stays in hand, not stuck.
+  let sweeper: ReturnType<typeof setInterval> | undefined;
+  const sweep = () => {
+    const now = options.now();
+    for (const [signature, waiter] of waiting) if (waiter.giveUpAt <= now) release(signature, null);
+    if (waiting.size === 0 && sweeper) {
+      clearInterval(sweeper);
+      sweeper = undefined;
+    }
+  };
   async function lookForLandings(): Promise<void> {
     const receivedAt = slots.latestReceivedAt() ?? 0;
-    const due = [...waiting].filter(([, waiter]) => waiter.landsAt <= receivedAt).map(([signature]) => signature);
+    // Generous: a look too early costs a key in a batched read; a look too late costs a slot.
+    const due = [...waiting].filter(([, waiter]) => waiter.landsAt <= receivedAt + slotMs / 2).map(([signature]) => signature);
     for (let i = 0; i < due.length; i += LOOKUP_BATCH) {
       const batch = due.slice(i, i + LOOKUP_BATCH);
       // A failed read lets the batch go: each looks for itself, as without the subscription.
       const landed = await ledger.landedAmong(batch).catch(() => new Map(batch.map((signature) => [signature, null] as const)));
       landed.forEach((outcome, signature) => release(signature, outcome));
     }
-    for (const [signature, waiter] of waiting) if (waiter.giveUpAt <= receivedAt) release(signature, null);
   }
 
   /**
@@ -82,16 +95,22 @@ export function createChainClient(options: ChainClientOptions): Chain {
       const failure = options.sendFailure(tx, attempt);
       if (failure === 'refused') throw new TransientSendError(false);
       const landsAt = nowMs + Math.max(0, options.landingDelayMs(tx));
-      await ledger.submit({ ...tx, sentAt: nowMs, landsAt });
+      if (!(await ledger.submit({ ...tx, sentAt: nowMs, landsAt }))) throw new VoidedTxError(`${tx.signature} was voided: its order expired`);
       if (failure === 'timeout') throw new TransientSendError(true);
       return landsAt;
     },
+
+    voidTx: (signature) => ledger.voidSignature(signature),
 
     waitForLanding(signature, landsAt, nowMs) {
       return new Promise<TxOutcome | null>((resolve) => {
         const waiter = waiting.get(signature);
         if (waiter) return void waiter.resolvers.push(resolve);
         waiting.set(signature, { landsAt, giveUpAt: Math.max(nowMs, landsAt) + WAIT_SLOTS * slotMs, resolvers: [resolve] });
+        if (!sweeper) {
+          sweeper = setInterval(sweep, slotMs);
+          sweeper.unref();
+        }
       });
     },
 

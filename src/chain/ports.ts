@@ -12,8 +12,13 @@ export interface SlotUpdate {
 
 /** The chain's ledger as its clients (workers) see it; shared by every process (Redis in production). */
 export interface TxLedger {
-  /** Records a received transaction and queues it for landing unless its signature is known already; resolves once durable. */
-  submit(record: TxRecord): Promise<void>;
+  /**
+   * Records a received transaction and queues it for landing unless its signature is known already;
+   * resolves once durable, false when the signature was voided (then nothing is recorded).
+   */
+  submit(record: TxRecord): Promise<boolean>;
+  /** Voids a signature the ledger has not received: true if voided (or already), false if it has it. */
+  voidSignature(signature: string): Promise<boolean>;
   /** The record and its outcome in one read. */
   lookup(signature: string): Promise<{ record: TxRecord | null; outcome: TxOutcome | null }>;
   /** The outcomes of those of these signatures that have landed (one read for all). */

@@ -74,6 +74,12 @@ export class BlockhashExpiredError extends Error {
   readonly code = 'BLOCKHASH_EXPIRED';
 }
 
+/** The transaction was voided (its order expired) before this send reached the chain: it never will. */
+export class VoidedTxError extends Error {
+  override readonly name = 'VoidedTxError';
+  readonly code = 'TX_VOIDED';
+}
+
 /** The chain has produced no slot for too long (its process is down): nothing can be routed against it now. */
 export class ChainUnavailableError extends Error {
   override readonly name = 'ChainUnavailableError';
@@ -101,6 +107,12 @@ export interface Chain {
   send(tx: SignedTx, nowMs: number, attempt: number): Promise<number>;
   /** What the chain knows of a signature at `nowMs`. */
   status(signature: string, nowMs: number): Promise<TxStatus>;
+  /**
+   * Makes sure the chain never takes this signature from now on: true if it had not received it
+   * (a later send is refused with VoidedTxError), false if it already has it. Lets an order be
+   * expired while another delivery of its job may be sending the same transaction.
+   */
+  voidTx?(signature: string): Promise<boolean>;
   /**
    * Resolves with the outcome once the pending transaction has landed, or with null when it is
    * worth looking again (signatureSubscribe): the caller then asks `status`. Without it the caller

@@ -38,6 +38,8 @@ export interface OrderMoves {
    * null while it is still in time. Only market orders have a deadline.
    */
   expireIfLate(order: Order, run: Run): Promise<Order> | null;
+  /** How late the order is past its deadline, ms (≤ 0: in time, or no deadline). */
+  lateBy(order: Order): number;
   /** The order as the store has it now. */
   reload(orderId: string): Promise<Order>;
 }
@@ -60,9 +62,12 @@ export function createOrderMoves(deps: { readonly store: OrderStore; readonly ev
     return advance(order, order.status, { failureCode: code, failureReason: reason, attempts }, event);
   }
 
+  function lateBy(order: Order): number {
+    return order.deadlineMs === null ? 0 : clock.now() - (order.createdAt + order.deadlineMs);
+  }
+
   function expireIfLate(order: Order, run: Run): Promise<Order> | null {
-    if (order.deadlineMs === null) return null;
-    const lateByMs = clock.now() - (order.createdAt + order.deadlineMs);
+    const lateByMs = lateBy(order);
     if (lateByMs <= 0) return null;
     const reason = `not sent within its ${order.deadlineMs} ms deadline (${lateByMs} ms late); it never will be`;
     run.log.info({ lateByMs, deadlineMs: order.deadlineMs }, 'order expired');
@@ -76,5 +81,5 @@ export function createOrderMoves(deps: { readonly store: OrderStore; readonly ev
     return order;
   }
 
-  return { advance, fail, expireIfLate, reload };
+  return { advance, fail, expireIfLate, lateBy, reload };
 }

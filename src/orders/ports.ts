@@ -48,7 +48,7 @@ export interface OrderStore {
   cancellableOf(accountId: string, pair?: string): Promise<string[]>;
   /** Events with seq greater than `afterSeq`, in seq order. */
   eventsAfter(orderId: string, afterSeq: number): Promise<OrderUpdate[]>;
-  /** Which of these orders have ended (confirmed, failed or cancelled). */
+  /** Which of these orders have ended (confirmed, failed, cancelled or expired). */
   finishedAmong(orderIds: readonly string[]): Promise<string[]>;
   /** Frees the clientOrderId of an order that failed before it was ever acked, so a retry can use it. */
   releaseClientOrderId(orderId: string): Promise<void>;

@@ -1,5 +1,5 @@
 import { formatUnits } from '../protocol/decimal.js';
-import { BlockhashExpiredError, TransientSendError, type Chain, type SignedTx, type TxOutcome, type TxStatus } from '../chain/types.js';
+import { BlockhashExpiredError, TransientSendError, VoidedTxError, type Chain, type SignedTx, type TxOutcome, type TxStatus } from '../chain/types.js';
 import type { Dex, PairSpec, SlippageLimit } from '../venues/types.js';
 import type { Order } from './order.js';
 import { confirmedEvent, submittedEvent } from './order-events.js';
@@ -21,7 +21,7 @@ export interface TransactionDeps {
  */
 export function createTransactionSteps(deps: TransactionDeps) {
   const { store, chain, clock, ids } = deps;
-  const { advance, fail, expireIfLate, reload } = createOrderMoves(deps);
+  const { advance, fail, expireIfLate, lateBy, reload } = createOrderMoves(deps);
 
   /** Signs (or re-sends) the order's transaction; only a send the chain accepted moves it to `submitted`. */
   async function send(order: Order, run: Run): Promise<Order> {
@@ -38,12 +38,18 @@ export function createTransactionSteps(deps: TransactionDeps) {
       current = await sign(current, run);
     }
     if (current.status !== 'building') return current;
-    // The chain has never seen this transaction (or it was just signed): past the deadline it is never sent.
-    const late = expireIfLate(current, run);
-    if (late) return late;
+    // The chain has not seen this transaction (or it was just signed): past the deadline it is never
+    // sent. Another delivery of the job may be sending it this very moment, so it is voided on the
+    // chain first; if the chain has it after all, it is submitted, not expired.
+    if (lateBy(current) > 0) {
+      if (chain.voidTx && !(await chain.voidTx(current.txHash!))) return submitted(current);
+      const late = expireIfLate(current, run);
+      if (late) return late;
+    }
     try {
       run.sentLandsAt = await chain.send(txOf(current, run), clock.now(), run.attempt.number);
     } catch (err) {
+      if (err instanceof VoidedTxError) return reload(current.id); // another delivery expired it first
       if (err instanceof BlockhashExpiredError) {
         run.signed = undefined; // expired before it was ever sent: the next step looks it up and signs anew
         return current;

@@ -147,7 +147,6 @@ export type UnsubscribeMessage = v.InferOutput<typeof UnsubscribeSchema>;
 export const QuoteSchema = v.strictObject({ op: v.literal('quote'), reqId: v.optional(reqId), pair, side, amount });
 export type QuoteMessage = v.InferOutput<typeof QuoteSchema>;
 
-/** The traded pairs and their venues. */
 /** Cancel every order of the account that can still be cancelled (only those of `pair`, when given). */
 export const CancelAllSchema = v.strictObject({ op: v.literal('cancelAll'), reqId: v.optional(reqId), pair: v.optional(pair) });
 export type CancelAllMessage = v.InferOutput<typeof CancelAllSchema>;
@@ -167,6 +166,7 @@ export const CancelAllAfterSchema = v.strictObject({
 });
 export type CancelAllAfterMessage = v.InferOutput<typeof CancelAllAfterSchema>;
 
+/** The traded pairs and their venues. */
 export const PairsSchema = v.strictObject({ op: v.literal('pairs'), reqId: v.optional(reqId) });
 export type PairsMessage = v.InferOutput<typeof PairsSchema>;
 

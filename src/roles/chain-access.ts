@@ -75,6 +75,7 @@ export async function startChainAccess(options: ChainAccessOptions) {
     slotMs,
     validBlocks: VALID_BLOCKS,
     landingDelayMs: () => between(config.mockExecLatencyMs),
+    now: clock.now,
     sendFailure: options.sendFailure ?? (() => (random() < config.mockFailureRate ? (random() < 0.5 ? 'refused' : 'timeout') : null)),
   });
 

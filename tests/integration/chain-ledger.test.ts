@@ -83,4 +83,17 @@ describe('the chain in Redis', () => {
     await store.release('one');
     expect(await store.lead('two', 5_000)).toBe(true);
   });
+
+  it('voids a signature it has not received, so a later send of it is refused, and never one it has', async () => {
+    const keys = chainKeys(`ledger-test-${randomUUID()}`);
+    const ledger = createTxLedger(redis, keys, { retentionSeconds: 3600 });
+    // An order expiring while another delivery sends the same transaction: whichever comes first wins.
+    expect(await ledger.voidSignature('late')).toBe(true);
+    expect(await ledger.submit(record('late', 10))).toBe(false);
+    expect(await ledger.lookup('late')).toEqual({ record: null, outcome: null });
+    expect(await redis.zrange(keys.pending, '0', '-1')).toEqual([]);
+    expect(await ledger.submit(record('sent', 10))).toBe(true);
+    expect(await ledger.voidSignature('sent')).toBe(false);
+    expect((await ledger.lookup('sent')).record?.signature).toBe('sent');
+  });
 });

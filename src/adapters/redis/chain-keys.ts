@@ -7,6 +7,8 @@ export function chainKeys(namespace: string) {
   return {
     tx: (signature: string) => `${tag}:tx:${signature}`,
     outcome: (signature: string) => `${tag}:outcome:${signature}`,
+    /** A signature its order gave up (expired) before the chain received it: never to be received. */
+    voided: (signature: string) => `${tag}:void:${signature}`,
     /** Received transactions waiting to land, scored by landsAt. */
     pending: `${tag}:pending`,
     /** The lease of the one chain process that produces slots. */

@@ -6,12 +6,19 @@ import type { ChainKeys } from './chain-keys.js';
 // A new signature is recorded and queued for landing in one step; a known one changes nothing,
 // and neither does one that has landed (its outcome outlives its record by a little).
 const SUBMIT = `
+if redis.call('EXISTS', KEYS[4]) == 1 then return -1 end
 if redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
 if redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2], 'NX') then
   redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
   return 1
 end
 return 0`;
+
+// A signature is voided only if the chain has not received it; then no submit of it is taken.
+const VOID = `
+if redis.call('EXISTS', KEYS[1]) == 1 or redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
+redis.call('SET', KEYS[3], '1', 'EX', ARGV[1])
+return 1`;
 
 /**
  * The clients' side of the chain's ledger in Redis: a sent transaction is recorded (kept
@@ -22,7 +29,12 @@ return 0`;
 export function createTxLedger(redis: Redis, keys: ChainKeys, options: { retentionSeconds: number }): TxLedger {
   return {
     async submit(record: TxRecord) {
-      await redis.eval(SUBMIT, 3, keys.tx(record.signature), keys.pending, keys.outcome(record.signature), JSON.stringify(record), options.retentionSeconds, record.landsAt, record.signature);
+      const { signature } = record;
+      const reply = await redis.eval(SUBMIT, 4, keys.tx(signature), keys.pending, keys.outcome(signature), keys.voided(signature), JSON.stringify(record), options.retentionSeconds, record.landsAt, signature);
+      return reply !== -1;
+    },
+    async voidSignature(signature) {
+      return (await redis.eval(VOID, 3, keys.tx(signature), keys.outcome(signature), keys.voided(signature), options.retentionSeconds)) === 1;
     },
     async landedAmong(signatures) {
       const landed = new Map<string, TxOutcome>();
