@@ -37,9 +37,23 @@ describe('the README wscat sessions, run with the real wscat', () => {
   });
   afterAll(async () => app?.close());
 
-  it('documents submit-and-watch, get and cancel sessions', () => {
-    expect(sessions).toHaveLength(3);
-    expect(sessions.map((line) => /"op":"(\w+)"/.exec(line)?.[1])).toEqual(['submit', 'get', 'submit']);
+  it('documents submit-and-watch, get, cancel, quote and dead-man switch sessions', () => {
+    expect(sessions).toHaveLength(5);
+    expect(sessions.map((line) => /"op":"(\w+)"/.exec(line)?.[1])).toEqual(['submit', 'get', 'submit', 'quote', 'cancelAllAfter']);
+  });
+
+  it('runs the quote and dead-man switch sessions: a split quote, the switch armed, everything cancelled, the switch disarmed', async () => {
+    const [, , , quote, deadMan] = sessions.map(local);
+    const quoted = printed((await run('sh', ['-c', quote!], { cwd: ROOT, timeout: 60_000 })).stdout).find((m) => m.reqId === 'q1');
+    expect(quoted).toMatchObject({ type: 'quote', pair: 'SOL/USDC', side: 'buy', amount: '5000', best: 'split' });
+    expect(quoted!.quotes as Json[]).toHaveLength(2);
+    expect(quoted!.route as Json[]).toHaveLength(2);
+
+    const replies = printed((await run('sh', ['-c', deadMan!], { cwd: ROOT, timeout: 60_000 })).stdout);
+    expect(replies.find((m) => m.reqId === 'dms')).toMatchObject({ type: 'cancel_all_after' });
+    expect(replies.find((m) => m.reqId === 'dms')!.triggerAt as number).toBeGreaterThan(Date.now());
+    expect(replies.find((m) => m.reqId === 'ca')).toMatchObject({ type: 'cancelled_all' });
+    expect(replies.find((m) => m.reqId === 'off')).toMatchObject({ type: 'cancel_all_after', triggerAt: 0 });
   });
 
   it('runs them in order: the order streams to confirmed, get reads it back, and the second order is cancelled', async () => {
