@@ -10,8 +10,11 @@ import { startChain } from './roles/chain.js';
 import { startChainAccess, type ChainAccessOptions } from './roles/chain-access.js';
 import { redisKeys, startInfrastructure } from './roles/infrastructure.js';
 import { startWorker } from './roles/worker.js';
+import { startTrigger } from './roles/trigger.js';
 import { connectRedis } from './adapters/redis/connect.js';
 import { createMetrics } from './util/metrics.js';
+import { marketNowOf } from './gateway/market-now.js';
+import { findPair } from './venues/pairs.js';
 import { systemClock } from './adapters/os/system-clock.js';
 
 export interface AppOptions {
@@ -33,16 +36,24 @@ export interface AppOptions {
   readonly serveHttp?: boolean;
 }
 
-/** What a process can run: the WebSocket gateway, the worker pool, the one simulated chain. */
-export type Part = 'gateway' | 'worker' | 'chain';
+/**
+ * What a process can run: the WebSocket gateway, the worker pool, the one simulated chain, and the
+ * trigger component that evaluates resting orders (one instance holds its lease, others stand by).
+ */
+export type Part = 'gateway' | 'worker' | 'chain' | 'trigger';
 
-/** The parts each ROLE runs. */
+/** The parts each ROLE runs: every worker process can take over the trigger component. */
 export const PARTS_OF_ROLE: Readonly<Record<Role, readonly Part[]>> = {
-  all: ['gateway', 'worker', 'chain'],
+  all: ['gateway', 'worker', 'chain', 'trigger'],
   gateway: ['gateway'],
-  worker: ['worker'],
+  worker: ['worker', 'trigger'],
   chain: ['chain'],
 };
+
+/** The traded pairs, launched ones included once the chain access knows them. */
+function pairLookup(access: object) {
+  return (access as { findPair?: (symbol: string) => ReturnType<typeof findPair> }).findPair ?? ((symbol: string) => findPair(symbol));
+}
 
 /** Workers that run elsewhere but drain with this process (the worker threads of ROLE=all). */
 export type Drain = (timeoutMs: number) => Promise<void>;
@@ -66,7 +77,7 @@ export async function startApp(options: AppOptions) {
   // The chain first: workers and gateways read its slots.
   const chain = parts.has('chain') ? startChain({ config, redis: infra.commands, keys, clock, log }) : null;
   const access =
-    parts.has('gateway') || parts.has('worker')
+    parts.has('gateway') || parts.has('worker') || parts.has('trigger')
       ? await startChainAccess({
           config,
           commands: infra.commands,
@@ -77,7 +88,12 @@ export async function startApp(options: AppOptions) {
           ...(options.sendFailure && { sendFailure: options.sendFailure }),
         })
       : null;
-  const worker = parts.has('worker') ? startWorker({ config, infra, keys, chain: access!.chain, route: access!.route, clock, log }) : null;
+  const worker = parts.has('worker')
+    ? startWorker({ config, infra, keys, chain: access!.chain, route: access!.route, market: marketNowOf(access!.marketData), findPair: pairLookup(access!), clock, log })
+    : null;
+  const trigger = parts.has('trigger')
+    ? startTrigger({ infra, keys, marketData: access!.marketData, findPair: pairLookup(access!), clock, log, connect: (name) => connectRedis(options.redisUrl, log, name) })
+    : null;
   const gateway = parts.has('gateway')
     ? await startGateway({
         config,
@@ -141,6 +157,7 @@ export async function startApp(options: AppOptions) {
       { name: 'close WebSockets (1001)', run: () => http?.closeConnections(1001, 'server shutting down') },
       ...(gateway?.shutdownSteps ?? []),
       ...(worker?.shutdownSteps ?? []),
+      ...(trigger?.shutdownSteps ?? []),
       ...(access?.shutdownSteps ?? []),
       // The chain stops after the drain: the orders still running land meanwhile.
       ...(chain?.shutdownSteps ?? []),
@@ -155,6 +172,8 @@ export async function startApp(options: AppOptions) {
       return chain?.market ?? null;
     },
     demoKey: gateway?.demoKey,
+    /** The trigger component, when this process runs it (leading or standing by). */
+    trigger,
     health: infra.health,
     shutdownPlan,
     /** Runs the shutdown plan within `timeoutMs` (SHUTDOWN_TIMEOUT_MS by default). */

@@ -12,6 +12,7 @@ export const ERRORS = {
   DUPLICATE_CLIENT_ORDER_ID: { retryable: false, message: 'this clientOrderId already names a different order' },
   ORDER_NOT_FOUND: { retryable: false, message: 'no such order' },
   NOT_CANCELLABLE: { retryable: false, message: 'the order can no longer be cancelled' },
+  NOT_AMENDABLE: { retryable: false, message: 'only a resting (open) order can be amended' },
   INVALID_CURSOR: { retryable: false, message: 'the cursor is not one this server gave out' },
   RATE_LIMITED: { retryable: true, message: 'too many requests; slow down and retry after retryAfterMs' },
   LIMIT_EXCEEDED: { retryable: true, message: 'a limit of this account or key is reached' },
@@ -26,6 +27,8 @@ export const ERRORS = {
   QUEUE_UNAVAILABLE: { retryable: true, message: 'the order could not be queued' },
   // Why an acked order ends in `expired`.
   DEADLINE_EXCEEDED: { retryable: false, message: 'the order was not sent before its deadline' },
+  LIMIT_NOT_REACHED: { retryable: false, message: 'the market did not reach the limit price (IOC: tried once)' },
+  EXPIRED: { retryable: false, message: 'the order reached its expireAt while resting' },
 } as const satisfies Record<string, { retryable: boolean; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -1,4 +1,5 @@
 import { ERRORS } from '../errors.js';
+import type { AmendResult } from '../orders/amend-order.js';
 import type { CancelResult } from '../orders/cancel-order.js';
 import type { OrderSelector } from '../orders/find-order.js';
 import type { OrderCursor } from '../orders/ports.js';
@@ -36,6 +37,8 @@ import type { ClientSink } from './topics.js';
 export interface SessionDeps {
   readonly submitOrder: (message: SubmitMessage, accountId: string, subscriber: Subscriber) => Promise<SubmitResult>;
   readonly cancelOrder: (selector: OrderSelector, accountId: string) => Promise<CancelResult>;
+  /** Changes a resting order's terms (NOT_AMENDABLE once it has left `open`). */
+  readonly amendOrder: (message: Extract<ClientMessage, { op: 'amend' }>, accountId: string) => Promise<AmendResult>;
   /** Cancels what the account can still cancel (of one pair, when given); the ids it cancelled. */
   readonly cancelAll: (accountId: string, pair?: string) => Promise<string[]>;
   /** Arms the account's dead-man switch `timeoutMs` from now (0 disarms); when it would fire, or 0. */
@@ -100,6 +103,15 @@ export function createSession(deps: SessionDeps, caller: Caller, limits: Limits,
     const result = await deps.cancelOrder(message, accountId);
     if (!result.ok) return send(error(result.code, result.message, { ...reqIdOf(message), ...(result.status && { status: result.status }) }));
     send({ type: 'cancelled', ...reqIdOf(message), orderId: result.orderId, seq: result.seq });
+  }
+
+  async function amend(message: Extract<ClientMessage, { op: 'amend' }>): Promise<void> {
+    const result = await deps.amendOrder(message, accountId);
+    if (!result.ok) {
+      const extra = { ...reqIdOf(message), ...(result.field !== undefined && { field: result.field }), ...(result.status && { status: result.status }) };
+      return send(error(result.code, result.message, extra));
+    }
+    send({ type: 'amended', ...reqIdOf(message), orderId: result.orderId, seq: result.seq });
   }
 
   async function cancelAll(message: Extract<ClientMessage, { op: 'cancelAll' }>): Promise<void> {
@@ -204,6 +216,8 @@ export function createSession(deps: SessionDeps, caller: Caller, limits: Limits,
         }
         if (!answeredAtOnce(message)) await afterEarlierSubmits();
         switch (message.op) {
+          case 'amend':
+            return await amend(message);
           case 'cancel':
             return await cancel(message);
           case 'cancelAll':

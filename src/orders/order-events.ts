@@ -1,6 +1,7 @@
 import { ERRORS, type ErrorCode } from '../errors.js';
 import { formatPrice, formatUnits } from '../protocol/decimal.js';
-import type { BuildingEvent, CancelledEvent, ConfirmedEvent, ExpiredEvent, FailedEvent, RoutingEvent, SubmittedEvent } from '../protocol/server-messages.js';
+import type { BuildingEvent, CancelledEvent, ConfirmedEvent, ExpiredEvent, FailedEvent, OpenEvent, RestingQuote, RoutingEvent, SubmittedEvent } from '../protocol/server-messages.js';
+import { wireTerms, type Terms } from './resting-terms.js';
 import { sideDecimals, toWireLimit, toWireQuote, toWireRoute } from './wire-quote.js';
 import type { Dex, PairSpec, Quote, RouteDecision, SlippageLimit } from '../venues/types.js';
 import type { Order } from './order.js';
@@ -19,9 +20,34 @@ export interface Failure {
   readonly txHash?: string | null;
 }
 
-/** The event of an order a worker has taken up: it is being routed. */
-export function routingEvent(orderId: string, ts: number): Draft<RoutingEvent> {
-  return { type: 'order', orderId, status: 'routing', ts };
+/** What made a resting order go: when its condition held, and the price that made it hold. */
+export interface Triggered {
+  readonly triggeredAt: number;
+  /** Already in wire decimals. */
+  readonly price: string;
+}
+
+/** The event of an order a worker has taken up (or a resting one that triggered): it is being routed. */
+export function routingEvent(orderId: string, ts: number, triggered?: Triggered): Draft<RoutingEvent> {
+  return { type: 'order', orderId, status: 'routing', ...(triggered && { triggeredAt: triggered.triggeredAt, price: triggered.price }), ts };
+}
+
+/** The event of an order that rests: its terms, and the best the market offers its size now. */
+export function openEvent(order: Terms & Pick<Order, 'id'>, reason: OpenEvent['reason'], quote: RestingQuote | null, ts: number, message?: string): Draft<OpenEvent> {
+  return {
+    type: 'order',
+    orderId: order.id,
+    status: 'open',
+    orderType: order.type as OpenEvent['orderType'],
+    side: order.side,
+    pair: order.pair,
+    amount: order.amount,
+    ...wireTerms(order),
+    quote,
+    reason,
+    ...(message !== undefined && { message }),
+    ts,
+  };
 }
 
 /** The event of a routed order: the venue, every quote and the slippage bound, in wire decimals. */
@@ -92,9 +118,9 @@ export function failureMessage(code: ErrorCode, reason: string): string {
   return `${ERRORS[code].message}: ${reason}`;
 }
 
-/** The event of an order whose deadline passed before its transaction was sent. */
-export function expiredEvent(orderId: string, message: string, ts: number): Draft<ExpiredEvent> {
-  return { type: 'order', orderId, status: 'expired', error: { code: 'DEADLINE_EXCEEDED', message }, ts };
+/** The event of an order that ran out of time (by default: its deadline passed before its transaction was sent). */
+export function expiredEvent(orderId: string, message: string, ts: number, code: ErrorCode = 'DEADLINE_EXCEEDED'): Draft<ExpiredEvent> {
+  return { type: 'order', orderId, status: 'expired', error: { code, message }, ts };
 }
 
 /** The event of an order that was cancelled before its transaction was signed. */

@@ -2,7 +2,10 @@ import { EngineError, type ErrorCode } from '../errors.js';
 import type { TxOutcome } from '../chain/types.js';
 import type { PairSpec } from '../venues/types.js';
 import type { Order, OrderChanges } from './order.js';
-import { expiredEvent, failedEvent, failureMessage } from './order-events.js';
+import type { RestingQuote } from '../protocol/server-messages.js';
+import type { RouteDecision } from '../venues/types.js';
+import { expiredEvent, failedEvent, failureMessage, openEvent } from './order-events.js';
+import { mayRestAgain, pastExpiry } from './resting-terms.js';
 import type { Clock, EventDraft, EventPublisher, OrderStore } from './ports.js';
 import type { Logger } from '../util/logger.js';
 import type { OrderStatus } from './status.js';
@@ -21,9 +24,12 @@ export interface Run {
   sentLandsAt?: number;
   /** The outcome the landing subscription brought: no need to ask the chain for it again. */
   outcome?: TxOutcome;
+  /** The route a resting order was just weighed with (it crossed): routing takes it instead of asking again. */
+  decision?: RouteDecision;
   readonly pair: PairSpec;
   readonly attempt: Attempt;
-  readonly amount: number;
+  /** BASE to trade (a sniper's: decided at routing, then kept in its legs). */
+  amount: number;
   readonly log: Logger;
 }
 
@@ -34,12 +40,20 @@ export interface OrderMoves {
   /** Fails the order from wherever it stands, recording the code, the reason and the attempt. */
   fail(order: Order, run: Run, code: ErrorCode, reason: string): Promise<Order>;
   /**
-   * Expires the order if its deadline has passed (it must not have been sent), and returns it so;
-   * null while it is still in time. Only market orders have a deadline.
+   * Acts on an order past its deadline (it must not have been sent): a limit or sniper that may
+   * rest again goes back to `open`, any other expires. Null while it is still in time.
    */
   expireIfLate(order: Order, run: Run): Promise<Order> | null;
-  /** How late the order is past its deadline, ms (≤ 0: in time, or no deadline). */
+  /** How late the order is past its deadline (counted from its trigger, for a resting type), ms; ≤ 0: in time, or no deadline. */
   lateBy(order: Order): number;
+  /** Ends the order `expired` with this code and reason, from wherever it stands. */
+  expire(order: Order, run: Run, code: ErrorCode, reason: string): Promise<Order>;
+  /**
+   * A triggered limit or sniper that could not fill within its price (or its deadline): it rests
+   * again (`open`, reason "reopened", with the quote that missed), unless it was IOC (then `code`)
+   * or its expireAt has come (then EXPIRED).
+   */
+  restAgain(order: Order, run: Run, code: ErrorCode, reason: string, quote: RestingQuote | null): Promise<Order>;
   /** The order as the store has it now. */
   reload(orderId: string): Promise<Order>;
 }
@@ -63,16 +77,28 @@ export function createOrderMoves(deps: { readonly store: OrderStore; readonly ev
   }
 
   function lateBy(order: Order): number {
-    return order.deadlineMs === null ? 0 : clock.now() - (order.createdAt + order.deadlineMs);
+    return order.deadlineMs === null ? 0 : clock.now() - ((order.triggeredAt ?? order.createdAt) + order.deadlineMs);
+  }
+
+  function expire(order: Order, run: Run, code: ErrorCode, reason: string): Promise<Order> {
+    run.log.info({ code, reason }, 'order expired');
+    const event = expiredEvent(order.id, failureMessage(code, reason), clock.now(), code);
+    return advance(order, order.status, { failureCode: code, failureReason: reason }, event);
+  }
+
+  function restAgain(order: Order, run: Run, code: ErrorCode, reason: string, quote: RestingQuote | null): Promise<Order> {
+    if (pastExpiry(order, clock.now())) return expire(order, run, 'EXPIRED', `its expireAt came while ${reason}`);
+    if (!mayRestAgain(order)) return expire(order, run, code, reason);
+    run.log.info({ reason }, 'order rests again');
+    return advance(order, order.status, {}, openEvent(order, 'reopened', quote, clock.now(), reason));
   }
 
   function expireIfLate(order: Order, run: Run): Promise<Order> | null {
     const lateByMs = lateBy(order);
     if (lateByMs <= 0) return null;
-    const reason = `not sent within its ${order.deadlineMs} ms deadline (${lateByMs} ms late); it never will be`;
-    run.log.info({ lateByMs, deadlineMs: order.deadlineMs }, 'order expired');
-    const event = expiredEvent(order.id, failureMessage('DEADLINE_EXCEEDED', reason), clock.now());
-    return advance(order, order.status, { failureCode: 'DEADLINE_EXCEEDED', failureReason: reason }, event);
+    const reason = `not sent within its ${order.deadlineMs} ms deadline (${lateByMs} ms late)`;
+    if (mayRestAgain(order)) return restAgain(order, run, 'DEADLINE_EXCEEDED', reason, null);
+    return expire(order, run, 'DEADLINE_EXCEEDED', `${reason}; it never will be`);
   }
 
   async function reload(orderId: string): Promise<Order> {
@@ -81,5 +107,5 @@ export function createOrderMoves(deps: { readonly store: OrderStore; readonly ev
     return order;
   }
 
-  return { advance, fail, expireIfLate, lateBy, reload };
+  return { advance, fail, expireIfLate, lateBy, expire, restAgain, reload };
 }

@@ -1,4 +1,5 @@
 import type { TxLeg } from '../chain/types.js';
+import type { OrderType, TimeInForce } from '../protocol/wire-types.js';
 import type { Dex, Side } from '../venues/types.js';
 import type { OrderStatus } from './status.js';
 
@@ -8,14 +9,25 @@ export interface Order {
   /** The account that placed it; every read by a client is scoped to it. */
   readonly accountId: string;
   readonly clientOrderId: string | null;
-  readonly type: 'market';
+  readonly type: OrderType;
   readonly side: Side;
   readonly pair: string;
-  /** BASE amount as the client sent it (a decimal string). */
+  /** BASE amount as the client sent it (a decimal string); a sniper's is the QUOTE it spends. */
   readonly amount: string;
   readonly slippageBps: number;
   /** The longest time from the ack to the send (null: an order from before deadlines). */
   readonly deadlineMs: number | null;
+  /** Limit: the worst effective price accepted (QUOTE per BASE, fees included); sniper: its maxPrice. */
+  readonly limitPrice: string | null;
+  /** Stop: the reference price that triggers it, crossed from `trigger`. */
+  readonly triggerPrice: string | null;
+  readonly trigger: 'above' | 'below' | null;
+  /** Limit and stop: how long it rests (null for market and sniper orders). */
+  readonly timeInForce: TimeInForce | null;
+  /** When it stops resting (GTD, or a sniper's own), ms since the epoch. */
+  readonly expireAt: number | null;
+  /** When its condition last held (ms since the epoch): a triggered order's deadline counts from here. */
+  readonly triggeredAt: number | null;
   readonly status: OrderStatus;
   /** The venue routed to, or 'split' for a route over both (then `legs` has each leg). */
   readonly dex: Dex | 'split' | null;
@@ -38,9 +50,35 @@ export interface Order {
 }
 
 /** The fields a new order starts with. */
-export type NewOrder = Pick<Order, 'id' | 'accountId' | 'clientOrderId' | 'type' | 'side' | 'pair' | 'amount' | 'slippageBps' | 'deadlineMs'>;
-
-/** Columns a status change may set alongside the status. */
-export type OrderChanges = Partial<
-  Pick<Order, 'dex' | 'legs' | 'limitAmount' | 'txHash' | 'lastValidBlockHeight' | 'executedPrice' | 'amountOut' | 'failureCode' | 'failureReason' | 'attempts'>
+export type NewOrder = Pick<
+  Order,
+  'id' | 'accountId' | 'clientOrderId' | 'type' | 'side' | 'pair' | 'amount' | 'slippageBps' | 'deadlineMs' | 'limitPrice' | 'triggerPrice' | 'trigger' | 'timeInForce' | 'expireAt'
 >;
+
+/**
+ * Columns a status change may set alongside the status (an amend: the terms). A change back to
+ * `open` clears the route and transaction of the trigger that could not fill.
+ */
+export type OrderChanges = Partial<
+  Pick<
+    Order,
+    | 'dex'
+    | 'legs'
+    | 'limitAmount'
+    | 'txHash'
+    | 'lastValidBlockHeight'
+    | 'executedPrice'
+    | 'amountOut'
+    | 'failureCode'
+    | 'failureReason'
+    | 'attempts'
+    | 'amount'
+    | 'limitPrice'
+    | 'triggerPrice'
+    | 'expireAt'
+    | 'triggeredAt'
+  >
+>;
+
+/** The resting terms of an order that has none (a market order). */
+export const NO_RESTING_TERMS = { limitPrice: null, triggerPrice: null, trigger: null, timeInForce: null, expireAt: null } as const;

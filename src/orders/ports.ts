@@ -1,6 +1,7 @@
 import type { AckMessage, OrderEvent, OrderUpdate } from '../protocol/server-messages.js';
 import type { NewOrder, Order, OrderChanges } from './order.js';
 import type { OrderStatus } from './status.js';
+import type { Route, Side } from '../venues/types.js';
 
 /** A keyset position in the newest-first order list: the exact creation time (as the database prints it) and the id. */
 export interface OrderCursor {
@@ -35,7 +36,16 @@ export interface OrderStore {
    * in `from`), sets `changes`, and appends the event with the next seq. Returns the updated order and
    * the stored event, or null when the order was not in `from`.
    */
-  transition(orderId: string, from: OrderStatus, changes: OrderChanges, draft: EventDraft): Promise<{ order: Order; event: OrderEvent } | null>;
+  transition(
+    orderId: string,
+    from: OrderStatus,
+    changes: OrderChanges,
+    draft: EventDraft,
+    /** Also require the order's last event to be this seq (a trigger acts only on the terms it saw). */
+    guard?: { readonly expectedSeq?: number },
+  ): Promise<{ order: Order; event: OrderEvent } | null>;
+  /** A page of the resting (`open`) orders, by id, strictly after `afterId` when given. */
+  openOrders(afterId: string | undefined, limit: number): Promise<Order[]>;
   /** Saves a signed transaction's hash before it is sent; guarded on status and on the previous hash. */
   saveTx(orderId: string, status: OrderStatus, previousTxHash: string | null, tx: { txHash: string; lastValidBlockHeight: number }): Promise<Order | null>;
   /**
@@ -60,6 +70,8 @@ export interface OrderStore {
 export interface OrderQueue {
   /** Queues the order for execution (orders queued together may share a job). */
   enqueue(orderId: string): Promise<void>;
+  /** Queues resting orders whose condition held, each with the seq and price it was seen at (durable once resolved). */
+  enqueueTriggers?(triggers: readonly QueuedTrigger[]): Promise<void>;
   /** Which of these orders some job still carries (waiting, running or delayed). */
   queuedAmong(orderIds: readonly string[]): Promise<Set<string>>;
 }
@@ -95,4 +107,20 @@ export interface Ids {
   orderId(): string;
   /** A transaction signature shaped like Solana's (base58 of 64 bytes). */
   signature(): string;
+}
+
+/** The latest slot's market, read without the quote latency: what a resting order is weighed against. */
+export interface MarketNow {
+  /** The route for a size at the latest fresh slot; null when no venue can fill it, the pair has no pool, or no slot is fresh. */
+  route(pair: string, side: Side, amount: number): { readonly slot: number; readonly route: Route } | null;
+  /** The pair's reference price at the latest fresh slot (what stops compare with); null when unknown. */
+  reference(pair: string): number | null;
+}
+
+/** A trigger as it travels in a job: which order, at which seq, when and at what price its condition held. */
+export interface QueuedTrigger {
+  readonly orderId: string;
+  readonly seq: number;
+  readonly triggeredAt: number;
+  readonly price: number;
 }

@@ -4,12 +4,14 @@ import type { PairSpec, Route, RouteDecision, Side, SlippageLimit } from '../ven
 import type { Order } from './order.js';
 import { buildingEvent, routingEvent } from './order-events.js';
 import { createOrderMoves, type Attempt, type Run } from './order-moves.js';
-import type { Clock, EventPublisher, Ids, OrderStore } from './ports.js';
+import type { Clock, EventPublisher, Ids, MarketNow, OrderStore } from './ports.js';
+import { createRestingSteps, type TriggerOrder } from './resting-steps.js';
+import { effectivePrice, meetsLimit, priceLimit, pricedByLimit, rests } from './resting-terms.js';
 import type { Logger } from '../util/logger.js';
 import { isTerminal } from './status.js';
 import { createTransactionSteps } from './transaction-steps.js';
 
-export type { Attempt };
+export type { Attempt, TriggerOrder };
 
 export interface ProcessDeps {
   readonly store: OrderStore;
@@ -20,6 +22,8 @@ export interface ProcessDeps {
   readonly clock: Clock;
   readonly ids: Ids;
   readonly findPair: (symbol: string) => PairSpec | undefined;
+  /** The latest slot's market without the quote latency: resting orders' quotes and a sniper's size. */
+  readonly market: MarketNow;
   readonly log: Logger;
 }
 
@@ -31,10 +35,15 @@ export interface ProcessDeps {
  */
 export function createProcessOrder(deps: ProcessDeps) {
   const { store, events, chain, clock, ids, findPair } = deps;
-  const { advance, fail, expireIfLate } = createOrderMoves(deps);
+  const { advance, fail, expireIfLate, restAgain } = createOrderMoves(deps);
   const transaction = createTransactionSteps(deps);
+  const resting = createRestingSteps(deps);
 
-  return async function processOrder(orderId: string, attempt: Attempt): Promise<Order> {
+  /**
+   * Drives the order; with `trigger`, a resting order whose condition the trigger component saw
+   * hold is first moved `open → routing` (only if it still stands at the seq the trigger saw).
+   */
+  return async function processOrder(orderId: string, attempt: Attempt, trigger?: TriggerOrder): Promise<Order> {
     const started = await store.startAttempt(orderId, attempt.number, routingEvent(orderId, clock.now()));
     if (!started) throw new EngineError('ORDER_NOT_FOUND', `order ${orderId} does not exist`);
     if (started.event) await events.publish(started.event);
@@ -46,9 +55,11 @@ export function createProcessOrder(deps: ProcessDeps) {
       if (last && last.type === 'order') await events.publish(last);
       return order;
     }
-    const pair = findPair(order.pair);
+    // A sniper may be placed before its pair launches: it only rests until then, needing no pair spec.
+    const pair = findPair(order.pair) ?? (order.type === 'sniper' && order.status === 'pending' ? unlaunched(order.pair) : undefined);
     if (!pair) throw new EngineError('INTERNAL_ERROR', `order ${orderId} has unknown pair ${order.pair}`);
-    const run: Run = { pair, attempt, amount: Number(order.amount), log: deps.log.child({ orderId, attempt: attempt.number }) };
+    const run: Run = { pair, attempt, amount: baseAmountOf(order), log: deps.log.child({ orderId, attempt: attempt.number }) };
+    if (trigger && order.status === 'open') order = await resting.trigger(order, pair, trigger);
     // A resting order (`open`) waits for its condition: it is not this delivery's to run further.
     while (!isTerminal(order.status) && order.status !== 'open') order = await step(order, run);
     return order;
@@ -58,6 +69,7 @@ export function createProcessOrder(deps: ProcessDeps) {
   function step(order: Order, run: Run): Promise<Order> {
     switch (order.status) {
       case 'pending':
+        if (rests(order)) return resting.place(order, run);
         return advance(order, 'pending', {}, routingEvent(order.id, clock.now()));
       case 'routing':
         return route(order, run);
@@ -79,22 +91,52 @@ export function createProcessOrder(deps: ProcessDeps) {
   async function route(order: Order, run: Run): Promise<Order> {
     const late = expireIfLate(order, run);
     if (late) return late;
-    const decision = await deps.route(order.pair, order.side, run.amount);
+    if (order.type === 'sniper') {
+      const size = resting.sniperSize(order, run.pair);
+      if (size === null) return restAgain(order, run, 'LIMIT_NOT_REACHED', 'its pair has no pool to buy from yet', null);
+      run.amount = size;
+    }
+    const decision = run.decision ?? (await deps.route(order.pair, order.side, run.amount));
+    run.decision = undefined;
     if (!decision) {
       run.log.info('no venue can fill this size');
+      if (pricedByLimit(order)) return restAgain(order, run, 'LIMIT_NOT_REACHED', 'no venue can fill it now', null);
       return fail(order, run, 'INSUFFICIENT_LIQUIDITY', `no venue can fill ${order.amount} ${run.pair.base.symbol}`);
     }
     const { route: chosen, reason } = decision;
-    const limit = routeLimit(chosen, order.slippageBps);
+    if (pricedByLimit(order)) {
+      const price = effectivePrice(chosen);
+      if (!meetsLimit(order.side, price, Number(order.limitPrice))) {
+        const why = `the best effective price moved to ${price} before it was routed, past the limit ${order.limitPrice}`;
+        return restAgain(order, run, 'LIMIT_NOT_REACHED', why, resting.quoteOf(order, run.pair, chosen));
+      }
+    }
+    // A limit (or sniper) is bounded by its own price: its fill can never be worse, whatever the pool does before landing.
+    const spend = order.type === 'sniper' ? Number(order.amount) : undefined;
+    const limit = pricedByLimit(order) ? priceLimit(order.side, run.amount, Number(order.limitPrice), spend) : routeLimit(chosen, order.slippageBps);
     run.log.info({ quotes: decision.quotes, route: chosen.kind, legs: chosen.legs.length, reason, limit }, 'routed');
     // The transaction is signed here and its signature saved with the route, in the same statement:
     // saved before it is ever sent, and one write fewer per order.
     const signed = { txHash: ids.signature(), lastValidBlockHeight: chain.lastValidBlockHeight(clock.now()) };
     run.signed = signed.txHash;
-    const legs = chosen.kind === 'split' ? chosen.legs.map((leg) => ({ dex: leg.dex, amount: leg.amount })) : null;
+    // A sniper's legs are always kept: its BASE size is decided here, not in its `amount` (the spend).
+    const legs = chosen.kind === 'split' || order.type === 'sniper' ? chosen.legs.map((leg) => ({ dex: leg.dex, amount: leg.amount })) : null;
     const changes = { dex: chosen.kind, ...(legs && { legs }), limitAmount: String(limitAmount(limit)), ...signed };
     return advance(order, 'routing', changes, buildingEvent(order, decision, limit, run.pair, clock.now()));
   }
+}
+
+/** A stand-in spec for a pair that has not launched yet (only its symbol is ever read). */
+function unlaunched(symbol: string): PairSpec {
+  const [base = symbol, quote = ''] = symbol.split('/');
+  const token = (name: string) => ({ symbol: name, decimals: 6 });
+  return { symbol, base: token(base), quote: token(quote), initialPrice: 1, raydiumBaseReserve: 0, meteoraBinStep: 1, meteoraBaseLiquidityPerBin: 0, volatility: 0 };
+}
+
+/** The BASE an order trades: its amount, or a routed sniper's legs (0 until it is routed). */
+function baseAmountOf(order: Order): number {
+  if (order.type !== 'sniper') return Number(order.amount);
+  return (order.legs ?? []).reduce((sum, leg) => sum + leg.amount, 0);
 }
 
 /** The bound slippageBps puts on the whole transaction: at most this much QUOTE in for a buy, at least this much out for a sell. */

@@ -1,6 +1,7 @@
 import { ERRORS, type ErrorCode } from '../errors.js';
 import type { OrderSnapshot } from '../protocol/server-messages.js';
 import type { Order } from './order.js';
+import { wireTerms } from './resting-terms.js';
 
 /** An order as `get` and `list` show it on the wire. */
 export function toSnapshot(order: Order): OrderSnapshot {
@@ -12,6 +13,7 @@ export function toSnapshot(order: Order): OrderSnapshot {
     pair: order.pair,
     amount: order.amount,
     slippageBps: order.slippageBps,
+    ...wireTerms(order),
     status: order.status,
     dex: order.dex,
     txHash: order.txHash,

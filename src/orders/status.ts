@@ -5,15 +5,18 @@ export type { OrderStatus };
 /**
  * Which status may follow which. `failed` is reachable from every live status; `cancelled` until
  * the transaction is signed (the store also requires no saved signature in `building`); terminal
- * ones lead nowhere.
+ * ones lead nowhere. `open` is where a limit, stop or sniper order rests.
  */
 const NEXT: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
   pending: ['open', 'routing', 'failed', 'cancelled', 'expired'],
-  open: ['routing', 'failed', 'cancelled', 'expired'],
-  routing: ['building', 'failed', 'cancelled', 'expired'],
+  // A resting order moves from `open` to `open` when amended.
+  open: ['open', 'routing', 'failed', 'cancelled', 'expired'],
+  // Back to `open`: a triggered limit or sniper that could not fill within its price rests again.
+  routing: ['open', 'building', 'failed', 'cancelled', 'expired'],
   // Expired only while its transaction was never sent (checked right before the send).
-  building: ['submitted', 'failed', 'cancelled', 'expired'],
-  submitted: ['confirmed', 'failed'],
+  building: ['open', 'submitted', 'failed', 'cancelled', 'expired'],
+  // Back to `open` or `expired` only when its swap reverted (a resting type; a market order fails).
+  submitted: ['open', 'confirmed', 'failed', 'expired'],
   confirmed: [],
   failed: [],
   cancelled: [],

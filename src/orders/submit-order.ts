@@ -1,9 +1,9 @@
 import { ERRORS, type ErrorCode } from '../errors.js';
 import { withTimeout } from '../util/with-timeout.js';
 import type { SubmitMessage } from '../protocol/client-messages.js';
-import { decimalPlaces } from '../protocol/decimal.js';
 import type { AckMessage, DuplicateAckMessage } from '../protocol/server-messages.js';
-import type { PairSpec } from '../venues/types.js';
+import type { PairSpec, Token } from '../venues/types.js';
+import { termsOfSubmit } from './new-order.js';
 import type { NewOrder, Order } from './order.js';
 import { failedEvent } from './order-events.js';
 import { sameDecimal } from './snapshot.js';
@@ -37,6 +37,8 @@ export interface SubmitDeps {
   readonly clock: Clock;
   readonly ids: Ids;
   readonly findPair: (symbol: string) => PairSpec | undefined;
+  /** A token pairs are quoted in (a sniper may name a pair before it launches). */
+  readonly quoteToken: (symbol: string) => Token | undefined;
   readonly log: Logger;
   /** Caps the orders an account has in flight; a refused slot means LIMIT_EXCEEDED. */
   readonly openOrders: OpenOrderSlots;
@@ -50,26 +52,12 @@ export interface SubmitDeps {
  * they do not; it never creates or executes a second order.
  */
 export function createSubmitOrder(deps: SubmitDeps) {
-  const { store, queue, clock, ids, findPair, log } = deps;
+  const { store, queue, clock, ids, findPair, quoteToken, log } = deps;
 
   return async function submitOrder(message: SubmitMessage, accountId: string, subscriber: Subscriber): Promise<SubmitResult> {
-    const pair = findPair(message.pair);
-    if (!pair) return reject('UNKNOWN_PAIR', `pair ${message.pair} is not traded here`, 'pair');
-    if (decimalPlaces(message.amount) > pair.base.decimals) {
-      return reject('INVALID_ORDER', `amount: ${pair.base.symbol} has at most ${pair.base.decimals} decimals`, 'amount');
-    }
-
-    const order: NewOrder = {
-      id: ids.orderId(),
-      accountId,
-      clientOrderId: message.clientOrderId ?? null,
-      type: message.type,
-      side: message.side,
-      pair: pair.symbol,
-      amount: message.amount,
-      slippageBps: message.slippageBps,
-      deadlineMs: message.deadlineMs,
-    };
+    const checked = termsOfSubmit(message, { findPair, quoteToken, nowMs: clock.now() });
+    if (!checked.ok) return reject(checked.code, checked.message, checked.field);
+    const order: NewOrder = { id: ids.orderId(), accountId, clientOrderId: message.clientOrderId ?? null, ...checked.terms };
     const ack: AckMessage = {
       type: 'ack',
       ...(message.reqId !== undefined && { reqId: message.reqId }),
@@ -127,13 +115,18 @@ export function createSubmitOrder(deps: SubmitDeps) {
   }
 
   async function duplicate(existing: Order, wanted: NewOrder, reqId: string | undefined, subscriber: Subscriber): Promise<SubmitResult> {
+    // A resting order's amendable terms (amount, prices, expireAt) may have changed since its submit:
+    // a retry of that submit still names it, so only the terms an amend cannot touch are compared.
+    const amendable = existing.type !== 'market';
     const same =
       existing.type === wanted.type &&
       existing.side === wanted.side &&
       existing.pair === wanted.pair &&
       existing.slippageBps === wanted.slippageBps &&
+      existing.trigger === wanted.trigger &&
+      existing.timeInForce === wanted.timeInForce &&
       (existing.deadlineMs ?? wanted.deadlineMs) === wanted.deadlineMs &&
-      sameDecimal(existing.amount, wanted.amount);
+      (amendable || sameDecimal(existing.amount, wanted.amount));
     if (!same) {
       return reject('DUPLICATE_CLIENT_ORDER_ID', `clientOrderId ${wanted.clientOrderId} already names order ${existing.id} with different fields`, 'clientOrderId');
     }

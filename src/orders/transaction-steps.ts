@@ -1,4 +1,5 @@
-import { formatUnits } from '../protocol/decimal.js';
+import { formatPrice, formatUnits } from '../protocol/decimal.js';
+import { pricedByLimit } from './resting-terms.js';
 import { BlockhashExpiredError, TransientSendError, VoidedTxError, type Chain, type SignedTx, type TxOutcome, type TxStatus } from '../chain/types.js';
 import type { Dex, PairSpec, SlippageLimit } from '../venues/types.js';
 import type { Order } from './order.js';
@@ -21,7 +22,7 @@ export interface TransactionDeps {
  */
 export function createTransactionSteps(deps: TransactionDeps) {
   const { store, chain, clock, ids } = deps;
-  const { advance, fail, expireIfLate, lateBy, reload } = createOrderMoves(deps);
+  const { advance, fail, expireIfLate, lateBy, reload, restAgain } = createOrderMoves(deps);
 
   /** Signs (or re-sends) the order's transaction; only a send the chain accepted moves it to `submitted`. */
   async function send(order: Order, run: Run): Promise<Order> {
@@ -130,6 +131,11 @@ export function createTransactionSteps(deps: TransactionDeps) {
 
   function landed(order: Order, run: Run, outcome: TxOutcome): Promise<Order> {
     if (!outcome.ok) {
+      // A limit or sniper whose swap reverted was never worse than its price: it rests again (or ends, IOC).
+      if (pricedByLimit(order)) {
+        const why = outcome.code === 'SLIPPAGE_EXCEEDED' ? limitReason(outcome, run.pair) : 'the pool could not fill it at landing';
+        return restAgain(order, run, 'LIMIT_NOT_REACHED', why, null);
+      }
       if (outcome.code === 'SLIPPAGE_EXCEEDED') return fail(order, run, 'SLIPPAGE_EXCEEDED', slippageReason(outcome, run.pair, order.slippageBps));
       return fail(order, run, 'INSUFFICIENT_LIQUIDITY', `the pool could not fill ${order.amount} ${run.pair.base.symbol} at landing`);
     }
@@ -159,6 +165,13 @@ function txOf(order: Order, run: Run): SignedTx {
     limit,
     lastValidBlockHeight: order.lastValidBlockHeight!,
   };
+}
+
+function limitReason(outcome: Extract<TxOutcome, { code: 'SLIPPAGE_EXCEEDED' }>, pair: PairSpec): string {
+  const { attempted } = outcome;
+  const base = outcome.limit.side === 'buy' ? attempted.amountOut : attempted.amountIn;
+  const price = (outcome.limit.side === 'buy' ? attempted.amountIn : attempted.amountOut) / base;
+  return `the market moved before landing (the swap would have filled at ${formatPrice(price, pair.quote.decimals)}); it reverted`;
 }
 
 function slippageReason(outcome: Extract<TxOutcome, { code: 'SLIPPAGE_EXCEEDED' }>, pair: PairSpec, slippageBps: number): string {

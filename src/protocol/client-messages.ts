@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { ORDER_STATUSES, SIDES } from './wire-types.js';
+import { ORDER_STATUSES, ORDER_TYPES, SIDES, TIMES_IN_FORCE } from './wire-types.js';
 
 /** Up to 15 integer digits and 18 decimals, no sign, no exponent: money never goes through a float on the way in. */
 const DECIMAL = /^(0|[1-9]\d{0,14})(\.\d{1,18})?$/;
@@ -45,29 +45,101 @@ const whole = (min: number, max: number, unit: string) =>
     v.maxValue(max, `must be at most ${max}`),
   );
 
-/** Submit a market order. */
-export const SubmitSchema = v.strictObject(
-  {
-    op: v.literal('submit'),
-    reqId: v.optional(reqId),
-    clientOrderId: v.optional(
-      v.pipe(
-        v.string('must be a string'),
-        v.minLength(1, 'must not be empty'),
-        v.maxLength(64, 'must be at most 64 characters'),
-        v.regex(ID, 'may contain only letters, digits and _ . : -'),
-      ),
-    ),
-    type: v.literal('market', 'must be "market"'),
+const clientOrderIdField = v.optional(
+  v.pipe(
+    v.string('must be a string'),
+    v.minLength(1, 'must not be empty'),
+    v.maxLength(64, 'must be at most 64 characters'),
+    v.regex(ID, 'may contain only letters, digits and _ . : -'),
+  ),
+);
+
+/** A price in QUOTE per BASE: a positive decimal, like an amount. */
+const price = amount;
+
+/** Ms since the epoch: when a GTD order (or a sniper) stops resting. */
+const expireAt = v.pipe(
+  v.number('must be a time in ms since the epoch'),
+  v.integer('must be a whole number of ms since the epoch'),
+  v.minValue(1_000_000_000_000, 'must be a time in ms since the epoch (13 digits)'),
+  v.maxValue(9_999_999_999_999, 'must be a time in ms since the epoch (13 digits)'),
+);
+
+/** The longest time from the ack (a resting order: from its trigger) to the transaction being sent. */
+const deadlineMs = v.optional(whole(100, 60_000, 'milliseconds'), 10_000);
+
+/** What every submit has: an optional reqId and clientOrderId. */
+const submitEntries = { op: v.literal('submit'), reqId: v.optional(reqId), clientOrderId: clientOrderIdField } as const;
+
+/** GTD needs `expireAt`, and only GTD takes one: a stray expireAt is never silently ignored. */
+const gtdNeedsExpireAt = (order: { timeInForce: string; expireAt?: number }) => (order.timeInForce === 'GTD') === (order.expireAt !== undefined);
+const GTD_MESSAGE = 'is required with timeInForce "GTD", and only with it';
+
+/** A market order: routed and sent at once. */
+export const MarketSubmitSchema = v.strictObject({
+  ...submitEntries,
+  type: v.literal('market'),
+  side,
+  pair,
+  amount,
+  slippageBps: v.optional(whole(1, 5000, 'basis points'), 50),
+  deadlineMs,
+});
+
+/** A limit order: fills all at once at `limitPrice` (effective, fees included) or better, or rests. */
+export const LimitSubmitSchema = v.pipe(
+  v.strictObject({
+    ...submitEntries,
+    type: v.literal('limit'),
     side,
     pair,
     amount,
-    slippageBps: v.optional(whole(1, 5000, 'basis points'), 50),
-    /** The longest time from the ack to the transaction being sent; past it the order ends `expired`. */
-    deadlineMs: v.optional(whole(100, 60_000, 'milliseconds'), 10_000),
-  },
+    limitPrice: price,
+    timeInForce: v.optional(v.picklist(TIMES_IN_FORCE, 'must be "GTC", "GTD" or "IOC"'), 'GTC'),
+    expireAt: v.optional(expireAt),
+    deadlineMs,
+  }),
+  v.forward(v.check((order) => gtdNeedsExpireAt(order), GTD_MESSAGE), ['expireAt']),
 );
+
+/** A stop (stop-loss or take-profit): a market order once the reference price crosses `triggerPrice`. */
+export const StopSubmitSchema = v.pipe(
+  v.strictObject({
+    ...submitEntries,
+    type: v.literal('stop'),
+    side,
+    pair,
+    amount,
+    triggerPrice: price,
+    trigger: v.picklist(['above', 'below'], 'must be "above" or "below"'),
+    slippageBps: v.optional(whole(1, 5000, 'basis points'), 50),
+    timeInForce: v.optional(v.picklist(['GTC', 'GTD'], 'must be "GTC" or "GTD" (a stop rests until it triggers)'), 'GTC'),
+    expireAt: v.optional(expireAt),
+    deadlineMs,
+  }),
+  v.forward(v.check((order) => gtdNeedsExpireAt(order), GTD_MESSAGE), ['expireAt']),
+);
+
+/** A sniper: rests until a pool of `pair` launches, then buys for `spend` QUOTE at no more than `maxPrice`. */
+export const SniperSubmitSchema = v.strictObject({
+  ...submitEntries,
+  type: v.literal('sniper'),
+  side: v.literal('buy', 'must be "buy" (a sniper buys a new token)'),
+  pair,
+  spend: amount,
+  maxPrice: price,
+  expireAt: v.optional(expireAt),
+  deadlineMs,
+});
+
+
+/** Submit an order of any type; `type` chooses which fields it takes. */
+export const SubmitSchema = v.variant('type', [MarketSubmitSchema, LimitSubmitSchema, StopSubmitSchema, SniperSubmitSchema]);
 export type SubmitMessage = v.InferOutput<typeof SubmitSchema>;
+export type MarketSubmit = v.InferOutput<typeof MarketSubmitSchema>;
+export type LimitSubmit = v.InferOutput<typeof LimitSubmitSchema>;
+export type StopSubmit = v.InferOutput<typeof StopSubmitSchema>;
+export type SniperSubmit = v.InferOutput<typeof SniperSubmitSchema>;
 
 /** Application-level heartbeat. */
 export const PingSchema = v.strictObject({ op: v.literal('ping'), reqId: v.optional(reqId) });
@@ -94,6 +166,29 @@ const selector = <const TOp extends string>(op: TOp, extra: v.ObjectEntries = {}
 /** Cancel an order that has not been submitted to a venue yet. */
 export const CancelSchema = selector('cancel');
 export type CancelMessage = v.InferOutput<typeof CancelSchema>;
+
+/** Changes the terms of a resting (`open`) order: at least one term, and the order by exactly one of its ids. */
+export const AmendSchema = v.pipe(
+  v.strictObject({
+    op: v.literal('amend'),
+    reqId: v.optional(reqId),
+    orderId: v.optional(orderId),
+    clientOrderId: v.optional(clientOrderId),
+    limitPrice: v.optional(price),
+    amount: v.optional(amount),
+    triggerPrice: v.optional(price),
+    expireAt: v.optional(expireAt),
+  }),
+  v.forward(
+    v.check((message) => (message.orderId === undefined) !== (message.clientOrderId === undefined), 'give exactly one of orderId and clientOrderId'),
+    ['orderId'],
+  ),
+  v.check(
+    (message) => [message.limitPrice, message.amount, message.triggerPrice, message.expireAt].some((term) => term !== undefined),
+    'give at least one of limitPrice, amount, triggerPrice and expireAt',
+  ),
+);
+export type AmendMessage = v.InferOutput<typeof AmendSchema>;
 
 /** An order's current state and its full event history. */
 export const GetSchema = selector('get');
@@ -170,18 +265,19 @@ export type CancelAllAfterMessage = v.InferOutput<typeof CancelAllAfterSchema>;
 export const PairsSchema = v.strictObject({ op: v.literal('pairs'), reqId: v.optional(reqId) });
 export type PairsMessage = v.InferOutput<typeof PairsSchema>;
 
-export const CLIENT_OPS = ['submit', 'cancel', 'cancelAll', 'cancelAllAfter', 'get', 'list', 'subscribe', 'unsubscribe', 'quote', 'pairs', 'ping'] as const;
+export const CLIENT_OPS = ['submit', 'amend', 'cancel', 'cancelAll', 'cancelAllAfter', 'get', 'list', 'subscribe', 'unsubscribe', 'quote', 'pairs', 'ping'] as const;
 export type ClientOp = (typeof CLIENT_OPS)[number];
 
 /** What a discriminator may be, in words: a value no option matches gets this message. */
 const DISCRIMINATORS: Record<string, string> = {
   op: `must be one of ${CLIENT_OPS.join(', ')}`,
+  type: `must be one of ${ORDER_TYPES.map((type) => JSON.stringify(type)).join(', ')}`,
   channel: `must be ${CHANNELS.map((channel) => JSON.stringify(channel)).join(' or ')} (or left out, with orderId, to follow an order)`,
 };
 
 export const ClientMessageSchema = v.variant(
   'op',
-  [SubmitSchema, CancelSchema, CancelAllSchema, CancelAllAfterSchema, GetSchema, ListSchema, SubscribeSchema, UnsubscribeSchema, QuoteSchema, PairsSchema, PingSchema],
+  [SubmitSchema, AmendSchema, CancelSchema, CancelAllSchema, CancelAllAfterSchema, GetSchema, ListSchema, SubscribeSchema, UnsubscribeSchema, QuoteSchema, PairsSchema, PingSchema],
   // valibot reports a nested discriminator (subscribe's `channel`) through this outer schema.
   (issue) => DISCRIMINATORS[String(issue.path?.at(-1)?.key)] ?? issue.message,
 );

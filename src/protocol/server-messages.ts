@@ -2,7 +2,7 @@
 // order messages and the union of everything the server sends.
 export * from './wire-types.js';
 export * from './market-messages.js';
-import type { Dex, OrderStatus, Side, WireLimit, WireQuote } from './wire-types.js';
+import type { Dex, OrderStatus, OrderType, Side, TimeInForce, WireLimit, WireQuote } from './wire-types.js';
 import type { ChannelSubscribedMessage, QuoteMessage, TickerMessage, UnsubscribedMessage, WireRouteLeg } from './market-messages.js';
 
 export interface AckMessage {
@@ -27,11 +27,29 @@ export interface DuplicateAckMessage {
   readonly ts: number;
 }
 
+/**
+ * The terms a resting order waits on, as the wire names them; each type has its own. A sniper's
+ * `amount` is not BASE but the QUOTE it spends (`spend`).
+ */
+export interface RestingTerms {
+  /** Limit: the worst effective price accepted (QUOTE per BASE, fees included). */
+  readonly limitPrice?: string;
+  /** Stop: the reference price that triggers it, and from which side. */
+  readonly triggerPrice?: string;
+  readonly trigger?: 'above' | 'below';
+  /** Sniper: the QUOTE to spend and the worst effective price it pays. */
+  readonly spend?: string;
+  readonly maxPrice?: string;
+  readonly timeInForce?: TimeInForce;
+  /** When it stops resting (GTD, or a sniper's own), ms since the epoch. */
+  readonly expireAt?: number;
+}
+
 /** An order's current state, as `get` and `list` return it. */
-export interface OrderSnapshot {
+export interface OrderSnapshot extends RestingTerms {
   readonly orderId: string;
   readonly clientOrderId: string | null;
-  readonly type: 'market';
+  readonly type: OrderType;
   readonly side: Side;
   readonly pair: string;
   readonly amount: string;
@@ -80,6 +98,14 @@ export interface CancelledMessage {
   readonly seq: number;
 }
 
+/** The reply to `amend`: the order's `open` event with the new terms (seq `seq`) follows. */
+export interface AmendedMessage {
+  readonly type: 'amended';
+  readonly reqId?: string;
+  readonly orderId: string;
+  readonly seq: number;
+}
+
 /** The reply to `cancelAll`: the orders it cancelled (those already past cancelling are left out). */
 export interface CancelledAllMessage {
   readonly type: 'cancelled_all';
@@ -121,6 +147,32 @@ interface OrderEventBase {
 }
 export interface RoutingEvent extends OrderEventBase {
   readonly status: 'routing';
+  /** A resting order's trigger: when its condition held, ms since the epoch. */
+  readonly triggeredAt?: number;
+  /** The price that triggered it: a stop's reference price, a limit's (or sniper's) effective quote. */
+  readonly price?: string;
+}
+/** The best the market offers a resting order's whole size right now (null: no venue can fill it, or no pool yet). */
+export interface RestingQuote {
+  readonly dex: Dex | 'split';
+  /** Effective price, QUOTE per BASE, fees included. */
+  readonly price: string;
+  /** The pair's reference price: what a stop compares with. */
+  readonly reference: string;
+  readonly slot: number;
+}
+/** A resting order: waiting for its condition (the terms say which), with the market as it stands. */
+export interface OpenEvent extends OrderEventBase, RestingTerms {
+  readonly status: 'open';
+  readonly orderType: Exclude<OrderType, 'market'>;
+  readonly side: Side;
+  readonly pair: string;
+  /** BASE (a sniper: the QUOTE it spends). */
+  readonly amount: string;
+  readonly quote: RestingQuote | null;
+  /** Why it rests now: placed, amended, or back after a trigger that could not fill within its limit. */
+  readonly reason: 'placed' | 'amended' | 'reopened';
+  readonly message?: string;
 }
 export interface BuildingEvent extends OrderEventBase {
   readonly status: 'building';
@@ -163,7 +215,7 @@ export interface ExpiredEvent extends OrderEventBase {
   readonly status: 'expired';
   readonly error: { readonly code: string; readonly message: string };
 }
-export type OrderEvent = RoutingEvent | BuildingEvent | SubmittedEvent | ConfirmedEvent | FailedEvent | CancelledEvent | ExpiredEvent;
+export type OrderEvent = OpenEvent | RoutingEvent | BuildingEvent | SubmittedEvent | ConfirmedEvent | FailedEvent | CancelledEvent | ExpiredEvent;
 
 /** Anything that carries an order's progress: the ack is event seq 1. */
 export type OrderUpdate = AckMessage | OrderEvent;
@@ -208,6 +260,7 @@ export type ServerMessage =
   | TickerMessage
   | QuoteMessage
   | CancelledMessage
+  | AmendedMessage
   | CancelledAllMessage
   | CancelAllAfterReply
   | PairsMessage;

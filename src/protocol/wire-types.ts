@@ -23,3 +23,11 @@ export interface WireQuote {
 
 /** The bound slippageBps allows: a buy pays at most `maxAmountIn` QUOTE, a sell receives at least `minAmountOut` QUOTE. */
 export type WireLimit = { readonly maxAmountIn: string } | { readonly minAmountOut: string };
+
+/** The order types, by their wire names. */
+export const ORDER_TYPES = ['market', 'limit', 'stop', 'sniper'] as const;
+export type OrderType = (typeof ORDER_TYPES)[number];
+
+/** How long a limit or stop rests: until cancelled, until `expireAt`, or not at all (tried once). */
+export const TIMES_IN_FORCE = ['GTC', 'GTD', 'IOC'] as const;
+export type TimeInForce = (typeof TIMES_IN_FORCE)[number];

@@ -22,6 +22,8 @@ import type { Logger } from '../log.js';
 import { createCancelAll } from '../orders/cancel-all.js';
 import { armSwitch } from '../orders/dead-man-switch.js';
 import { createCancelOrder } from '../orders/cancel-order.js';
+import { createAmendOrder } from '../orders/amend-order.js';
+import { marketNowOf } from '../gateway/market-now.js';
 import type { Clock } from '../orders/ports.js';
 import { createOrderQueries } from '../orders/query-orders.js';
 import { createSubmitOrder } from '../orders/submit-order.js';
@@ -31,6 +33,10 @@ import { randomIds } from '../adapters/os/random-ids.js';
 import { DEXES } from '../venues/types.js';
 import { PAIRS, findPair } from '../venues/pairs.js';
 import type { RedisKeys } from './infrastructure.js';
+import type { Token } from '../venues/types.js';
+
+/** The tokens the venues quote pairs in (a sniper may name a pair of one before it launches). */
+const quoteToken = (symbol: string): Token | undefined => PAIRS.find((pair) => pair.quote.symbol === symbol)?.quote;
 
 /** Connections in the gateway's own PostgreSQL pool. */
 const GATEWAY_POOL_SIZE = 8;
@@ -80,7 +86,7 @@ export async function startGateway(deps: GatewayDeps) {
   // Submits between their insert and their ack: at shutdown they finish (or fail cleanly) before the pool closes.
   const inFlight = new Set<Promise<unknown>>();
   const accepted = deps.metrics.counter('dex_orders_accepted_total', 'Orders acked by this gateway');
-  const submitOrder = createSubmitOrder({ store, queue, clock, ids: randomIds, findPair, log, openOrders });
+  const submitOrder = createSubmitOrder({ store, queue, clock, ids: randomIds, findPair, quoteToken, log, openOrders });
   const cancelEvents = createEventPublisher(deps.commands, keys.events);
   const switches = createSwitchStore(sql);
   const sessionDeps: SessionDeps = {
@@ -96,6 +102,7 @@ export async function startGateway(deps: GatewayDeps) {
       }
     },
     cancelOrder: createCancelOrder({ store, events: cancelEvents, clock }),
+    amendOrder: createAmendOrder({ store, events: cancelEvents, clock, market: marketNowOf(deps.marketData), findPair }),
     cancelAll: createCancelAll({ store, events: cancelEvents, clock }),
     cancelAllAfter: (accountId, timeoutMs) => armSwitch(switches, accountId, timeoutMs),
     queries: createOrderQueries(store),

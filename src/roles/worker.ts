@@ -11,7 +11,6 @@ import type { Logger } from '../log.js';
 import { failUnqueuedOrders } from '../orders/fail-unqueued.js';
 import type { Clock } from '../orders/ports.js';
 import { createProcessOrder } from '../orders/process-order.js';
-import { findPair } from '../venues/pairs.js';
 import { randomIds } from '../adapters/os/random-ids.js';
 import type { Infrastructure, RedisKeys } from './infrastructure.js';
 import type { Chain } from '../chain/types.js';
@@ -31,6 +30,10 @@ export interface WorkerDeps {
   readonly chain: Chain;
   /** Routes against the latest slot's pools. */
   readonly route: ProcessDeps['route'];
+  /** The latest slot's market without the quote latency. */
+  readonly market: ProcessDeps['market'];
+  /** The traded pairs, default and launched. */
+  readonly findPair: ProcessDeps['findPair'];
   readonly clock: Clock;
   readonly log: Logger;
 }
@@ -53,7 +56,8 @@ export function startWorker(deps: WorkerDeps) {
     route: deps.route,
     clock,
     ids: randomIds,
-    findPair,
+    findPair: deps.findPair,
+    market: deps.market,
     log,
   });
   const worker = startOrderWorker({ ...queueOptions, concurrency: config.workerConcurrency, processOrder, log });

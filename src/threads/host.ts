@@ -20,8 +20,8 @@ export async function startWorkerThreads(options: {
 }) {
   const { log } = options;
   // The deployment's one chain gets a thread of its own (slots on time, whatever the workers do),
-  // then `count` worker threads.
-  const partsOf = (index: number): Part[] => (index === 0 ? ['chain'] : ['worker']);
+  // with the trigger component (it weighs resting orders once a slot), then `count` worker threads.
+  const partsOf = (index: number): Part[] => (index === 0 ? ['chain', 'trigger'] : ['worker']);
   const threads = Array.from({ length: options.count + 1 }, (_, index) => {
     const thread = spawnThread({ ...options.data, index, parts: partsOf(index) });
     let closing = false;

@@ -28,6 +28,7 @@ export function createMemoryStore() {
         failureCode: null,
         failureReason: null,
         attempts: 0,
+        triggeredAt: null,
         lastSeq: 1,
         createdAt: ack.ts,
         updatedAt: ack.ts,
@@ -55,11 +56,14 @@ export function createMemoryStore() {
     async get(orderId) {
       return orders.get(orderId) ?? null;
     },
-    async transition(orderId, from, changes, draft) {
+    async transition(orderId, from, changes, draft, guard) {
       const current = orders.get(orderId);
       if (!current || current.status !== from) return null;
+      if (guard?.expectedSeq !== undefined && current.lastSeq !== guard.expectedSeq) return null;
       const seq = current.lastSeq + 1;
-      const order: Order = { ...current, ...changes, status: draft.status, lastSeq: seq };
+      // Back to `open`: the route and transaction of the trigger that did not fill are cleared.
+      const reset = draft.status === 'open' ? { dex: null, legs: null, limitAmount: null, txHash: null, lastValidBlockHeight: null } : {};
+      const order: Order = { ...current, ...changes, ...reset, status: draft.status, lastSeq: seq };
       orders.set(orderId, order);
       const event = { ...draft, seq } as OrderEvent;
       events.get(orderId)!.push(event);
@@ -77,7 +81,7 @@ export function createMemoryStore() {
       if (!current) return null;
       if (isTerminal(current.status)) return { order: current, event: null };
       orders.set(orderId, { ...current, attempts: Math.max(current.attempts, attempt) });
-      if (current.status !== 'pending') return { order: orders.get(orderId)!, event: null };
+      if (current.status !== 'pending' || current.type !== 'market') return { order: orders.get(orderId)!, event: null };
       return store.transition(orderId, 'pending', {}, routing);
     },
     async eventsAfter(orderId, afterSeq) {
@@ -89,6 +93,12 @@ export function createMemoryStore() {
     async releaseClientOrderId(orderId) {
       const current = orders.get(orderId);
       if (current?.status === 'failed' && current.failureCode === 'QUEUE_UNAVAILABLE') orders.set(orderId, { ...current, clientOrderId: null });
+    },
+    async openOrders(afterId, limit) {
+      return [...orders.values()]
+        .filter((order) => order.status === 'open' && (afterId === undefined || order.id > afterId))
+        .sort((a, b) => (a.id < b.id ? -1 : 1))
+        .slice(0, limit);
     },
     async stalePending() {
       return [...orders.values()].filter((order) => order.status === 'pending').map((order) => order.id);

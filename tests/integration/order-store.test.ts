@@ -7,6 +7,7 @@ import { OPEN_ACCESS_ACCOUNT } from '../../src/accounts/ports.js';
 import type { OrderStore } from '../../src/orders/ports.js';
 import { createTestDatabase } from '../helpers/test-database.js';
 import { ROOT } from '../helpers/test-engine.js';
+import { NO_RESTING_TERMS } from '../../src/orders/order.js';
 
 const log = pino({ level: 'silent' });
 let counter = 0;
@@ -31,7 +32,7 @@ describe('the PostgreSQL order store', () => {
   async function created() {
     const id = newId();
     await store.create(
-      { id, accountId: OPEN_ACCESS_ACCOUNT, clientOrderId: `c-${id}`, type: 'market', side: 'sell', pair: 'SOL/USDC', amount: '1.000000001', slippageBps: 75, deadlineMs: null },
+      { id, accountId: OPEN_ACCESS_ACCOUNT, clientOrderId: `c-${id}`, type: 'market', side: 'sell', pair: 'SOL/USDC', amount: '1.000000001', slippageBps: 75, deadlineMs: null, ...NO_RESTING_TERMS },
       { type: 'ack', orderId: id, status: 'pending', seq: 1, ts: 1 },
     );
     return id;

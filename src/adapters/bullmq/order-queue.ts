@@ -40,6 +40,14 @@ export function createOrderQueue(options: { connection: Redis; prefix: string; n
   return {
     enqueue: (orderId) => add(orderId),
 
+    async enqueueTriggers(triggers) {
+      // A slot's triggers travel together, MAX_ORDERS_PER_JOB to a job; each is guarded by its seq in the store.
+      for (let i = 0; i < triggers.length; i += MAX_ORDERS_PER_JOB) {
+        const batch = triggers.slice(i, i + MAX_ORDERS_PER_JOB);
+        await queue.add('trigger', { orderIds: batch.map((t) => t.orderId), triggers: batch }, JOB_OPTIONS);
+      }
+    },
+
     async queuedAmong(orderIds) {
       // Only asked about orders left `pending` for a minute (rare). One getJobs over every live state
       // reads their lists in one script: a job moving between states (a delay ending, a stalled job

@@ -15,6 +15,18 @@ const JobDataSchema = v.pipe(
     orderId: v.optional(OrderId),
     /** Orders of this job already finished by an earlier delivery: a retry skips them. */
     done: v.optional(v.array(OrderId), []),
+    /** Resting orders of this job whose condition held: each is triggered only at the seq it was seen at. */
+    triggers: v.optional(
+      v.array(
+        v.object({
+          orderId: OrderId,
+          seq: v.pipe(v.number(), v.integer(), v.minValue(1)),
+          triggeredAt: v.pipe(v.number(), v.integer()),
+          price: v.pipe(v.number(), v.finite(), v.minValue(0)),
+        }),
+      ),
+      [],
+    ),
     /** How many times this job was put back because of an infrastructure fault (not an attempt). */
     faults: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0)), 0),
   }),
@@ -87,11 +99,12 @@ export function startOrderWorker(options: {
   type JobData = v.InferOutput<typeof JobDataSchema>;
   const runOrders = async (job: Job, token: string | undefined, data: JobData, todo: string[], attempt: { number: number; max: number }) => {
     const orderIds = data.orderIds ?? [data.orderId!];
+    const triggers = new Map(data.triggers.map((trigger) => [trigger.orderId, trigger]));
     const results = await Promise.allSettled(
       todo.map((orderId) =>
         slots.run(() => {
           if (closing) throw new NotStarted();
-          return processOrder(orderId, attempt);
+          return processOrder(orderId, attempt, triggers.get(orderId));
         }),
       ),
     );

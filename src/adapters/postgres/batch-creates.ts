@@ -26,6 +26,11 @@ export function batchCreates(sql: Sql) {
         amount: order.amount,
         slippage_bps: order.slippageBps,
         deadline_ms: order.deadlineMs,
+        limit_price: order.limitPrice,
+        trigger_price: order.triggerPrice,
+        trigger_direction: order.trigger,
+        time_in_force: order.timeInForce,
+        expire_at: order.expireAt === null ? null : new Date(order.expireAt).toISOString(),
         ack,
       }));
       // On a clientOrderId conflict the insert waits for the other transaction, then does nothing.
@@ -33,10 +38,13 @@ export function batchCreates(sql: Sql) {
         with input as (
           select * from jsonb_to_recordset(${json(input)}) as x(
             id uuid, account_id uuid, client_order_id text, type text, side text, pair text,
-            amount numeric, slippage_bps int, deadline_ms int, ack jsonb)
+            amount numeric, slippage_bps int, deadline_ms int, limit_price numeric, trigger_price numeric,
+            trigger_direction text, time_in_force text, expire_at timestamptz, ack jsonb)
         ), inserted as (
-          insert into orders (id, account_id, client_order_id, type, side, pair, amount, slippage_bps, deadline_ms, status)
-          select i.id, i.account_id, i.client_order_id, i.type, i.side, i.pair, i.amount, i.slippage_bps, i.deadline_ms, 'pending'
+          insert into orders (id, account_id, client_order_id, type, side, pair, amount, slippage_bps, deadline_ms,
+                              limit_price, trigger_price, trigger_direction, time_in_force, expire_at, status)
+          select i.id, i.account_id, i.client_order_id, i.type, i.side, i.pair, i.amount, i.slippage_bps, i.deadline_ms,
+                 i.limit_price, i.trigger_price, i.trigger_direction, i.time_in_force, i.expire_at, 'pending'
           from input i
           on conflict (account_id, client_order_id) where client_order_id is not null do nothing
           returning id

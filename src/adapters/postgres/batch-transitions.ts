@@ -6,7 +6,7 @@ import type { OrderEvent } from '../../protocol/server-messages.js';
 import { createBatcher } from '../../util/batcher.js';
 import { jsonOf, toColumns, toOrder, withSeq, type OrderRow } from './order-rows.js';
 
-type MoveItem = { orderId: string; from: OrderStatus; changes: OrderChanges; draft: EventDraft };
+type MoveItem = { orderId: string; from: OrderStatus; changes: OrderChanges; draft: EventDraft; expectedSeq?: number };
 
 /**
  * Moves orders from their expected status to their draft's, with the changes and the event at the
@@ -18,28 +18,38 @@ export function batchTransitions(sql: Sql, linger: { lingerMs: number }) {
     ...linger,
     keyOf: (item) => item.orderId,
     run: async (items) => {
-      const input = items.map(({ orderId, from, changes, draft }) => ({
+      const input = items.map(({ orderId, from, changes, draft, expectedSeq }) => ({
         id: orderId,
         from_status: from,
+        expected_seq: expectedSeq ?? null,
         to_status: draft.status,
         ...toColumns(changes),
         payload: draft,
       }));
-      // Changes only ever set values (never back to NULL), so coalesce keeps what a change leaves out.
+      // Changes only ever set values (never back to NULL), so coalesce keeps what a change leaves out;
+      // only a move back to `open` clears the route and transaction of the trigger that did not fill.
+      // `resting_pair` follows the status (market orders keep it NULL: their updates stay HOT).
       const rows = await sql<OrderRow[]>`
         with input as (
           select * from jsonb_to_recordset(${json(input)}) as x(
-            id uuid, from_status text, to_status text, dex text, legs jsonb, limit_amount numeric, tx_hash text,
+            id uuid, from_status text, expected_seq int, to_status text, dex text, legs jsonb, limit_amount numeric, tx_hash text,
             last_valid_block_height bigint, executed_price numeric, amount_out numeric,
-            failure_code text, failure_reason text, attempts int, payload jsonb)
+            failure_code text, failure_reason text, attempts int, amount numeric, limit_price numeric,
+            trigger_price numeric, expire_at timestamptz, triggered_at timestamptz, payload jsonb)
         ), moved as (
           update orders o set
             status = i.to_status,
-            dex = coalesce(i.dex, o.dex),
-            legs = coalesce(i.legs, o.legs),
-            limit_amount = coalesce(i.limit_amount, o.limit_amount),
-            tx_hash = coalesce(i.tx_hash, o.tx_hash),
-            last_valid_block_height = coalesce(i.last_valid_block_height, o.last_valid_block_height),
+            dex = case when i.to_status = 'open' then null else coalesce(i.dex, o.dex) end,
+            legs = case when i.to_status = 'open' then null else coalesce(i.legs, o.legs) end,
+            limit_amount = case when i.to_status = 'open' then null else coalesce(i.limit_amount, o.limit_amount) end,
+            tx_hash = case when i.to_status = 'open' then null else coalesce(i.tx_hash, o.tx_hash) end,
+            last_valid_block_height = case when i.to_status = 'open' then null else coalesce(i.last_valid_block_height, o.last_valid_block_height) end,
+            amount = coalesce(i.amount, o.amount),
+            limit_price = coalesce(i.limit_price, o.limit_price),
+            trigger_price = coalesce(i.trigger_price, o.trigger_price),
+            expire_at = coalesce(i.expire_at, o.expire_at),
+            triggered_at = coalesce(i.triggered_at, o.triggered_at),
+            resting_pair = case when i.to_status = 'open' then o.pair end,
             executed_price = coalesce(i.executed_price, o.executed_price),
             amount_out = coalesce(i.amount_out, o.amount_out),
             failure_code = coalesce(i.failure_code, o.failure_code),
@@ -48,7 +58,7 @@ export function batchTransitions(sql: Sql, linger: { lingerMs: number }) {
             last_seq = o.last_seq + 1,
             updated_at = now()
           from input i
-          where o.id = i.id and o.status = i.from_status
+          where o.id = i.id and o.status = i.from_status and (i.expected_seq is null or o.last_seq = i.expected_seq)
           returning o.*
         ), events as (
           insert into order_events (order_id, seq, status, payload)

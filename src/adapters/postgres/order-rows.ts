@@ -8,12 +8,18 @@ export interface OrderRow {
   id: string;
   account_id: string;
   client_order_id: string | null;
-  type: 'market';
+  type: Order['type'];
   side: Order['side'];
   pair: string;
   amount: string;
   slippage_bps: number;
   deadline_ms: number | null;
+  limit_price: string | null;
+  trigger_price: string | null;
+  trigger_direction: Order['trigger'];
+  time_in_force: Order['timeInForce'];
+  expire_at: Date | null;
+  triggered_at: Date | null;
   status: Order['status'];
   dex: Order['dex'];
   legs: Order['legs'];
@@ -42,7 +48,15 @@ const COLUMNS: Record<keyof OrderChanges, string> = {
   failureCode: 'failure_code',
   failureReason: 'failure_reason',
   attempts: 'attempts',
+  amount: 'amount',
+  limitPrice: 'limit_price',
+  triggerPrice: 'trigger_price',
+  expireAt: 'expire_at',
+  triggeredAt: 'triggered_at',
 };
+
+/** Times go to the database as ISO text (jsonb_to_recordset reads them as timestamptz). */
+const TIME_COLUMNS: ReadonlySet<string> = new Set(['expireAt', 'triggeredAt']);
 
 /** A value as a jsonb parameter (postgres.js types its argument too narrowly for our objects). */
 export function jsonOf(sql: Sql) {
@@ -58,7 +72,8 @@ export function withSeq(draft: EventDraft, seq: number): OrderEvent {
 export function toColumns(changes: OrderChanges): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(changes)) {
-    if (value !== undefined) out[COLUMNS[key as keyof OrderChanges]] = value;
+    if (value === undefined) continue;
+    out[COLUMNS[key as keyof OrderChanges]] = TIME_COLUMNS.has(key) && typeof value === 'number' ? new Date(value).toISOString() : value;
   }
   return out;
 }
@@ -74,6 +89,12 @@ export function toOrder(row: OrderRow): Order {
     amount: row.amount,
     slippageBps: row.slippage_bps,
     deadlineMs: row.deadline_ms ?? null,
+    limitPrice: row.limit_price ?? null,
+    triggerPrice: row.trigger_price ?? null,
+    trigger: row.trigger_direction ?? null,
+    timeInForce: row.time_in_force ?? null,
+    expireAt: row.expire_at ? row.expire_at.getTime() : null,
+    triggeredAt: row.triggered_at ? row.triggered_at.getTime() : null,
     status: row.status,
     dex: row.dex,
     legs: row.legs ?? null,

@@ -60,12 +60,22 @@ export function createOrderStore(sql: Sql, options: { lingerMs?: number } = {}):
     get,
     getByClientOrderId,
 
-    transition: (orderId, from, changes, draft) => transitionBatch({ orderId, from, changes, draft }),
+    transition: (orderId, from, changes, draft, guard) =>
+      transitionBatch({ orderId, from, changes, draft, ...(guard?.expectedSeq !== undefined && { expectedSeq: guard.expectedSeq }) }),
+
+    async openOrders(afterId, limit) {
+      const rows = await sql<OrderRow[]>`
+        select * from orders
+        where resting_pair is not null ${afterId === undefined ? sql`` : sql`and id > ${afterId}`}
+        order by id
+        limit ${limit}`;
+      return rows.map(toOrder);
+    },
 
     cancel(orderId, draft) {
       // Once a signature is saved the transaction may be on its way: from then on, no cancel.
       return moveWithEvent(
-        sql`update orders set status = 'cancelled', last_seq = last_seq + 1, updated_at = now()
+        sql`update orders set status = 'cancelled', resting_pair = null, last_seq = last_seq + 1, updated_at = now()
             where id = ${orderId}
               and (status in ('pending', 'open', 'routing') or (status = 'building' and tx_hash is null))
             returning *`,

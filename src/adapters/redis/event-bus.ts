@@ -37,11 +37,20 @@ export function createEventPublisher(redis: Redis, streamKey: string, options: {
   return { publish };
 }
 
-/** Reads the stream from now on and hands every event to `onEvent`, in stream order, until closed. */
-export function startEventSubscriber(options: { redis: Redis; streamKey: string; log: Logger; onEvent: (event: BusEvent) => void }) {
+/** The id of the stream's newest entry ("0-0" while it is empty): read from it, a subscriber misses nothing published after. */
+export async function lastEventId(redis: Redis, streamKey: string): Promise<string> {
+  const [newest] = await redis.xrevrange(streamKey, '+', '-', 'COUNT', 1);
+  return newest?.[0] ?? '0-0';
+}
+
+/**
+ * Reads the stream from now on (or after `fromId`) and hands every event to `onEvent`, in stream
+ * order, until closed.
+ */
+export function startEventSubscriber(options: { redis: Redis; streamKey: string; log: Logger; onEvent: (event: BusEvent) => void; fromId?: string }) {
   const { redis, streamKey, log, onEvent } = options;
   let closed = false;
-  let lastId = '$';
+  let lastId = options.fromId ?? '$';
   const done = (async () => {
     while (!closed) {
       try {

@@ -108,6 +108,7 @@ function harness(limits: Limits = UNLIMITED) {
     }),
     cancelOrder: vi.fn<SessionDeps['cancelOrder']>(async () => ({ ok: true, orderId: ORDER_ID, seq: 3 })),
     cancelAll: vi.fn<SessionDeps['cancelAll']>(async () => [ORDER_ID]),
+    amendOrder: vi.fn<SessionDeps['amendOrder']>(async () => ({ ok: true, orderId: ORDER_ID, seq: 4 })),
     cancelAllAfter: vi.fn<SessionDeps['cancelAllAfter']>(async (_accountId, timeoutMs) => (timeoutMs === 0 ? 0 : NOW + timeoutMs)),
     queries: {
       get: vi.fn<SessionDeps['queries']['get']>(async () => null),

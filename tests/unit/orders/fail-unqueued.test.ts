@@ -3,12 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { failUnqueuedOrders } from '../../../src/orders/fail-unqueued.js';
 import type { OrderEvent } from '../../../src/protocol/server-messages.js';
 import { createMemoryStore, createVirtualClock } from '../../helpers/memory-store.js';
+import { NO_RESTING_TERMS } from '../../../src/orders/order.js';
 
 const log = pino({ level: 'silent' });
 
 async function seed(store: ReturnType<typeof createMemoryStore>['store'], id: string) {
   await store.create(
-    { id, accountId: 'a', clientOrderId: null, type: 'market', side: 'buy', pair: 'SOL/USDC', amount: '1', slippageBps: 50, deadlineMs: null },
+    { id, accountId: 'a', clientOrderId: null, type: 'market', side: 'buy', pair: 'SOL/USDC', amount: '1', slippageBps: 50, deadlineMs: null, ...NO_RESTING_TERMS },
     { type: 'ack', orderId: id, status: 'pending', seq: 1, ts: 0 },
   );
 }

@@ -6,7 +6,7 @@ import { createSubmitOrder } from '../../../src/orders/submit-order.js';
 import type { OrderEvent } from '../../../src/protocol/server-messages.js';
 import { TransientSendError, createSimulatedChain, type SendFailure, type SignedTx } from '../../helpers/simulated-chain.js';
 import { createMarket } from '../../../src/venues/market.js';
-import { findPair } from '../../../src/venues/pairs.js';
+import { PAIRS, findPair } from '../../../src/venues/pairs.js';
 import { createMemoryLedger, createMemoryStore, createVirtualClock } from '../../helpers/memory-store.js';
 
 const log = pino({ level: 'silent' });
@@ -46,9 +46,17 @@ function harness(options: { sendFailure?: (tx: SignedTx, attempt: number) => Sen
     clock,
     ids,
     findPair,
+    market: {
+      route: (pair: string, side: 'buy' | 'sell', amount: number) => {
+        const decision = market.route(pair, side, amount, clock.now());
+        return decision && { slot: 1, route: decision.route };
+      },
+      reference: (pair: string) => market.referencePrice(pair, clock.now()),
+    },
     log,
   };
-  const submit = createSubmitOrder({ store, queue: { enqueue: async () => undefined, queuedAmong: async (ids) => new Set(ids) }, clock, ids, findPair, log, openOrders: unlimitedSlots });
+  const quoteToken = (symbol: string) => PAIRS.find((pair) => pair.quote.symbol === symbol)?.quote;
+  const submit = createSubmitOrder({ store, queue: { enqueue: async () => undefined, queuedAmong: async (ids) => new Set(ids) }, clock, ids, findPair, quoteToken, log, openOrders: unlimitedSlots });
   /** A stored, acked order; `deadlineMs: null` stands for one placed before deadlines existed (no deadline). */
   async function newOrder(amount = '2', side: 'buy' | 'sell' = 'buy', deadlineMs: number | null = 10_000) {
     const result = await submit({ op: 'submit', type: 'market', side, pair: 'SOL/USDC', amount, slippageBps: 100, deadlineMs: deadlineMs ?? 10_000 }, 'account', { watch: () => undefined, unwatch: () => undefined });

@@ -32,6 +32,7 @@ function build(enqueue: (orderId: string) => Promise<void>, options: { max?: num
   const submit = createSubmitOrder({
     store: options.store ? options.store(memory.store) : memory.store,
     queue: { enqueue, queuedAmong: async () => new Set<string>() },
+    quoteToken: () => undefined,
     clock: createVirtualClock(),
     ids: { orderId: () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`, signature: () => 'sig' },
     findPair,

@@ -8,6 +8,7 @@ import { createSimulatedChain, type SignedTx, type TxResult } from '../../helper
 import { findPair } from '../../../src/venues/pairs.js';
 import type { Quote } from '../../../src/venues/types.js';
 import { createMemoryLedger, createMemoryStore, createVirtualClock } from '../../helpers/memory-store.js';
+import { NO_RESTING_TERMS } from '../../../src/orders/order.js';
 
 const pair = findPair('SOL/USDC')!;
 const ORDER_ID = '00000000-0000-4000-8000-000000000001';
@@ -40,7 +41,7 @@ function harness(outcome: (tx: SignedTx) => TxResult = filled) {
   /** An order routed to raydium, in `building` with no signature saved yet. */
   async function building(side: 'buy' | 'sell' = 'buy'): Promise<Order> {
     await store.create(
-      { id: ORDER_ID, accountId: 'a', clientOrderId: null, type: 'market', side, pair: 'SOL/USDC', amount: '2', slippageBps: 100, deadlineMs: null },
+      { id: ORDER_ID, accountId: 'a', clientOrderId: null, type: 'market', side, pair: 'SOL/USDC', amount: '2', slippageBps: 100, deadlineMs: null, ...NO_RESTING_TERMS },
       { type: 'ack', orderId: ORDER_ID, status: 'pending', seq: 1, ts: clock.now() },
     );
     await store.transition(ORDER_ID, 'pending', {}, { type: 'order', orderId: ORDER_ID, status: 'routing', ts: clock.now() });

@@ -50,7 +50,8 @@ describe('decodeClientMessage', () => {
     [{ amount: '1.0000000000000000001' }, 'amount'],
     [{ amount: true }, 'amount'],
     [{ side: 'short' }, 'side'],
-    [{ type: 'limit' }, 'type'],
+    [{ type: 'twap' }, 'type'],
+    [{ type: 'limit' }, 'limitPrice'],
     [{ pair: 'sol-usdc' }, 'pair'],
     [{ slippageBps: 0 }, 'slippageBps'],
     [{ slippageBps: 5001 }, 'slippageBps'],
@@ -90,7 +91,7 @@ describe('decodeClientMessage', () => {
   });
 
   it('names every op, the market-data ones included, when the op is unknown', () => {
-    expect(errorOf({ op: 'quotes' }).message).toBe('unknown op "quotes"; expected one of submit, cancel, cancelAll, cancelAllAfter, get, list, subscribe, unsubscribe, quote, pairs, ping');
+    expect(errorOf({ op: 'quotes' }).message).toBe('unknown op "quotes"; expected one of submit, amend, cancel, cancelAll, cancelAllAfter, get, list, subscribe, unsubscribe, quote, pairs, ping');
   });
 
   it('takes cancelAllAfter of 0 (disarm) or 1 s to 24 h, and names the field otherwise', () => {
