@@ -63,6 +63,10 @@ const EnvSchema = v.object({
   MOCK_SEED: v.optional(v.pipe(v.string(), v.trim(), v.nonEmpty('must not be empty')), 'dex-order-engine'),
   CHAIN_SLOT_MS: v.optional(intString(10, 10_000), '400'),
   MOCK_CHAIN_RETENTION_HOURS: v.optional(intString(1, 24 * 90), String(7 * 24)),
+  CHAIN_RANDOM_LAUNCH_EVERY_MS: v.optional(
+    v.pipe(intString(0, 7 * 86_400_000), v.check((ms) => ms === 0 || ms >= 1_000, 'must be 0 (off) or at least 1000')),
+    '0',
+  ),
   SHUTDOWN_TIMEOUT_MS: v.optional(intString(100, 600_000), '10000'),
   WS_IDLE_TIMEOUT_SECONDS: v.optional(intString(8, 960), '60'),
   WS_MAX_BUFFERED_BYTES: v.optional(intString(64 * 1024, 1024 * 1024 * 1024), String(8 * 1024 * 1024)),
@@ -109,6 +113,8 @@ const ConfigSchema = v.pipe(
     chainSlotMs: env.CHAIN_SLOT_MS,
     /** How long the simulated chain remembers a transaction and its outcome. */
     mockChainRetentionHours: env.MOCK_CHAIN_RETENTION_HOURS,
+    /** Mean time between the simulated chain's random token launches; 0: none. */
+    chainRandomLaunchEveryMs: env.CHAIN_RANDOM_LAUNCH_EVERY_MS,
     /** The whole shutdown's budget, from the signal to the exit. */
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     redisPrefix: env.REDIS_PREFIX,

@@ -1,4 +1,4 @@
-import type { TxOutcome, TxRecord } from './types.js';
+import type { LaunchRequest, TxOutcome, TxRecord } from './types.js';
 
 /** What the chain publishes each slot (slotSubscribe with the pools' accounts): its height, time, blockhash and every pool. */
 export interface SlotUpdate {
@@ -39,6 +39,8 @@ export interface ProducedSlot extends SlotUpdate {
   readonly outcomes: ReadonlyArray<readonly [signature: string, outcome: TxOutcome]>;
   /** Received transactions that can no longer land (their blockhash expired first): forgotten. */
   readonly dropped: readonly string[];
+  /** The symbols of the launch requests this slot took off the queue: applied, or ignored (their pair existed). */
+  readonly launches?: readonly string[];
 }
 
 /** The chain process's own store: its lease, its state, the queue of received transactions. */
@@ -49,8 +51,10 @@ export interface ChainStore {
   loadState(): Promise<SlotUpdate | null>;
   /** Received transactions due to land by `nowMs` (landsAt ≤ nowMs), at most `limit`. */
   due(nowMs: number, limit: number): Promise<TxRecord[]>;
+  /** Launch requests due by `nowMs` (dueAt ≤ nowMs), at most `limit`; the store forgets any it cannot read. */
+  dueLaunches(nowMs: number, limit: number): Promise<LaunchRequest[]>;
   /**
-   * Commits a slot atomically (outcomes, dropped transactions, the new state, the published update)
+   * Commits a slot atomically (outcomes, dropped transactions, launches taken, the new state, the published update)
    * and renews the lease, only if `ownerId` still holds it; false otherwise (nothing written).
    */
   commit(ownerId: string, ttlMs: number, slot: ProducedSlot): Promise<boolean>;

@@ -1,4 +1,4 @@
-import type { Dex, Quote, Side, SlippageLimit } from '../venues/types.js';
+import type { Dex, LaunchSpec, Quote, Side, SlippageLimit } from '../venues/types.js';
 
 /** One swap instruction of a transaction: `amount` BASE through one venue's pool. */
 export interface TxLeg {
@@ -26,6 +26,14 @@ export interface SignedTx {
 export interface TxRecord extends SignedTx {
   readonly sentAt: number;
   readonly landsAt: number;
+}
+
+/** A launch the chain is asked for (`npm run chain -- launch`): applied in the first slot produced from `dueAt` on. */
+export interface LaunchRequest extends LaunchSpec {
+  /** When it is due, ms since the epoch. */
+  readonly dueAt: number;
+  /** When it was asked for, ms since the epoch. */
+  readonly requestedAt: number;
 }
 
 /** What a route's execution did at landing: every leg filled, or it reverted as a whole. */

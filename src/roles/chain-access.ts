@@ -13,7 +13,7 @@ import type { Clock } from '../orders/ports.js';
 import { createMarketView, type MarketView } from '../venues/market-view.js';
 import { PAIRS } from '../venues/pairs.js';
 import { createRng, hashKey } from '../venues/random.js';
-import { DEXES, type RouteDecision, type Side } from '../venues/types.js';
+import type { PairSpec, RouteDecision, Side } from '../venues/types.js';
 import type { ChainSnapshot } from './chain.js';
 import type { RedisKeys } from './infrastructure.js';
 
@@ -37,8 +37,9 @@ export interface ChainAccessOptions {
 
 /**
  * How workers and gateways reach the one chain: its slots (with the pools' state) from the slot
- * stream, quotes computed locally from the latest slot's pools (no round trip per quote), and an
- * RPC-shaped client for sends and signature statuses. MOCK_QUOTE_LATENCY_MS stands for the time
+ * stream, quotes computed locally from the latest slot's pools (no round trip per quote), an
+ * RPC-shaped client for sends and signature statuses, and `findPair`, which knows the default pairs
+ * and every pair launched by the latest slot. MOCK_QUOTE_LATENCY_MS stands for the time
  * an aggregator's quote takes; MOCK_EXEC_LATENCY_MS for a transaction's way to landing.
  */
 export async function startChainAccess(options: ChainAccessOptions) {
@@ -51,11 +52,27 @@ export async function startChainAccess(options: ChainAccessOptions) {
   const slots = await startSlotStream({ redis: options.connect(`${options.keys.namespace}:slots`), streamKey: keys.slots, log, now: clock.now });
 
   // One decoded view per slot, made when first asked for (the Amm model: update once, quote often).
-  let cached: { slot: number; view: MarketView } | null = null;
+  let cached: { update: SlotUpdate; view: MarketView } | null = null;
   const viewOf = (update: SlotUpdate): MarketView => {
-    if (cached?.slot !== update.slot) cached = { slot: update.slot, view: createMarketView((update.snapshot as ChainSnapshot).market) };
+    if (cached?.update !== update) cached = { update, view: createMarketView((update.snapshot as ChainSnapshot).market) };
     return cached.view;
   };
+  // The launched pairs' specs of a slot, read from its snapshot without decoding any pool.
+  let launchedCache: { update: SlotUpdate; specs: Map<string, PairSpec> } | null = null;
+  const launchedOf = (update: SlotUpdate): Map<string, PairSpec> => {
+    if (launchedCache?.update !== update) {
+      const launched = (update.snapshot as ChainSnapshot).market.launched ?? [];
+      launchedCache = { update, specs: new Map(launched.map(({ spec }) => [spec.symbol, spec])) };
+    }
+    return launchedCache.specs;
+  };
+  const defaults = new Map(PAIRS.map((pair) => [pair.symbol, pair]));
+
+  /** A pair by symbol: a default one, or one launched by the latest slot (a launched pair never goes away). */
+  function findPair(symbol: string): PairSpec | undefined {
+    const latest = slots.latest();
+    return defaults.get(symbol) ?? (latest ? launchedOf(latest).get(symbol) : undefined);
+  }
   // Fresh by this process's clock: when the latest slot arrived here, not the chain host's time stamp.
   const fresh = (update: SlotUpdate | null): update is SlotUpdate => update !== null && clock.now() - (slots.latestReceivedAt() ?? 0) <= staleAfterMs;
 
@@ -86,16 +103,18 @@ export async function startChainAccess(options: ChainAccessOptions) {
     return viewOf(await freshSlot()).route(pair, side, amount);
   }
 
+  /** The ticks of the pairs `symbols` names (every pair of the slot without it), each with the venues it has pools on. */
   const ticksOf = (update: SlotUpdate, symbols?: readonly string[]): MarketTick[] => {
-    const pairs = symbols ? PAIRS.filter((pair) => symbols.includes(pair.symbol)) : PAIRS;
-    if (pairs.length === 0) return [];
+    // No pair of the slot wanted, no work: its pools are not even decoded.
+    if (symbols && !symbols.some((symbol) => defaults.has(symbol) || launchedOf(update).has(symbol))) return [];
     const view = viewOf(update);
+    const pairs = symbols ? view.pairs.filter((pair) => symbols.includes(pair.symbol)) : view.pairs;
     return pairs.map((pair) => ({
       pair: pair.symbol,
       slot: update.slot,
       ts: update.ts,
       reference: view.referencePrice(pair.symbol),
-      venues: DEXES.map((dex) => ({ dex, mid: view.midPrice(pair.symbol, dex), liquidity: view.liquidity(pair.symbol, dex) })),
+      venues: view.venues(pair.symbol).map((dex) => ({ dex, mid: view.midPrice(pair.symbol, dex), liquidity: view.liquidity(pair.symbol, dex) })),
     }));
   };
 
@@ -105,12 +124,13 @@ export async function startChainAccess(options: ChainAccessOptions) {
       const latest = slots.latest();
       return fresh(latest) ? latest.slot : null;
     },
-    // Live: the chain is producing and its latest slot has the pair's pools with liquidity in them.
+    // Live: the chain is producing and its latest slot has the pair's pools with liquidity in them
+    // (launched pairs included, from the slot they launched in).
     livePairs: () => {
       const latest = slots.latest();
       if (!fresh(latest)) return [];
       const view = viewOf(latest);
-      return view.pairs.filter((pair) => DEXES.some((dex) => view.liquidity(pair.symbol, dex) > 0));
+      return view.pairs.filter((pair) => view.venues(pair.symbol).some((dex) => view.liquidity(pair.symbol, dex) > 0));
     },
     quote(pair, side, amount) {
       const latest = slots.latest();
@@ -133,6 +153,7 @@ export async function startChainAccess(options: ChainAccessOptions) {
     chain,
     route,
     marketData,
+    findPair,
     shutdownSteps: [closeStep('stop reading the slot stream', () => slots.close())] satisfies ShutdownStep[],
   };
 }

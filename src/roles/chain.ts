@@ -3,16 +3,15 @@ import type { Redis } from 'ioredis';
 import { base58 } from '../adapters/os/random-ids.js';
 import { chainKeys } from '../adapters/redis/chain-keys.js';
 import { createChainStore } from '../adapters/redis/chain-store.js';
-import type { ChainMarket } from '../chain/slot-producer.js';
-import { createSlotProducer } from '../chain/slot-producer.js';
+import { createChainMarket, type ChainSnapshot } from '../chain/chain-market.js';
+import { createRandomLaunches } from '../chain/random-launches.js';
+import { createSlotProducer, type ChainMarket } from '../chain/slot-producer.js';
 import type { SlotUpdate } from '../chain/ports.js';
 import type { Config } from '../config.js';
 import { closeStep, type ShutdownStep } from '../lifecycle.js';
 import type { Logger } from '../log.js';
 import type { Clock } from '../orders/ports.js';
 import { createMarket, type Market } from '../venues/market.js';
-import type { MarketSnapshot } from '../venues/types.js';
-import { PAIRS } from '../venues/pairs.js';
 import type { RedisKeys } from './infrastructure.js';
 
 /** The lease outlives this many slots without a renewal; then a standby chain takes over. */
@@ -20,12 +19,7 @@ const LEASE_SLOTS = 5;
 /** Most transactions one slot lands; the rest land in the next slots. */
 const MAX_TX_PER_SLOT = 10_000;
 
-/** What the chain persists and publishes as a slot's state: the market, and the time base it runs on. */
-export interface ChainSnapshot {
-  /** The market's time at slot 0; slot s is at genesisMs + s × slotMs. */
-  readonly genesisMs: number;
-  readonly market: MarketSnapshot;
-}
+export type { ChainSnapshot } from '../chain/chain-market.js';
 
 export interface ChainDeps {
   readonly config: Config;
@@ -38,9 +32,10 @@ export interface ChainDeps {
 
 /**
  * The chain role: exactly one slot producer per deployment (a second one stands by on the lease)
- * owning the Raydium and Meteora pools, their dynamics, slots and blockhashes, and landing the
- * transactions workers send. Its state is in Redis, committed with every slot, so a restarted
- * chain continues from the same prices and still knows every signature it landed.
+ * owning the Raydium and Meteora pools, their dynamics, slots and blockhashes, landing the
+ * transactions workers send, and launching new pairs (asked for with `npm run chain -- launch`, or
+ * at random with CHAIN_RANDOM_LAUNCH_EVERY_MS). Its state is in Redis, committed with every slot,
+ * so a restarted chain continues from the same prices and pairs and still knows every signature it landed.
  */
 export function startChain(deps: ChainDeps) {
   const { config, clock } = deps;
@@ -55,18 +50,9 @@ export function startChain(deps: ChainDeps) {
     // another CHAIN_SLOT_MS changes how often slots come, not how far the market moves in one).
     const tickMs = saved?.market.tickMs ?? slotMs;
     if (tickMs !== slotMs) log.warn({ tickMs, slotMs }, 'CHAIN_SLOT_MS differs from the one this chain started with; the market keeps its tick');
-    const at = (slot: number) => genesisMs + slot * tickMs;
     const built = createMarket({ seed: config.mockSeed, startMs: genesisMs, tickMs: slotMs, ...(saved && { from: saved.market }) });
     market = built;
-    let slotNow = state?.slot ?? 0;
-    return {
-      advanceTo(slot) {
-        slotNow = slot;
-        built.referencePrice(PAIRS[0]!.symbol, at(slot)); // any read brings the whole market to that time
-      },
-      execute: (tx) => built.fillRoute(tx.pair, tx.side, tx.legs, tx.limit, at(slotNow)),
-      snapshot: (): ChainSnapshot => ({ genesisMs, market: built.snapshot() }),
-    };
+    return createChainMarket({ market: built, genesisMs, tickMs, slot: state?.slot ?? 0 });
   };
 
   const ownerId = randomUUID();
@@ -78,6 +64,7 @@ export function startChain(deps: ChainDeps) {
     leaseMs: LEASE_SLOTS * slotMs,
     maxTxPerSlot: MAX_TX_PER_SLOT,
     blockhash: (slot) => base58(createHash('sha256').update(`${config.mockSeed}:${slot}`).digest()),
+    randomLaunch: createRandomLaunches({ seed: config.mockSeed, slotMs, everyMs: config.chainRandomLaunchEveryMs }),
     now: clock.now,
     log,
   });

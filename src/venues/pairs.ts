@@ -1,4 +1,4 @@
-import type { PairSpec, Token } from './types.js';
+import { DEXES, type Dex, type PairSpec, type Token } from './types.js';
 
 const SOL: Token = { symbol: 'SOL', decimals: 9 };
 const USDC: Token = { symbol: 'USDC', decimals: 6 };
@@ -58,6 +58,14 @@ export const PAIRS: readonly PairSpec[] = [
     volatility: 0.0005,
   },
 ];
+
+/** The tokens a launched pair may be quoted in: the default pairs' quote tokens. */
+export const QUOTE_TOKENS: readonly Token[] = [USDC, USDT];
+
+/** The venues a pair has pools on, in DEXES order (every venue unless its spec names some). */
+export function venuesOf(pair: PairSpec): readonly Dex[] {
+  return pair.venues ?? DEXES;
+}
 
 /** Finds a pair by its "BASE/QUOTE" symbol. */
 export function findPair(symbol: string, pairs: readonly PairSpec[] = PAIRS): PairSpec | undefined {

@@ -27,7 +27,40 @@ export interface PairSpec {
   readonly volatility: number;
   /** What one more leg in a transaction costs, in QUOTE; defaults to DEFAULT_LEG_COST (a USD figure: every quote token here is a dollar). */
   readonly legCost?: number;
+  /** The venues it has a pool on, in DEXES order; absent: every venue (a launch may open one only). */
+  readonly venues?: readonly Dex[];
 }
+
+/** What a launch asks for: a new pair's pools, at a price and a value, on one venue or both. */
+export interface LaunchSpec {
+  /** The launch's own id (a request's, or `random:<tick>`): a launch is applied once. */
+  readonly id: string;
+  /** "BASE/QUOTE"; QUOTE is one of the quote tokens the market already has (USDC, USDT). */
+  readonly symbol: string;
+  /** Opening price, QUOTE per BASE. */
+  readonly price: number;
+  /** The pools' value at the opening price, in QUOTE, split evenly over the venues. */
+  readonly liquidity: number;
+  /** The venues it opens on, at least one. */
+  readonly venues: readonly Dex[];
+}
+
+/** A pair launched on the running market: its spec travels in every snapshot, since no process knows it otherwise. */
+export interface LaunchedPair {
+  /** The launch's id (LaunchSpec.id). */
+  readonly id: string;
+  /** The tick at whose end its pools appeared: nothing trades them in that tick, competing snipers buy in the next ones. */
+  readonly tick: number;
+  /** The pools' value asked for, in QUOTE (the competing snipers' size scales with it). */
+  readonly liquidity: number;
+  /** Its full spec, `venues` included. */
+  readonly spec: PairSpec;
+}
+
+/** A launch's outcome: the pair it created, or why nothing was (an expected outcome, not a failure). */
+export type LaunchResult =
+  | { readonly ok: true; readonly launched: LaunchedPair }
+  | { readonly ok: false; readonly reason: 'PAIR_EXISTS' | 'ALREADY_LAUNCHED' };
 
 /**
  * A venue's answer for one order size, fees and price impact included.
@@ -144,7 +177,7 @@ export type DlmmState =
 
 export type PoolState = CpmmState | DlmmState;
 
-/** One pair at one tick: its reference price and each pool's state, in DEXES order. */
+/** One pair at one tick: its reference price and each of its pools' state, in DEXES order. */
 export interface PairSnapshot {
   readonly symbol: string;
   readonly reference: number;
@@ -153,10 +186,14 @@ export interface PairSnapshot {
 
 /**
  * Everything a market's state is, as plain JSON: the seed and time base its future ticks are drawn
- * from, the tick it stands at, and every pair. Pair specs (fees, decimals, bin steps) are not in it:
- * the market or view restoring it brings the same PAIRS. Measured with the four default pairs:
- * 38,800 bytes of JSON at the start, about 38,950 after trading (~39 KB), 98% of it Meteora's bins in base64
- * (1,389 + 927 + 695 + 557 bins, 8 bytes each plus the active bin's QUOTE).
+ * from, the tick it stands at, and every pair. The default pairs' specs (fees, decimals, bin steps)
+ * are not in it: the market or view restoring it brings the same PAIRS; a launched pair's spec is
+ * (`launched`). Measured with the four default pairs: 38,800 bytes of JSON at the start, about
+ * 38,950 after trading (~39 KB), 98% of it Meteora's bins in base64 (1,389 + 927 + 695 + 557 bins,
+ * 8 bytes each plus the active bin's QUOTE). A launched pair adds about 3.5 KB on both venues
+ * (Meteora's 279 bins), 0.4 KB on Raydium alone. `launched` and `tickPart` are optional: a snapshot from
+ * before launches still loads, and one with them loads in a process that knows nothing of them
+ * (it skips the pairs it has no spec for).
  */
 export interface MarketSnapshot {
   readonly version: 1;
@@ -164,7 +201,11 @@ export interface MarketSnapshot {
   readonly startMs: number;
   readonly tickMs: number;
   readonly tick: number;
+  /** How far into its tick the market has run, 0 to 1 (1: the whole tick); the competing snipers before it have bought. Absent: 0. */
+  readonly tickPart?: number;
   readonly pairs: readonly PairSnapshot[];
+  /** The pairs launched so far, in launch order. Absent: none. */
+  readonly launched?: readonly LaunchedPair[];
 }
 
 /** A pool's answer before the market names the venue and pair: a Quote without `dex` and `pair`. */

@@ -21,6 +21,7 @@ describe('loadConfig', () => {
       mockSeed: 'dex-order-engine',
       chainSlotMs: 400,
       mockChainRetentionHours: 168,
+      chainRandomLaunchEveryMs: 0,
       shutdownTimeoutMs: 10000,
       redisPrefix: 'dex',
       wsIdleTimeoutSeconds: 60,
@@ -48,6 +49,7 @@ describe('loadConfig', () => {
       MOCK_EXEC_LATENCY_MS: '0',
       MOCK_FAILURE_RATE: '0.1',
       MOCK_CHAIN_RETENTION_HOURS: '1',
+      CHAIN_RANDOM_LAUNCH_EVERY_MS: '60000',
     });
     expect(config).toMatchObject({
       port: 8080,
@@ -59,6 +61,7 @@ describe('loadConfig', () => {
       mockExecLatencyMs: { min: 0, max: 0 },
       mockFailureRate: 0.1,
       mockChainRetentionHours: 1,
+      chainRandomLaunchEveryMs: 60_000,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -79,6 +82,8 @@ describe('loadConfig', () => {
     ['MOCK_EXEC_LATENCY_MS', 'slow'],
     ['MOCK_FAILURE_RATE', '1.5'],
     ['MOCK_CHAIN_RETENTION_HOURS', '0'],
+    ['CHAIN_RANDOM_LAUNCH_EVERY_MS', '500'],
+    ['CHAIN_RANDOM_LAUNCH_EVERY_MS', 'often'],
     ['DATABASE_URL', 'mysql://x'],
     ['REDIS_URL', 'not a url'],
   ])('stops with a message naming %s when it is %j', (name, value) => {

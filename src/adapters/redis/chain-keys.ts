@@ -1,6 +1,6 @@
 /**
  * The chain's keys, all under one hash tag (`{<namespace>:chain}`): the commit script touches its
- * lease, state, stream, queue and outcomes together, which Redis Cluster allows only within a slot.
+ * lease, state, stream, queues and outcomes together, which Redis Cluster allows only within a slot.
  */
 export function chainKeys(namespace: string) {
   const tag = `{${namespace}:chain}`;
@@ -15,6 +15,10 @@ export function chainKeys(namespace: string) {
     leader: `${tag}:leader`,
     /** The published slots (slotSubscribe), the newest few kept; the newest is the chain's state. */
     slots: `${tag}:slots`,
+    /** Every launch ever asked for (`npm run chain -- launch`), by pair symbol: a symbol is asked for once. */
+    launches: `${tag}:launches`,
+    /** The launches not applied yet, by pair symbol, scored by dueAt. */
+    launchesDue: `${tag}:launches:due`,
   } as const;
 }
 

@@ -2,27 +2,33 @@ import type { Redis } from 'ioredis';
 import type { ChainStore, ProducedSlot, SlotUpdate } from '../../chain/ports.js';
 import type { TxRecord } from '../../chain/types.js';
 import type { ChainKeys } from './chain-keys.js';
+import { createLaunchQueue } from './chain-launches.js';
 
 /** Published slots kept in the stream: a reader that blinks catches up; older ones are never needed. */
 const STREAM_LENGTH = 50;
 
-// KEYS: leader, pending, slots, then the outcome keys, then the dropped transactions' keys.
+// KEYS: leader, pending, slots, launchesDue, then the outcome keys, then the dropped transactions' keys.
 // ARGV: owner, lease ms, retention s, outcome count, dropped count, slot, ts, blockhash, state json,
-// then the outcomes' signatures and values, then the dropped signatures. An outcome is written only
-// for a transaction this commit takes off the queue: none lands twice, whatever the caller sends.
-// The state lives once, in the slot stream's newest entry (it is 40 KB a slot).
+// launch count, then the outcomes' signatures and values, then the dropped signatures, then the
+// symbols of the launches taken. An outcome is written only for a transaction this commit takes off
+// the queue: none lands twice, whatever the caller sends. A launch leaves its queue with the state
+// that applied it. The state lives once, in the slot stream's newest entry (it is 40 KB a slot).
 const COMMIT = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 local outcomes = tonumber(ARGV[4])
 local dropped = tonumber(ARGV[5])
+local launches = tonumber(ARGV[10])
 for i = 1, outcomes do
-  if redis.call('ZREM', KEYS[2], ARGV[9 + i]) == 1 then
-    redis.call('SET', KEYS[3 + i], ARGV[9 + outcomes + i], 'EX', ARGV[3])
+  if redis.call('ZREM', KEYS[2], ARGV[10 + i]) == 1 then
+    redis.call('SET', KEYS[4 + i], ARGV[10 + outcomes + i], 'EX', ARGV[3])
   end
 end
 for i = 1, dropped do
-  redis.call('DEL', KEYS[3 + outcomes + i])
-  redis.call('ZREM', KEYS[2], ARGV[9 + 2 * outcomes + i])
+  redis.call('DEL', KEYS[4 + outcomes + i])
+  redis.call('ZREM', KEYS[2], ARGV[10 + 2 * outcomes + i])
+end
+for i = 1, launches do
+  redis.call('ZREM', KEYS[4], ARGV[10 + 2 * outcomes + dropped + i])
 end
 redis.call('XADD', KEYS[3], 'MAXLEN', '~', ${STREAM_LENGTH}, '*', 'slot', ARGV[6], 'ts', ARGV[7], 'blockhash', ARGV[8], 'state', ARGV[9])
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
@@ -42,11 +48,13 @@ return 0`;
 
 /**
  * The chain process's store in Redis. Each slot commits in one script: outcomes written once, the
- * landed and dropped transactions taken off the queue, the market's state, the published slot and
- * the lease renewal, all or nothing, and only by the lease holder. So a chain killed at any moment
- * restarts from a state that matches every outcome it wrote, and no transaction executes twice.
+ * landed and dropped transactions taken off the queue, the launches it applied off theirs, the
+ * market's state, the published slot and the lease renewal, all or nothing, and only by the lease
+ * holder. So a chain killed at any moment restarts from a state that matches every outcome it
+ * wrote, and no transaction executes twice, no launch applies twice.
  */
 export function createChainStore(redis: Redis, keys: ChainKeys, options: { retentionSeconds: number }): ChainStore {
+  const launches = createLaunchQueue(redis, keys);
   return {
     lead: async (ownerId, ttlMs) => (await redis.eval(LEAD, 1, keys.leader, ownerId, ttlMs)) === 1,
 
@@ -70,10 +78,12 @@ export function createChainStore(redis: Redis, keys: ChainKeys, options: { reten
       return stored.filter((text): text is string => text !== null).map((text) => JSON.parse(text) as TxRecord);
     },
 
+    dueLaunches: (nowMs, limit) => launches.due(nowMs, limit),
+
     async commit(ownerId, ttlMs, slot: ProducedSlot) {
-      const { outcomes, dropped } = slot;
+      const { outcomes, dropped, launches: launched = [] } = slot;
       const state = JSON.stringify({ slot: slot.slot, ts: slot.ts, blockhash: slot.blockhash, snapshot: slot.snapshot } satisfies SlotUpdate);
-      const keyList = [keys.leader, keys.pending, keys.slots, ...outcomes.map(([signature]) => keys.outcome(signature)), ...dropped.map(keys.tx)];
+      const keyList = [keys.leader, keys.pending, keys.slots, keys.launchesDue, ...outcomes.map(([signature]) => keys.outcome(signature)), ...dropped.map(keys.tx)];
       const args = [
         ownerId,
         ttlMs,
@@ -84,9 +94,11 @@ export function createChainStore(redis: Redis, keys: ChainKeys, options: { reten
         slot.ts,
         slot.blockhash,
         state,
+        launched.length,
         ...outcomes.map(([signature]) => signature),
         ...outcomes.map(([, outcome]) => JSON.stringify(outcome)),
         ...dropped,
+        ...launched,
       ];
       return (await redis.eval(COMMIT, keyList.length, ...keyList, ...args)) === 1;
     },

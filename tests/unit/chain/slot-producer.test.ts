@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { ChainStore, ProducedSlot, SlotUpdate } from '../../../src/chain/ports.js';
+import type { ChainStore, SlotUpdate } from '../../../src/chain/ports.js';
 import { createSlotProducer, type ChainMarket } from '../../../src/chain/slot-producer.js';
 import type { TxRecord } from '../../../src/chain/types.js';
 import { createLogger } from '../../../src/log.js';
+import { memoryStore } from './memory-chain-store.js';
 
 const log = createLogger('silent');
 
@@ -21,51 +22,6 @@ function tx(signature: string, landsAt: number, lastValidBlockHeight = 1_000): T
   };
 }
 
-/** A store in memory with the Redis store's semantics: one lease, atomic commits, a queue by landsAt. */
-function memoryStore() {
-  const pending = new Map<string, TxRecord>();
-  const outcomes = new Map<string, unknown>();
-  let state: SlotUpdate | null = null;
-  let leader: string | null = null;
-  let failNextCommit = false;
-  const store: ChainStore = {
-    lead: async (owner) => {
-      if (leader !== null && leader !== owner) return false;
-      leader = owner;
-      return true;
-    },
-    loadState: async () => state,
-    due: async (nowMs, limit) => [...pending.values()].filter((record) => record.landsAt <= nowMs).slice(0, limit),
-    release: async (owner) => {
-      if (leader === owner) leader = null;
-    },
-    commit: async (owner, _ttl, slot: ProducedSlot) => {
-      if (failNextCommit) {
-        failNextCommit = false;
-        throw new Error('Redis went away');
-      }
-      if (leader !== owner) return false;
-      for (const [signature, outcome] of slot.outcomes) {
-        outcomes.set(signature, outcome);
-        pending.delete(signature);
-      }
-      for (const signature of slot.dropped) pending.delete(signature);
-      state = { slot: slot.slot, ts: slot.ts, blockhash: slot.blockhash, snapshot: slot.snapshot };
-      return true;
-    },
-  };
-  return {
-    store,
-    pending,
-    outcomes,
-    get state() {
-      return state;
-    },
-    failNextCommit: () => void (failNextCommit = true),
-    handLeaseTo: (owner: string) => void (leader = owner),
-  };
-}
-
 /** A market that records what it executed, in order, and whose state is the list of executions. */
 function recordingMarket(executed: string[]) {
   return (state: SlotUpdate | null): ChainMarket => {
@@ -77,6 +33,9 @@ function recordingMarket(executed: string[]) {
         executed.push(record.signature);
         return { ok: false, code: 'INSUFFICIENT_LIQUIDITY' };
       },
+      endSlot: () => undefined,
+      launch: () => ({ ok: false, reason: 'PAIR_EXISTS' }),
+      symbols: () => [],
       snapshot: () => [...mine],
     };
   };
