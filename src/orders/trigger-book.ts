@@ -27,10 +27,11 @@ export interface SlotMarket {
   /** The reference price; null when the pair has no pool (a sniper's, before its launch). */
   reference(pair: string): number | null;
   /**
-   * The best mid price over the pair's venues for this side (buy: the lowest, sell: the highest):
-   * no fill of any size is better than it, so it bounds which limits can cross.
+   * The best effective price (fees included) the pair offers this side now: a small probe size's.
+   * A larger fill only moves the pool further, so no order gets better, and only the limits at or
+   * past it can cross.
    */
-  bestMid(pair: string, side: Side): number | null;
+  edge(pair: string, side: Side): number | null;
   /** The smallest BASE unit of the pair (a sniper's size is rounded down to it). */
   unit(pair: string): number;
 }
@@ -42,6 +43,9 @@ export interface SlotDecision {
   /** Orders weighed exactly (routed) this slot: the cost of the slot is in proportion to it. */
   readonly weighed: number;
 }
+
+/** A limit the edge crossed but its own size missed is weighed again within this to twice this many slots, even if the edge has not improved. */
+export const REWEIGH_SLOTS = 5;
 
 /** An `open` order from the store or an `open` event, as the book keeps it; null for a market order. */
 export function restingOf(order: Pick<Order, 'id' | 'lastSeq' | 'type' | 'side' | 'pair' | 'amount' | 'limitPrice' | 'triggerPrice' | 'trigger' | 'expireAt'>): RestingOrder | null {
@@ -64,7 +68,8 @@ export function restingOf(order: Pick<Order, 'id' | 'lastSeq' | 'type' | 'side' 
 /**
  * Every resting order of the deployment, indexed so that a slot costs in proportion to the orders
  * its market crosses, not to the orders resting: limits by pair, side and limit price (only those
- * at or past the best mid are routed), stops by pair and trigger price (only those the reference
+ * at or past the best price a small size gets are routed; one whose own size missed waits for the
+ * edge to improve, or REWEIGH_SLOTS), stops by pair and trigger price (only those the reference
  * crossed), snipers by pair (only once the pair has a pool), expiries by time. An order that
  * triggers leaves the book at once: it is in flight, and comes back only with a later `open`
  * event (amended, or rests again after a trigger that could not fill).
@@ -79,11 +84,20 @@ export function createTriggerBook() {
   const EXPIRY = 'expiry';
   /** How many orders rest on each pair: a slot looks at these pairs only, never at every order. */
   const perPair = new Map<string, number>();
+  /**
+   * Limits the edge crossed but whose own size missed (its impact): the edge then, by how much the
+   * price missed the limit, and the slot to weigh them again at anyway (the pools' depth moves too);
+   * sooner once the edge has made up half the shortfall.
+   */
+  const missed = new Map<string, { edge: number; short: number; slot: number }>();
+  let slotNo = 0;
+  let missCount = 0;
 
   function drop(orderId: string): boolean {
     const order = orders.get(orderId);
     if (!order) return false;
     orders.delete(orderId);
+    missed.delete(orderId);
     const left = (perPair.get(order.pair) ?? 1) - 1;
     if (left > 0) perPair.set(order.pair, left);
     else perPair.delete(order.pair);
@@ -112,6 +126,7 @@ export function createTriggerBook() {
 
   /** Weighs the book against one slot's market at `nowMs`; what triggers leaves the book (expiries are `expireDue`'s). */
   function evaluate(market: SlotMarket, nowMs: number): SlotDecision {
+    slotNo += 1;
     const triggers: QueuedTrigger[] = [];
     const fired: RestingOrder[] = [];
     let weighed = 0;
@@ -121,14 +136,23 @@ export function createTriggerBook() {
     };
     for (const pair of [...perPair.keys()]) {
       for (const side of ['buy', 'sell'] as const) {
-        const mid = market.bestMid(pair, side);
-        if (mid === null) continue;
-        for (const entry of [...limits.crossed(pair, side, mid)]) {
+        const edge = market.edge(pair, side);
+        if (edge === null) continue;
+        for (const entry of [...limits.crossed(pair, side, edge)]) {
           const order = orders.get(entry.orderId)!;
+          const miss = missed.get(order.orderId);
+          // Its own price moves with the edge: weighed again once the edge has made up half of what it missed by.
+          const improved = miss && (side === 'buy' ? miss.edge - edge : edge - miss.edge) >= miss.short / 2;
+          if (miss && !improved && slotNo < miss.slot) continue;
           weighed += 1;
           const route = market.route(pair, side, order.amount);
           const price = route && effectivePrice(route);
           if (price !== null && meetsLimit(side, price, order.limitPrice!)) fire(order, price);
+          // Again in REWEIGH_SLOTS to twice that, spread so that the misses of one slot do not all come back together.
+          else {
+            const short = price === null ? Infinity : Math.abs(price - order.limitPrice!);
+            missed.set(order.orderId, { edge, short, slot: slotNo + REWEIGH_SLOTS + (missCount++ % REWEIGH_SLOTS) });
+          }
         }
       }
       const reference = market.reference(pair);

@@ -10,7 +10,8 @@ import type { Logger } from '../log.js';
 import type { Clock } from '../orders/ports.js';
 import { createTriggerComponent, type SlotStats } from '../orders/trigger-component.js';
 import type { SlotMarket } from '../orders/trigger-book.js';
-import type { PairSpec } from '../venues/types.js';
+import type { PairSpec, Side } from '../venues/types.js';
+import { effectivePrice } from '../orders/resting-terms.js';
 import type { Infrastructure, RedisKeys } from './infrastructure.js';
 
 /** The lease lapses this long after its holder stopped renewing it; then a standby takes over. */
@@ -148,23 +149,28 @@ export function startTrigger(deps: TriggerDeps) {
   };
 }
 
+/** The size, in QUOTE, whose effective price bounds every limit that can cross (fees included, no impact to speak of). */
+const EDGE_PROBE_QUOTE = 1;
+
 /** One slot's market for the book, from the slot's ticks and the latest pools. */
 function slotMarket(ticks: readonly MarketTick[], marketData: MarketData, findPair: (symbol: string) => PairSpec | undefined): SlotMarket {
   const byPair = new Map(ticks.map((tick) => [tick.pair, tick]));
+  const route = (pair: string, side: Side, amount: number) => {
+    try {
+      return marketData.quote(pair, side, amount)?.route ?? null;
+    } catch (err) {
+      if (err instanceof RangeError) return null; // no pool of that pair (yet)
+      throw err;
+    }
+  };
   return {
-    route(pair, side, amount) {
-      try {
-        return marketData.quote(pair, side, amount)?.route ?? null;
-      } catch (err) {
-        if (err instanceof RangeError) return null;
-        throw err;
-      }
-    },
+    route,
     reference: (pair) => byPair.get(pair)?.reference ?? null,
-    bestMid(pair, side) {
-      const mids = (byPair.get(pair)?.venues ?? []).filter((venue) => venue.liquidity > 0).map((venue) => venue.mid);
-      if (mids.length === 0) return null;
-      return side === 'buy' ? Math.min(...mids) : Math.max(...mids);
+    edge(pair, side) {
+      const tick = byPair.get(pair);
+      if (!tick) return null;
+      const probe = route(pair, side, EDGE_PROBE_QUOTE / tick.reference);
+      return probe && effectivePrice(probe);
     },
     unit: (pair) => 10 ** -(findPair(pair)?.base.decimals ?? 6),
   };

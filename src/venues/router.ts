@@ -25,18 +25,27 @@ export function chooseRoute(quotes: readonly (Quote | null)[], side: Side, optio
   let best = first;
   for (const quote of rest) if (side === 'buy' ? quote.price < best.price : quote.price > best.price) best = quote;
   const single = buildRoute(side, [{ dex: best.dex, amount: side === 'buy' ? best.amountOut : best.amountIn, quote: best }], 0);
-  const reason = explain(best, valid, side);
-  if (!options.quoteAt) return { best, route: single, quotes: valid, reason };
+  // The reason is words for people: built only when read (the trigger component weighs thousands of routes a slot and reads none).
+  const decided = (route: Route, why: () => string): RouteDecision => ({
+    best,
+    route,
+    quotes: valid,
+    get reason() {
+      return why();
+    },
+  });
+  const reason = () => explain(best, valid, side);
+  if (!options.quoteAt) return decided(single, reason);
 
   const spec = findPair(best.pair);
   const baseDecimals = options.baseDecimals ?? spec?.base.decimals;
   if (baseDecimals === undefined) throw new RangeError(`baseDecimals is required to split ${best.pair}, which is not in PAIRS`);
   const legCost = options.legCost ?? (spec ? legCostOf(spec) : DEFAULT_LEG_COST);
-  if (!splitCouldPay(single, options.quoteAt, legCost)) return { best, route: single, quotes: valid, reason };
+  if (!splitCouldPay(single, options.quoteAt, legCost)) return decided(single, reason);
   const legs = findSplit({ side, amount: single.amount, baseDecimals, quoteAt: options.quoteAt });
   const split = legs && buildRoute(side, legs, legCost);
-  if (split && better(split, single, side)) return { best, route: split, quotes: valid, reason: explainSplit(split, best, legCost) };
-  return { best, route: single, quotes: valid, reason };
+  if (split && better(split, single, side)) return decided(split, () => explainSplit(split, best, legCost));
+  return decided(single, reason);
 }
 
 /** Share of the order quoted to learn each venue's price at the smallest sizes. */
