@@ -1,7 +1,11 @@
 import { createBlotter } from './blotter.js';
 import { createPriceChart } from './chart.js';
 import { createConnection } from './connection.js';
-import { clearErrors, readOrder, showErrors } from './form.js';
+import { createDeadManSwitch } from './dead-man-switch.js';
+import { clearErrors, showErrors } from './form.js';
+import { formatPrice } from './format.js';
+import { createOpenOrders, restingPrice } from './open-orders.js';
+import { quoteSymbol, readOrder, showTypeFields } from './order-types.js';
 import { TERMINAL, applyUpdate, createOrder } from './orders.js';
 import { createQuotePanel } from './quote-panel.js';
 import { createTickerFeed } from './ticker.js';
@@ -18,16 +22,22 @@ const submits = new Map(); // reqId → the fields the page sent, until the ack 
 let pairs = [];
 let counter = 0;
 
-const blotter = createBlotter({
-  body: $('#orders-body'),
-  empty: $('#orders-empty'),
-  announce: (text) => {
-    announcer.textContent = '';
-    requestAnimationFrame(() => (announcer.textContent = text));
-  },
-});
+function announce(text) {
+  announcer.textContent = '';
+  requestAnimationFrame(() => (announcer.textContent = text));
+}
+
+const blotter = createBlotter({ body: $('#orders-body'), empty: $('#orders-empty'), announce });
 
 const chart = createPriceChart({ svg: $('#price-chart'), legend: $('#chart-legend'), summary: $('#chart-summary') });
+
+const deadManSwitch = createDeadManSwitch({
+  toggle: $('#dead-man'),
+  status: $('#dead-man-status'),
+  request: (message) => connection.request(message),
+  isConnected: () => connection.open,
+  announce,
+});
 
 const url = new URL('/ws', location.href);
 url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
@@ -46,7 +56,10 @@ const connection = createConnection({
   url: url.href,
   protocols: () => (apiKey() ? [apiKey()] : []),
   onState: showState,
-  onOpen: () => void resync(),
+  onOpen: () => {
+    deadManSwitch.connected();
+    void resync();
+  },
   onMessage: handle,
 });
 
@@ -58,6 +71,15 @@ const ticker = createTickerFeed({
   },
 });
 const quotePanel = createQuotePanel({ element: $('#quote'), request: (message) => connection.request(message) });
+
+const openOrders = createOpenOrders({
+  body: $('#open-body'),
+  empty: $('#open-empty'),
+  cancelAllButton: $('#cancel-all'),
+  status: $('#open-status'),
+  request: (message) => connection.request(message),
+  onChange: drawLevels,
+});
 
 function showState(state) {
   const text = {
@@ -73,6 +95,8 @@ function showState(state) {
   const live = state.name === 'connected';
   place.disabled = !live;
   fire.disabled = !live;
+  $('#cancel-all').disabled = !live;
+  if (!live) deadManSwitch.disconnected();
 }
 
 function handle(message) {
@@ -101,11 +125,38 @@ function handle(message) {
 }
 
 function update(order, message) {
+  const was = order.status;
   if (!applyUpdate(order, message)) return;
-  blotter.render(order);
+  show(order);
   // Replayed history is shown, not read out: only fresh changes are announced.
   if (Date.now() - message.ts < 5_000) blotter.announce(order);
   if (order.status === 'confirmed') markFills();
+  // A sniper leaves `open` when its pair launches: the pair list has a new entry then.
+  if (order.type === 'sniper' && was === 'open') void refreshPairs();
+}
+
+/** Shows an order in the blotter, and in Open orders while it rests. */
+function show(order) {
+  blotter.render(order);
+  if (order.status === 'open') openOrders.render(order);
+  // Only a replay from the start goes back to pending: the row stays until the replay reaches a later status.
+  else if (order.status !== 'pending') openOrders.remove(order.orderId);
+}
+
+/** A line on the chart at each resting order of the charted pair. */
+function drawLevels() {
+  const pair = $('#pair').value;
+  chart.setLevels(
+    openOrders
+      .list()
+      .filter((order) => order.pair === pair && restingPrice(order))
+      .map((order) => ({ orderId: order.orderId, side: order.side, price: restingPrice(order), label: levelLabel(order) })),
+  );
+}
+
+function levelLabel(order) {
+  const what = order.type === 'stop' ? `stop ${order.trigger}` : order.type === 'sniper' ? 'sniper max' : 'limit';
+  return `${order.side} ${what} ${formatPrice(restingPrice(order))}`;
 }
 
 /** The selected pair's confirmed orders, at the price and time they filled. */
@@ -127,32 +178,49 @@ function selectPair() {
   chart.show(pair);
   ticker.follow(pair);
   markFills();
+  drawLevels();
   requestQuote();
 }
 
-/** A quote for what the form says now, when it says something valid; nothing while the amount is half-typed. */
+/**
+ * A quote for the size the form says now (a limit or stop too, to help choose its price); nothing
+ * while the amount is half-typed, nor for a sniper's pair, which has no pool yet.
+ */
 function requestQuote() {
-  const read = readOrder(form, pairs);
-  quotePanel.update(read.ok && connection.open ? read.order : null);
+  const { order, errors } = readOrder(form, pairs);
+  const quotable = order.type !== 'sniper' && !errors.pair && !errors.side && !errors.amount;
+  quotePanel.update(quotable && connection.open ? order : null);
 }
 
-/** After (re)connecting: pair details, the order history, and every order still in flight resumed where it stopped. */
-async function resync() {
+async function refreshPairs() {
   const reply = await connection.request({ op: 'pairs' }).catch(() => null);
   if (reply?.type === 'pairs') setPairs(reply.pairs);
+}
+
+/** After (re)connecting: pair details, the order history and every resting order, and every order still in flight resumed where it stopped. */
+async function resync() {
+  await refreshPairs();
   // A new socket follows nothing yet: subscribe the chart's pair again.
   if ($('#pair').value) ticker.follow($('#pair').value);
-  const history = await connection.request({ op: 'list', limit: 50 }).catch(() => null);
+  const [history, resting] = await Promise.all([
+    connection.request({ op: 'list', limit: 50 }).catch(() => null),
+    // Resting orders may be older than the latest 50: Open orders asks for them all.
+    connection.request({ op: 'list', status: 'open', limit: 200 }).catch(() => null),
+  ]);
   const replay = [];
-  if (history?.type === 'orders') {
-    for (const snapshot of [...history.orders].reverse()) {
-      if (orders.has(snapshot.orderId)) continue;
-      // Shown at once from the snapshot, then rebuilt from its stored events (quotes and step times included).
-      const order = createOrder({ ...snapshot, status: 'pending', lastSeq: 0 });
-      orders.set(order.orderId, order);
-      blotter.render(order);
-      replay.push(order);
-    }
+  const snapshots = [...(history?.type === 'orders' ? history.orders : []), ...(resting?.type === 'orders' ? resting.orders : [])];
+  for (const snapshot of snapshots.sort((a, b) => a.createdAt - b.createdAt)) {
+    if (orders.has(snapshot.orderId)) continue;
+    // Shown at once from the snapshot, then rebuilt from its stored events (quotes and step times included).
+    const order = createOrder({ ...snapshot, lastSeq: 0 });
+    orders.set(order.orderId, order);
+    show(order);
+    replay.push(order);
+  }
+  // An order this page knew as resting that the server no longer lists as open has moved on; its events follow.
+  if (resting?.type === 'orders' && !resting.next) {
+    const open = new Set(resting.orders.map((snapshot) => snapshot.orderId));
+    for (const order of openOrders.list()) if (!open.has(order.orderId)) openOrders.remove(order.orderId);
   }
   for (const order of orders.values()) {
     if (TERMINAL.has(order.status) && !replay.includes(order)) continue;
@@ -183,9 +251,12 @@ function pairFromSymbol(symbol) {
   return { symbol, base: { symbol: base, decimals: base === 'SOL' ? 9 : 6 }, quote: { symbol: quote, decimals: 6 } };
 }
 
+/** The units in the labels: the pair's base for the amount, its quote for prices and spend. */
 function updateUnit() {
   const pair = pairs.find((p) => p.symbol === $('#pair').value);
   $('#amount-unit').textContent = pair ? pair.base.symbol : '';
+  const quote = quoteSymbol(form, pairs);
+  for (const unit of form.querySelectorAll('.quote-unit')) unit.textContent = quote;
 }
 
 async function submit(fields) {
@@ -228,6 +299,15 @@ form.addEventListener('submit', (event) => {
 });
 fire.addEventListener('click', () => void placeFromForm(5));
 $('#pair').addEventListener('change', selectPair);
+$('#order-type').addEventListener('change', () => {
+  clearErrors(form);
+  showTypeFields(form);
+  updateUnit();
+  requestQuote();
+});
+$('#time-in-force').addEventListener('change', () => showTypeFields(form));
+$('#sniper-pair').addEventListener('input', updateUnit);
+showTypeFields(form);
 $('#amount').addEventListener('input', () => {
   $('#amount-error').textContent = '';
   $('#amount').removeAttribute('aria-invalid');

@@ -1,6 +1,6 @@
 import { DEX_NAMES, formatAmount, formatDuration, formatPrice, formatTime, routeName, shortHash } from './format.js';
 import { legList } from './legs.js';
-import { STEPS, TERMINAL, stepDurations } from './orders.js';
+import { TERMINAL, stepDurations, stepsOf } from './orders.js';
 
 /** Renders orders as rows of the "Orders" table, newest first, updating rows in place. Data goes in with textContent only. */
 export function createBlotter({ body, empty, announce }) {
@@ -22,7 +22,7 @@ export function createBlotter({ body, empty, announce }) {
     }
     const track = document.createElement('ol');
     track.className = 'track';
-    for (const step of [...STEPS, 'done']) {
+    for (const step of [...stepsOf(order), 'done']) {
       const li = document.createElement('li');
       li.dataset.step = step;
       const label = document.createElement('span');
@@ -114,14 +114,18 @@ export function createBlotter({ body, empty, announce }) {
     const side = cell(row, 'side');
     side.textContent = order.side ?? '';
     side.className = `side ${order.side}`;
-    cell(row, 'amount').textContent = formatAmount(order.amount, base);
+    cell(row, 'type').textContent = order.type;
+    // A sniper's amount is the QUOTE it spends, so it says so.
+    cell(row, 'amount').textContent = order.type === 'sniper' ? `${formatAmount(order.amount, quote)} ${quote}` : formatAmount(order.amount, base);
 
     const durations = stepDurations(order);
     const reached = new Set(Object.keys(order.steps));
     for (const li of cell(row, 'status').querySelectorAll('li')) {
       const step = li.dataset.step;
       const isDone = step === 'done';
-      const done = isDone ? TERMINAL.has(order.status) : reached.has(step) || stepIndex(order.status) > stepIndex(step);
+      // A confirmed order has surely passed every step but resting (it may have filled at once); one cancelled or failed early has not.
+      const passed = (order.status === 'confirmed' && step !== 'open') || (!TERMINAL.has(order.status) && stepIndex(order.status) > stepIndex(step));
+      const done = isDone ? TERMINAL.has(order.status) : reached.has(step) || passed;
       li.className = done ? 'reached' : '';
       if (isDone) {
         li.querySelector('.label').textContent = TERMINAL.has(order.status) ? order.status : 'confirmed';
@@ -137,8 +141,9 @@ export function createBlotter({ body, empty, announce }) {
     cell(row, 'out').textContent = order.amountOut ? `${formatAmount(order.amountOut, order.side === 'buy' ? base : quote)} ${order.side === 'buy' ? base : quote}` : '';
     renderTx(cell(row, 'tx'), order);
     const detail = cell(row, 'status').querySelector('.detail');
-    detail.textContent = order.error ? `${order.error.code}: ${order.error.message}` : '';
-    detail.hidden = !order.error;
+    detail.textContent = order.error ? `${order.error.code}: ${order.error.message}` : order.status === 'open' && order.note ? order.note : '';
+    detail.hidden = detail.textContent === '';
+    detail.classList.toggle('note', !order.error);
   }
 
   return {
@@ -159,6 +164,7 @@ const COLUMNS = [
   ['time', 'Time'],
   ['pair', 'Pair'],
   ['side', 'Side'],
+  ['type', 'Type'],
   ['amount', 'Amount'],
   ['status', 'Status'],
   ['quotes', 'Quotes'],

@@ -1,5 +1,6 @@
 // A small SVG line chart of one pair's market: the reference price and each venue's mid over the
-// last minutes, with the trader's own fills marked. Everything goes in through DOM APIs.
+// last minutes, with the trader's own fills marked and a line at each of their resting orders'
+// prices. Everything goes in through DOM APIs.
 
 import { DEX_NAMES, formatPrice } from './format.js';
 
@@ -10,6 +11,9 @@ const SUMMARY_EVERY_MS = 5_000;
 const WIDTH = 640;
 const HEIGHT = 220;
 const PAD = { left: 70, right: 10, top: 10, bottom: 22 };
+// A resting order this close to the market widens the scale to show where it sits; one further away
+// would flatten the market into a line, so it is pinned to the edge it lies beyond instead.
+const LEVEL_SCALE_BAND = 0.03;
 
 /** The lines drawn, in legend order. */
 export const SERIES = [
@@ -31,7 +35,8 @@ export function createPriceChart({ svg, legend, summary }) {
   const grid = node('g', { class: 'grid' });
   const lines = new Map(SERIES.map(({ key }) => [key, node('polyline', { class: `series ${key}`, 'data-series': key, fill: 'none' })]));
   const marks = node('g', { class: 'fills' });
-  svg.replaceChildren(grid, ...lines.values(), marks);
+  const levelLines = node('g', { class: 'levels' });
+  svg.replaceChildren(grid, levelLines, ...lines.values(), marks);
 
   const values = new Map();
   legend.replaceChildren(
@@ -51,6 +56,7 @@ export function createPriceChart({ svg, legend, summary }) {
   let pair = null;
   let points = []; // { ts, reference, raydium, meteora } as numbers, oldest first
   let fills = []; // { orderId, ts, price, text }
+  let levels = []; // { orderId, side, price, label }
   let summarizedAt = 0;
 
   function show(next) {
@@ -86,6 +92,19 @@ export function createPriceChart({ svg, legend, summary }) {
     draw();
   }
 
+  /** Replaces the resting orders' lines: `{orderId, side, price, label}` each, `label` saying what rests there. */
+  function setLevels(list) {
+    levels = list.map((level) => ({ ...level, price: Number(level.price) })).filter((level) => Number.isFinite(level.price));
+    draw();
+  }
+
+  /** The levels close enough to the latest reference price to be drawn to scale. */
+  function levelsToScale() {
+    const reference = points[points.length - 1]?.reference;
+    if (!Number.isFinite(reference)) return [];
+    return levels.filter((level) => Math.abs(level.price - reference) <= reference * LEVEL_SCALE_BAND);
+  }
+
   function latestText(point) {
     return SERIES.filter(({ key }) => Number.isFinite(point[key]))
       .map(({ key, label }) => `${label} ${formatPrice(point[key])}`)
@@ -99,7 +118,8 @@ export function createPriceChart({ svg, legend, summary }) {
     const direction = Math.abs(change) < 0.005 ? 'flat' : `${change > 0 ? 'up' : 'down'} ${Math.abs(change).toFixed(2)} %`;
     const seconds = Math.round((last.ts - first.ts) / 1000);
     const shown = visibleFills().length;
-    return `${pair} over the last ${seconds} s: reference ${direction}, now ${latestText(last)}.${shown ? ` ${shown} of your fills marked.` : ''}`;
+    const resting = levels.length ? ` Your resting orders: ${levels.map((level) => level.label).join('; ')}.` : '';
+    return `${pair} over the last ${seconds} s: reference ${direction}, now ${latestText(last)}.${shown ? ` ${shown} of your fills marked.` : ''}${resting}`;
   }
 
   function visibleFills() {
@@ -111,13 +131,17 @@ export function createPriceChart({ svg, legend, summary }) {
 
   function draw() {
     const shownFills = visibleFills();
-    const prices = points.flatMap((point) => SERIES.map(({ key }) => point[key])).concat(shownFills.map((fill) => fill.price)).filter(Number.isFinite);
+    const prices = points
+      .flatMap((point) => SERIES.map(({ key }) => point[key]))
+      .concat(shownFills.map((fill) => fill.price), levelsToScale().map((level) => level.price))
+      .filter(Number.isFinite);
     if (prices.length === 0) {
       for (const line of lines.values()) line.setAttribute('points', '');
       const waiting = node('text', { x: WIDTH / 2, y: HEIGHT / 2, 'text-anchor': 'middle' });
       waiting.textContent = pair ? 'Waiting for prices…' : '';
       grid.replaceChildren(waiting);
       marks.replaceChildren();
+      levelLines.replaceChildren();
       return;
     }
     let low = Math.min(...prices);
@@ -145,6 +169,7 @@ export function createPriceChart({ svg, legend, summary }) {
       const coords = points.filter((point) => Number.isFinite(point[key])).map((point) => `${x(point.ts)},${y(point[key])}`);
       lines.get(key).setAttribute('points', coords.join(' '));
     }
+    levelLines.replaceChildren(...levels.map((level) => drawLevel(level, low, high, y)));
     marks.replaceChildren(
       ...shownFills.map((fill) => {
         const mark = node('circle', { class: `fill ${fill.side}`, 'data-order-id': fill.orderId, cx: x(Math.min(fill.ts, to)), cy: y(fill.price), r: 5 });
@@ -156,5 +181,19 @@ export function createPriceChart({ svg, legend, summary }) {
     );
   }
 
-  return { show, addTick, setFills };
+  return { show, addTick, setFills, setLevels };
+}
+
+/** One resting order's line, labelled on the right; beyond the scale it is pinned to the edge with an arrow. */
+function drawLevel(level, low, high, y) {
+  const beyond = level.price > high ? 'above' : level.price < low ? 'below' : null;
+  const at = Number(y(Math.min(high, Math.max(low, level.price))));
+  const group = node('g', { class: `level ${level.side}`, 'data-order-id': level.orderId, ...(beyond && { 'data-beyond': beyond }) });
+  const line = node('line', { x1: PAD.left, x2: WIDTH - PAD.right, y1: at, y2: at });
+  const text = node('text', { x: WIDTH - PAD.right - 4, y: beyond === 'above' ? at + 12 : at - 4, 'text-anchor': 'end' });
+  text.textContent = `${beyond === 'above' ? '↑ ' : beyond === 'below' ? '↓ ' : ''}${level.label}`;
+  const title = node('title');
+  title.textContent = `Your resting ${level.label}${beyond ? ` (${beyond} the chart)` : ''}`;
+  group.append(title, line, text);
+  return group;
 }
