@@ -14,7 +14,6 @@ import { startTrigger } from './roles/trigger.js';
 import { connectRedis } from './adapters/redis/connect.js';
 import { createMetrics } from './util/metrics.js';
 import { marketNowOf } from './gateway/market-now.js';
-import { findPair } from './venues/pairs.js';
 import { systemClock } from './adapters/os/system-clock.js';
 
 export interface AppOptions {
@@ -50,11 +49,6 @@ export const PARTS_OF_ROLE: Readonly<Record<Role, readonly Part[]>> = {
   chain: ['chain'],
 };
 
-/** The traded pairs, launched ones included once the chain access knows them. */
-function pairLookup(access: object) {
-  return (access as { findPair?: (symbol: string) => ReturnType<typeof findPair> }).findPair ?? ((symbol: string) => findPair(symbol));
-}
-
 /** Workers that run elsewhere but drain with this process (the worker threads of ROLE=all). */
 export type Drain = (timeoutMs: number) => Promise<void>;
 
@@ -89,10 +83,10 @@ export async function startApp(options: AppOptions) {
         })
       : null;
   const worker = parts.has('worker')
-    ? startWorker({ config, infra, keys, chain: access!.chain, route: access!.route, market: marketNowOf(access!.marketData), findPair: pairLookup(access!), clock, log })
+    ? startWorker({ config, infra, keys, chain: access!.chain, route: access!.route, market: marketNowOf(access!.marketData), findPair: access!.findPair, clock, log })
     : null;
   const trigger = parts.has('trigger')
-    ? startTrigger({ infra, keys, marketData: access!.marketData, findPair: pairLookup(access!), clock, log, connect: (name) => connectRedis(options.redisUrl, log, name) })
+    ? startTrigger({ infra, keys, marketData: access!.marketData, findPair: access!.findPair, clock, log, connect: (name) => connectRedis(options.redisUrl, log, name) })
     : null;
   const gateway = parts.has('gateway')
     ? await startGateway({
@@ -104,6 +98,7 @@ export async function startApp(options: AppOptions) {
         keys,
         metrics,
         marketData: access!.marketData,
+        findPair: access!.findPair,
         clock,
         log,
         ...(options.demoKeyFile && { demoKeyFile: options.demoKeyFile }),

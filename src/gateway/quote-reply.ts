@@ -12,7 +12,7 @@ export type QuoteOutcome =
 
 export interface QuoteReplyDeps {
   /** The traded pairs: any other pair is UNKNOWN_PAIR. */
-  readonly pairs: readonly PairInfo[];
+  readonly pairs: () => readonly PairInfo[];
   readonly marketData: MarketData;
   readonly now: () => number;
 }
@@ -22,7 +22,7 @@ export interface QuoteReplyDeps {
  * (the pair's decimals). Checks the request as a submit is checked; creates nothing.
  */
 export function answerQuote(request: QuoteRequest, deps: QuoteReplyDeps): QuoteOutcome {
-  const traded = deps.pairs.find((pair) => pair.symbol === request.pair);
+  const traded = deps.pairs().find((pair) => pair.symbol === request.pair);
   if (!traded) return refuse('UNKNOWN_PAIR', `pair ${request.pair} is not traded here`, 'pair');
   if (decimalPlaces(request.amount) > traded.base.decimals) {
     return refuse('INVALID_MESSAGE', `amount: ${traded.base.symbol} has at most ${traded.base.decimals} decimals`, 'amount');

@@ -49,7 +49,8 @@ export interface SessionDeps {
   };
   readonly feed: OrderFeed;
   readonly now: () => number;
-  readonly pairs: readonly PairInfo[];
+  /** The traded pairs: the default ones, then those launched so far. */
+  readonly pairs: () => readonly PairInfo[];
   /** The latest slot's pools: quotes, and which pairs are live. */
   readonly marketData: MarketData;
   /** False once shutdown has begun: new orders are refused with SHUTTING_DOWN. */
@@ -115,7 +116,7 @@ export function createSession(deps: SessionDeps, caller: Caller, limits: Limits,
   }
 
   async function cancelAll(message: Extract<ClientMessage, { op: 'cancelAll' }>): Promise<void> {
-    if (message.pair !== undefined && !deps.pairs.some((pair) => pair.symbol === message.pair)) {
+    if (message.pair !== undefined && !deps.pairs().some((pair) => pair.symbol === message.pair)) {
       return send(error('UNKNOWN_PAIR', `pair ${message.pair} is not traded here`, { field: 'pair', ...reqIdOf(message) }));
     }
     const orderIds = await deps.cancelAll(accountId, message.pair);
@@ -159,7 +160,7 @@ export function createSession(deps: SessionDeps, caller: Caller, limits: Limits,
 
   // Only the pairs traded here become topics: a socket can join at most that many.
   const tradedPair = (message: { pair: string; reqId?: string }): boolean => {
-    if (deps.pairs.some((pair) => pair.symbol === message.pair)) return true;
+    if (deps.pairs().some((pair) => pair.symbol === message.pair)) return true;
     send(error('UNKNOWN_PAIR', `pair ${message.pair} is not traded here`, { field: 'pair', ...reqIdOf(message) }));
     return false;
   };
@@ -180,12 +181,12 @@ export function createSession(deps: SessionDeps, caller: Caller, limits: Limits,
 
   function pairs(message: { reqId?: string }): void {
     const live = new Set(deps.marketData.livePairs().map((pair) => pair.symbol));
-    send({ type: 'pairs', ...reqIdOf(message), pairs: deps.pairs.map((pair) => ({ ...pair, live: live.has(pair.symbol) })) });
+    send({ type: 'pairs', ...reqIdOf(message), pairs: deps.pairs().map((pair) => ({ ...pair, live: live.has(pair.symbol) })) });
   }
 
   return {
     hello(): void {
-      send({ type: 'hello', protocol: 1, pairs: deps.pairs.map((pair) => pair.symbol), ts: deps.now() });
+      send({ type: 'hello', protocol: 1, pairs: deps.pairs().map((pair) => pair.symbol), ts: deps.now() });
     },
 
     /** Handles one text frame; never throws. */

@@ -5,7 +5,7 @@ import type { Order } from './order.js';
 import { openEvent, routingEvent } from './order-events.js';
 import { createOrderMoves, type Run } from './order-moves.js';
 import type { Clock, EventPublisher, MarketNow, OrderStore } from './ports.js';
-import { effectivePrice, meetsLimit, pastExpiry, sizeForSpend } from './resting-terms.js';
+import { effectivePrice, meetsLimit, pastExpiry, sniperSize } from './resting-terms.js';
 
 /** A resting order's condition held: the trigger component saw it at the order's `seq`. */
 export interface TriggerOrder {
@@ -90,19 +90,15 @@ export function createRestingSteps(deps: RestingDeps) {
     return result.order;
   }
 
-  /** How much BASE a sniper's spend buys now; null while its pair has no pool (it has not launched). */
-  function sniperSize(order: Order, pair: PairSpec): number | null {
-    const spend = Number(order.amount);
+  /** How much BASE a sniper buys now (resting-terms.ts sniperSize); null while its pair has no pool (it has not launched). */
+  function sniperSizeOf(order: Order, pair: PairSpec): number | null {
     const reference = market.reference(order.pair);
     if (reference === null) return null;
     const costOf = (base: number) => market.route(order.pair, 'buy', base)?.route.amountIn ?? null;
-    const unit = 10 ** -pair.base.decimals;
-    const size = sizeForSpend(spend, costOf, reference, unit);
-    // Whole token units, rounded down: the spend is never exceeded.
-    return size === null ? null : Math.floor(size / unit) * unit || null;
+    return sniperSize(Number(order.amount), Number(order.limitPrice), costOf, reference, 10 ** -pair.base.decimals);
   }
 
-  return { place, trigger, sniperSize, quoteOf };
+  return { place, trigger, sniperSize: sniperSizeOf, quoteOf };
 }
 
 export type RestingSteps = ReturnType<typeof createRestingSteps>;

@@ -83,3 +83,19 @@ export function wireTerms(order: Terms): RestingTerms {
       return { spend: order.amount, maxPrice: order.limitPrice!, ...expiry };
   }
 }
+
+/** The room a sniper leaves for the price to climb before its transaction lands (competing snipers buy in the same slots). */
+export const SNIPER_HEADROOM = 0.15;
+
+/**
+ * The BASE a sniper buys: what `spend` buys at the price it may still pay when it lands, the lower
+ * of its maxPrice and the price now plus SNIPER_HEADROOM. Its limit is the spend itself, so it pays
+ * at most `spend` and at most maxPrice a token, and fills unless the price climbs past that before
+ * it lands. Rounded down to whole token units; null when no venue can fill a tiny size.
+ */
+export function sniperSize(spend: number, maxPrice: number, costOf: (base: number) => number | null, reference: number, unit: number): number | null {
+  const now = sizeForSpend(spend / (1 + SNIPER_HEADROOM), costOf, reference, unit);
+  if (now === null) return null;
+  const size = Math.floor(Math.max(now, spend / maxPrice) / unit) * unit;
+  return size >= unit ? size : null;
+}

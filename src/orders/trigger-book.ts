@@ -2,7 +2,7 @@ import type { Route, Side } from '../venues/types.js';
 import type { Order } from './order.js';
 import type { QueuedTrigger } from './ports.js';
 import { createRestingBook } from './resting-book.js';
-import { effectivePrice, meetsLimit, sizeForSpend, stopTriggers } from './resting-terms.js';
+import { effectivePrice, meetsLimit, sniperSize, stopTriggers } from './resting-terms.js';
 
 /** A resting order as the trigger component keeps it: what it waits for, at the seq it was seen. */
 export interface RestingOrder {
@@ -166,7 +166,7 @@ export function createTriggerBook() {
       }
       for (const order of snipers.get(pair)?.values() ?? []) {
         weighed += 1;
-        const size = sizeForSpend(order.amount, (base) => market.route(pair, 'buy', base)?.amountIn ?? null, reference, market.unit(pair));
+        const size = sniperSize(order.amount, order.limitPrice!, (base) => market.route(pair, 'buy', base)?.amountIn ?? null, reference, market.unit(pair));
         const route = size === null ? null : market.route(pair, 'buy', size);
         const price = route && effectivePrice(route);
         if (price !== null && price <= order.limitPrice!) fire(order, price);

@@ -30,10 +30,9 @@ import { createSubmitOrder } from '../orders/submit-order.js';
 import type { PairInfo } from '../protocol/server-messages.js';
 import type { Metrics } from '../util/metrics.js';
 import { randomIds } from '../adapters/os/random-ids.js';
-import { DEXES } from '../venues/types.js';
-import { PAIRS, findPair } from '../venues/pairs.js';
+import { PAIRS, venuesOf } from '../venues/pairs.js';
 import type { RedisKeys } from './infrastructure.js';
-import type { Token } from '../venues/types.js';
+import type { PairSpec, Token } from '../venues/types.js';
 
 /** The tokens the venues quote pairs in (a sniper may name a pair of one before it launches). */
 const quoteToken = (symbol: string): Token | undefined => PAIRS.find((pair) => pair.quote.symbol === symbol)?.quote;
@@ -52,6 +51,8 @@ export interface GatewayDeps {
   readonly metrics: Metrics;
   readonly clock: Clock;
   readonly log: Logger;
+  /** The traded pairs, default and launched. */
+  readonly findPair: (symbol: string) => PairSpec | undefined;
   /** The latest pool state from the chain's slot stream: quotes, live pairs and the per-slot ticks. */
   readonly marketData: MarketData;
   /** Where the embedded default keeps its local demo API key (created on first start); unset: no demo account. */
@@ -86,7 +87,7 @@ export async function startGateway(deps: GatewayDeps) {
   // Submits between their insert and their ack: at shutdown they finish (or fail cleanly) before the pool closes.
   const inFlight = new Set<Promise<unknown>>();
   const accepted = deps.metrics.counter('dex_orders_accepted_total', 'Orders acked by this gateway');
-  const submitOrder = createSubmitOrder({ store, queue, clock, ids: randomIds, findPair, quoteToken, log, openOrders });
+  const submitOrder = createSubmitOrder({ store, queue, clock, ids: randomIds, findPair: deps.findPair, quoteToken, log, openOrders });
   const cancelEvents = createEventPublisher(deps.commands, keys.events);
   const switches = createSwitchStore(sql);
   const sessionDeps: SessionDeps = {
@@ -102,13 +103,13 @@ export async function startGateway(deps: GatewayDeps) {
       }
     },
     cancelOrder: createCancelOrder({ store, events: cancelEvents, clock }),
-    amendOrder: createAmendOrder({ store, events: cancelEvents, clock, market: marketNowOf(deps.marketData), findPair }),
+    amendOrder: createAmendOrder({ store, events: cancelEvents, clock, market: marketNowOf(deps.marketData), findPair: deps.findPair }),
     cancelAll: createCancelAll({ store, events: cancelEvents, clock }),
     cancelAllAfter: (accountId, timeoutMs) => armSwitch(switches, accountId, timeoutMs),
     queries: createOrderQueries(store),
     feed,
     now: clock.now,
-    pairs: tradedPairs(),
+    pairs: () => tradedPairs(deps.marketData),
     marketData: deps.marketData,
     accepting: () => accepting,
   };
@@ -136,7 +137,7 @@ export async function startGateway(deps: GatewayDeps) {
     // Each tick is serialized once and published to `ticker:<pair>`, whoever follows it.
     attach: (publisher) => {
       tickers?.close();
-      tickers = startTickerFanout({ marketData: deps.marketData, findPair, publisher, log });
+      tickers = startTickerFanout({ marketData: deps.marketData, findPair: deps.findPair, publisher, log });
     },
   };
 
@@ -163,12 +164,14 @@ export async function startGateway(deps: GatewayDeps) {
   };
 }
 
-function tradedPairs(): PairInfo[] {
-  return PAIRS.map((pair) => ({
+/** The default pairs, then those launched since (the live ones the latest slot has), as the wire names them. */
+function tradedPairs(marketData: MarketData): PairInfo[] {
+  const launched = marketData.livePairs().filter((pair) => !PAIRS.some((known) => known.symbol === pair.symbol));
+  return [...PAIRS, ...launched].map((pair) => ({
     symbol: pair.symbol,
     base: { symbol: pair.base.symbol, decimals: pair.base.decimals },
     quote: { symbol: pair.quote.symbol, decimals: pair.quote.decimals },
-    venues: [...DEXES],
+    venues: [...venuesOf(pair)],
   }));
 }
 

@@ -116,7 +116,7 @@ function harness(limits: Limits = UNLIMITED) {
     },
     feed,
     now: () => NOW,
-    pairs: PAIRS,
+    pairs: () => PAIRS,
     marketData,
     accepting: () => accepting,
   } satisfies SessionDeps;
