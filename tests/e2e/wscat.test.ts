@@ -37,9 +37,40 @@ describe('the README wscat sessions, run with the real wscat', () => {
   });
   afterAll(async () => app?.close());
 
-  it('documents submit-and-watch, get, cancel, quote and dead-man switch sessions', () => {
-    expect(sessions).toHaveLength(5);
-    expect(sessions.map((line) => /"op":"(\w+)"/.exec(line)?.[1])).toEqual(['submit', 'get', 'submit', 'quote', 'cancelAllAfter']);
+  it('documents submit-and-watch, get, cancel, quote, dead-man switch, limit, amend, stop and sniper sessions', () => {
+    expect(sessions).toHaveLength(9);
+    expect(sessions.map((line) => /"op":"(\w+)"/.exec(line)?.[1])).toEqual(['submit', 'get', 'submit', 'quote', 'cancelAllAfter', 'submit', 'amend', 'submit', 'submit']);
+    expect(sessions.map((line) => /"type":"(market|limit|stop|sniper)"/.exec(line)?.[1] ?? null)).toEqual(['market', null, 'market', null, null, 'limit', null, 'stop', 'sniper']);
+  });
+
+  it('runs the orders-that-wait sessions: a limit rests, is amended, listed and cancelled; a stop triggers; a sniper buys at its launch', async () => {
+    const [, , , , , limit, amend, stop, sniper] = sessions.map(local);
+    const rested = printed((await run('sh', ['-c', limit!], { cwd: ROOT, timeout: 60_000 })).stdout);
+    const ack = rested.find((m) => m.reqId === 'l1');
+    expect(ack).toMatchObject({ type: 'ack', clientOrderId: 'lim-1' });
+    expect(rested.find((m) => m.type === 'order' && m.status === 'open')).toMatchObject({ orderType: 'limit', limitPrice: '100', reason: 'placed' });
+
+    const changed = printed((await run('sh', ['-c', amend!], { cwd: ROOT, timeout: 60_000 })).stdout);
+    expect(changed.find((m) => m.reqId === 'a1')).toMatchObject({ type: 'amended', orderId: ack!.orderId, seq: 3 });
+    const listed = changed.find((m) => m.reqId === 'o1')!;
+    expect((listed.orders as Json[]).find((o) => o.orderId === ack!.orderId)).toMatchObject({ status: 'open', limitPrice: '101' });
+    expect(changed.find((m) => m.reqId === 'c1')).toMatchObject({ type: 'cancelled', orderId: ack!.orderId });
+
+    const stopped = printed((await run('sh', ['-c', stop!], { cwd: ROOT, timeout: 60_000 })).stdout);
+    const stopId = stopped.find((m) => m.reqId === 't1')!.orderId;
+    const stopEvents = stopped.filter((m) => m.type === 'order' && m.orderId === stopId);
+    expect(stopEvents.map((m) => m.status)).toEqual(['open', 'routing', 'building', 'submitted', 'confirmed']);
+    expect(stopEvents[1]).toMatchObject({ triggeredAt: expect.any(Number), price: expect.any(String) });
+
+    // The README's operator command schedules the launch (against this engine's Redis), then the sniper session runs.
+    const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
+    const launchLine = readme.split('\n').find((line) => line.startsWith('npm run chain -- launch '))!;
+    await execute('sh', ['-c', launchLine], { cwd: ROOT, timeout: 60_000, env: { ...process.env, REDIS_URL: app.redisUrl, REDIS_PREFIX: app.namespace } });
+    const sniped = printed((await run('sh', ['-c', sniper!], { cwd: ROOT, timeout: 60_000 })).stdout);
+    const sniperId = sniped.find((m) => m.reqId === 'n1')!.orderId;
+    const sniperEvents = sniped.filter((m) => m.type === 'order' && m.orderId === sniperId);
+    expect(sniperEvents.map((m) => m.status)).toEqual(['open', 'routing', 'building', 'submitted', 'confirmed']);
+    expect(Number(sniperEvents.at(-1)!.executedPrice)).toBeLessThanOrEqual(0.05);
   });
 
   it('runs the quote and dead-man switch sessions: a split quote, the switch armed, everything cancelled, the switch disarmed', async () => {

@@ -57,6 +57,7 @@ export async function startTestEngine(
   return {
     engine,
     namespace,
+    redisUrl: options.redisUrl ?? inject('redisUrl'),
     databaseUrl: database.url,
     /** The socket URL carrying the default account's key. */
     wsUrl: config.auth ? `${base}?key=${account.key}` : base,
