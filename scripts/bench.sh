@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Reproduces the benchmark figures of docs/performance.md on this machine:
-#   npm run bench [-- engine|realistic|connections|split]
+#   npm run bench [-- engine|realistic|connections|split|resting]
 # Starts the engine (ROLE=all, embedded Redis and PostgreSQL in a temporary DATA_DIR, auth off, limits
 # raised) on 127.0.0.1, runs the load-test script against it, reports CPU per order, and stops it all.
 set -euo pipefail
@@ -23,7 +23,7 @@ start_engine() { # $1 quote latency, $2 exec latency, $3 worker concurrency, [$4
   for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/health" > /dev/null 2>&1 && return 0; sleep 0.5; done
   echo "engine did not start; see $out/server.log" >&2; exit 1
 }
-stop_engine() { kill -TERM "$engine" 2>/dev/null || true; wait "$engine" 2>/dev/null || true; }
+stop_engine() { [ -n "${engine:-}" ] || return 0; kill -TERM "$engine" 2>/dev/null || true; wait "$engine" 2>/dev/null || true; }
 trap 'stop_engine; rm -rf "$data"' EXIT
 
 cpu() { # CPU seconds of the engine, PostgreSQL and Redis
@@ -102,5 +102,11 @@ if [ "$only" = split ]; then
     printf "CPU per confirmed order (1,000/s for 60 s): gateway %.3f ms, worker %.3f ms, chain %.3f ms, postgres %.3f ms, redis %.3f ms\n", g*1000/n, w*1000/n, c*1000/n, p*1000/n, r*1000/n }'
   kill -TERM "$gateway_pid" "$worker_pid" 2>/dev/null || true; wait "$gateway_pid" "$worker_pid" 2>/dev/null || true
   engine=$chain_pid
+fi
+if [ "$only" = all ] || [ "$only" = resting ]; then
+  # The trigger component's work with 100,000 resting limit orders: in one process, on a real
+  # Redis for the queueing (REDIS_URL; left out when unset). No engine is started for it.
+  echo "== resting: npx tsx scripts/bench-resting.ts --orders 100000 --slots 750"
+  npx tsx scripts/bench-resting.ts --orders 100000 --slots 750
 fi
 echo "reports: $out/*.html, figures: $out/*.json"
