@@ -64,6 +64,8 @@ export interface OrderStore {
   releaseClientOrderId(orderId: string): Promise<void>;
   /** Ids of orders still `pending` whose last change is older than `ageMs`, oldest first. */
   stalePending(ageMs: number, limit: number): Promise<string[]>;
+  /** Ids of market orders still `pending` past their deadline (by the database's clock), oldest first: never taken up in time. */
+  overduePending(limit: number): Promise<string[]>;
 }
 
 /** The work queue between gateways and workers. */

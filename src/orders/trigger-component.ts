@@ -15,9 +15,11 @@ export interface StreamEvent {
 
 /** Orders loaded from the store per page. */
 const LOAD_PAGE = 10_000;
+/** Most overdue pending orders expired per look. */
+const OVERDUE_PAGE = 1_000;
 
 export interface TriggerComponentDeps {
-  readonly store: Pick<OrderStore, 'openOrders' | 'transition'>;
+  readonly store: Pick<OrderStore, 'openOrders' | 'transition' | 'overduePending'>;
   readonly queue: Required<Pick<OrderQueue, 'enqueueTriggers'>>;
   readonly events: EventPublisher;
   readonly clock: Clock;
@@ -39,7 +41,8 @@ export interface SlotStats {
  * The one component that evaluates resting orders (the lease holder runs it). It loads the open
  * orders from the store, follows the event stream for every change after that, weighs the book
  * against each slot and queues the orders whose condition held (each trigger guarded in the store
- * by the seq it saw, so none triggers twice), and expires GTD orders and snipers on its own clock.
+ * by the seq it saw, so none triggers twice), and expires GTD orders and snipers on its own clock,
+ * and market orders no worker took up within their deadline.
  */
 export function createTriggerComponent(deps: TriggerComponentDeps) {
   const { store, queue, events, clock, log } = deps;
@@ -122,11 +125,32 @@ export function createTriggerComponent(deps: TriggerComponentDeps) {
     return count;
   }
 
+  /**
+   * Expires market orders still `pending` past their deadline: no worker took them up in time (a
+   * backlog, or every worker down), so they end `expired` on time instead of when one reaches them.
+   * Guarded from `pending`: one a worker takes up meanwhile is left to it.
+   */
+  async function expireOverdue(): Promise<number> {
+    let count = 0;
+    for (const orderId of await store.overduePending(OVERDUE_PAGE)) {
+      const reason = 'no worker took it up within its deadline; it was never sent';
+      const draft = expiredEvent(orderId, failureMessage('DEADLINE_EXCEEDED', reason), clock.now());
+      const moved = await store.transition(orderId, 'pending', { failureCode: 'DEADLINE_EXCEEDED', failureReason: reason }, draft);
+      if (moved) {
+        count += 1;
+        await events.publish(moved.event);
+      }
+    }
+    if (count > 0) log.info({ count }, 'expired market orders no worker took up in time');
+    return count;
+  }
+
   return {
     onEvent,
     load,
     onSlot,
     expireDue,
+    expireOverdue,
     /** Forgets everything (the lease was lost: another instance evaluates now). */
     clear: () => book.clear(),
     pairs: () => book.pairs(),

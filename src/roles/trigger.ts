@@ -20,6 +20,8 @@ const LEASE_MS = 3_000;
 const LEAD_EVERY_MS = 1_000;
 /** How often resting orders are checked for their expireAt: on the engine's clock, whether slots come or not. */
 const EXPIRE_EVERY_MS = 250;
+/** How often market orders still pending past their deadline are looked for. */
+const OVERDUE_EVERY_MS = 1_000;
 /** How often the book is checked against the store, for an event lost on its way (Redis failing right after a commit). */
 const RESYNC_EVERY_MS = 60_000;
 
@@ -112,11 +114,17 @@ export function startTrigger(deps: TriggerDeps) {
   const expireTimer = setInterval(() => {
     if (!leading || expiring) return;
     expiring = true;
-    component
-      .expireDue()
+    Promise.all([component.expireDue(), overdueLook()])
       .catch((err: unknown) => log.warn({ err }, 'could not expire resting orders'))
       .finally(() => (expiring = false));
   }, EXPIRE_EVERY_MS);
+  // The overdue market orders are looked for once a second (deadlines are whole ms from 100 ms up; a second late at most).
+  let lastOverdueLook = 0;
+  const overdueLook = async () => {
+    if (clock.now() - lastOverdueLook < OVERDUE_EVERY_MS) return 0;
+    lastOverdueLook = clock.now();
+    return component.expireOverdue();
+  };
   const resyncTimer = setInterval(() => {
     if (leading) component.load(true).catch((err: unknown) => log.warn({ err }, 'could not check the resting orders against the store'));
   }, RESYNC_EVERY_MS);

@@ -100,6 +100,13 @@ export function createMemoryStore() {
         .sort((a, b) => (a.id < b.id ? -1 : 1))
         .slice(0, limit);
     },
+    async overduePending(limit) {
+      const now = Date.now();
+      return [...orders.values()]
+        .filter((order) => order.status === 'pending' && order.type === 'market' && order.deadlineMs !== null && order.createdAt + order.deadlineMs < now)
+        .slice(0, limit)
+        .map((order) => order.id);
+    },
     async stalePending() {
       return [...orders.values()].filter((order) => order.status === 'pending').map((order) => order.id);
     },

@@ -38,4 +38,21 @@ describe('market order deadlines', () => {
       if (submitted) expect((submitted.ts as number) - (acks[i]!.ts as number)).toBeLessThanOrEqual(1_000 + 50);
     }
   });
+
+  it('expires a queued order on time, while no worker is free to take it up', async () => {
+    // The one worker is busy with a slow order for 4 s; the next order's deadline is 500 ms.
+    fixture = await openEngine({ env: { WORKER_CONCURRENCY: '1', MOCK_QUOTE_LATENCY_MS: '4000', MOCK_EXEC_LATENCY_MS: '0' } });
+    const { client } = fixture;
+    client.send({ op: 'submit', reqId: 'slow', type: 'market', side: 'buy', pair: 'SOL/USDC', amount: '1' });
+    const slow = await client.waitFor((m) => m.type === 'ack' && m.reqId === 'slow');
+    await client.waitFor((m) => m.type === 'order' && m.orderId === slow.orderId && m.status === 'routing');
+    client.send({ op: 'submit', reqId: 'quick', type: 'market', side: 'buy', pair: 'SOL/USDC', amount: '1', deadlineMs: 500 });
+    const quick = await client.waitFor((m) => m.type === 'ack' && m.reqId === 'quick');
+    const expired = await client.waitFor((m) => m.type === 'order' && m.orderId === quick.orderId && m.status === 'expired', 10_000);
+    expect(expired).toMatchObject({ seq: 2, error: { code: 'DEADLINE_EXCEEDED', message: expect.stringContaining('no worker took it up') } });
+    // On time, not when the worker got free: within about a second and a half of the deadline.
+    expect((expired.ts as number) - (quick.ts as number)).toBeLessThan(2_000);
+    expect(client.updatesOf(slow.orderId as string).at(-1)!.status).not.toBe('confirmed');
+    expect((await client.settle(slow.orderId as string)).at(-1)!.status).toBe('confirmed');
+  });
 });

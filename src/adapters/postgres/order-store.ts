@@ -129,6 +129,18 @@ export function createOrderStore(sql: Sql, options: { lingerMs?: number } = {}):
       await sql`update orders set client_order_id = null where id = ${orderId} and status = 'failed' and failure_code = 'QUEUE_UNAVAILABLE'`;
     },
 
+    async overduePending(limit) {
+      // Deadlines are at most 60 s: only the last 70 s of orders can be overdue, a range the BRIN index on created_at finds.
+      const rows = await sql<{ id: string }[]>`
+        select id from orders
+        where created_at > now() - interval '70 seconds'
+          and status = 'pending' and type = 'market' and deadline_ms is not null
+          and created_at + deadline_ms * interval '1 millisecond' < now()
+        order by created_at
+        limit ${limit}`;
+      return rows.map((row) => row.id);
+    },
+
     async stalePending(ageMs, limit) {
       const rows = await sql<{ id: string }[]>`
         select id from orders
