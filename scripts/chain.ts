@@ -82,9 +82,12 @@ function embeddedRedisUrl(config: Config): string | null {
   try {
     const pid = Number(readFileSync(resolve(config.dataDir, 'redis', 'redis-server.pid'), 'utf8'));
     const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    if (!args[0]?.includes('redis-server')) return null;
+    // A running redis-server retitles itself "redis-server HOST:PORT"; before that its arguments say --port.
+    const titled = /redis-server\s+[\d.]+:(\d+)/.exec(args.join(' '))?.[1];
     const at = args.indexOf('--port');
-    const port = at >= 0 ? args[at + 1] : undefined;
-    return args[0]?.includes('redis-server') && port ? `redis://127.0.0.1:${port}` : null;
+    const port = titled ?? (at >= 0 ? args[at + 1] : undefined);
+    return port ? `redis://127.0.0.1:${port}` : null;
   } catch {
     return null; // no pid file, no such process, or no /proc: no embedded Redis to find
   }

@@ -2,10 +2,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ROOT } from '../helpers/test-engine.js';
 import { spawnEngine } from '../helpers/spawn-engine.js';
-import { connectClient } from '../helpers/ws-client.js';
+import { ask, connectClient } from '../helpers/ws-client.js';
 
+const execute = promisify(execFile);
 const alive = (pid: number) => {
   try {
     process.kill(pid, 0);
@@ -55,6 +59,18 @@ describe('the embedded default (no DATABASE_URL, no REDIS_URL)', () => {
       again.send({ op: 'get', reqId: 'g', clientOrderId: 'kept-across-restarts' });
       const state = await again.waitFor((m) => m.reqId === 'g');
       expect(state).toMatchObject({ type: 'order_state', order: { orderId: ack.orderId, status: 'confirmed' } });
+      // The operator's launch command finds the embedded Redis by itself (no REDIS_URL), as the README runs it.
+      const chainEnv = { ...process.env, REDIS_URL: '', DATA_DIR: dataDir };
+      const { stdout } = await execute(process.execPath, ['--import', 'tsx', 'scripts/chain.ts', 'launch', 'EMB/USDC', '--price', '0.5', '--liquidity', '10000'], { cwd: ROOT, env: chainEnv });
+      expect(JSON.parse(stdout)).toMatchObject({ scheduled: { symbol: 'EMB/USDC' } });
+      // It opens at the end of the next slot; from then on `pairs` lists it and its ticker runs.
+      for (let i = 0; i < 50; i++) {
+        const pairs = await ask(again, { op: 'pairs' });
+        if ((pairs.pairs as Array<{ symbol: string }>).some((pair) => pair.symbol === 'EMB/USDC')) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      again.send({ op: 'subscribe', reqId: 't', channel: 'ticker', pair: 'EMB/USDC' });
+      expect(await again.waitFor((m) => m.type === 'ticker' && m.pair === 'EMB/USDC')).toMatchObject({ venues: expect.any(Array) });
       await again.close();
     } finally {
       expect(await second.stop('SIGTERM')).toBe(0);
