@@ -85,7 +85,7 @@ export function wireTerms(order: Terms): RestingTerms {
 }
 
 /** The room a sniper leaves for the price to climb before its transaction lands (competing snipers buy in the same slots). */
-export const SNIPER_HEADROOM = 0.15;
+export const SNIPER_HEADROOM = 0.25;
 
 /**
  * The BASE a sniper buys: what `spend` buys at the price it may still pay when it lands, the lower
