@@ -31,10 +31,6 @@ function slotMarketOf(view: MarketView): SlotMarket {
   return {
     route: (pair, side, amount) => view.route(pair, side, amount)?.route ?? null,
     reference: (pair) => view.referencePrice(pair),
-    edge(pair, side) {
-      const probe = view.route(pair, side, 1 / view.referencePrice(pair));
-      return probe && effectivePrice(probe.route);
-    },
     unit: (pair) => 10 ** -PAIRS.find((p) => p.symbol === pair)!.base.decimals,
   };
 }

@@ -7,9 +7,10 @@
 --   triggered_at       when its condition last held: a triggered order's deadline counts from it
 -- A sniper's `amount` is the QUOTE it spends; the BASE it buys is decided when it triggers and
 -- kept in `legs` with the route.
--- `resting_pair` is the order's pair while it is `open`, NULL otherwise: the trigger component
--- loads the open orders through its partial index. Market orders never set it, so their status
--- changes stay HOT updates (no indexed column of theirs changes).
+-- `resting_pair` is the order's pair while it is `open`, NULL otherwise. Two partial indexes hold
+-- only the resting orders: by id, the order the trigger component loads them in (pages of a keyset
+-- scan, no sort), and by account, for the cap on an account's resting orders. Market orders never
+-- set it, so their status changes stay HOT updates (no indexed column of theirs changes).
 set local lock_timeout = '5s';
 alter table orders drop constraint if exists orders_type_check;
 alter table orders add constraint orders_type_check check (type in ('market', 'limit', 'stop', 'sniper')) not valid;
@@ -22,4 +23,5 @@ alter table orders
   add column if not exists expire_at timestamptz,
   add column if not exists triggered_at timestamptz,
   add column if not exists resting_pair text;
-create index if not exists orders_resting_idx on orders (resting_pair) where resting_pair is not null;
+create index if not exists orders_resting_idx on orders (id) where resting_pair is not null;
+create index if not exists orders_resting_account_idx on orders (account_id) where resting_pair is not null;

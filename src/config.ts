@@ -74,6 +74,7 @@ const EnvSchema = v.object({
   MAX_CONNECTIONS: v.optional(intString(1, 1_000_000), '20000'),
   MAX_CONNECTIONS_PER_KEY: v.optional(intString(1, 1_000_000), '100'),
   MAX_OPEN_ORDERS_PER_ACCOUNT: v.optional(intString(1, 10_000_000), '1000'),
+  MAX_RESTING_ORDERS_PER_ACCOUNT: v.optional(intString(1, 10_000_000), '10000'),
   RATE_LIMIT_MESSAGES_PER_CONNECTION: v.optional(intString(1, 10_000_000), '100'),
   RATE_LIMIT_MESSAGES_PER_ACCOUNT: v.optional(intString(1, 10_000_000), '1000'),
   RATE_LIMIT_SUBMITS_PER_CONNECTION: v.optional(intString(1, 10_000_000), '50'),
@@ -124,6 +125,7 @@ const ConfigSchema = v.pipe(
     maxConnections: env.MAX_CONNECTIONS,
     maxConnectionsPerKey: env.MAX_CONNECTIONS_PER_KEY,
     maxOpenOrdersPerAccount: env.MAX_OPEN_ORDERS_PER_ACCOUNT,
+    maxRestingOrdersPerAccount: env.MAX_RESTING_ORDERS_PER_ACCOUNT,
     rateLimits: Object.freeze({
       messagesPerConnection: env.RATE_LIMIT_MESSAGES_PER_CONNECTION,
       messagesPerAccount: env.RATE_LIMIT_MESSAGES_PER_ACCOUNT,

@@ -204,7 +204,7 @@ async function resync() {
   if ($('#pair').value) ticker.follow($('#pair').value);
   const [history, resting] = await Promise.all([
     connection.request({ op: 'list', limit: 50 }).catch(() => null),
-    // Resting orders may be older than the latest 50: Open orders asks for them all.
+    // Resting orders may be older than the latest 50: Open orders asks for the newest 200 of them (one page; a trader with more sees those).
     connection.request({ op: 'list', status: 'open', limit: 200 }).catch(() => null),
   ]);
   const replay = [];

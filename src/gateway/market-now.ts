@@ -17,6 +17,7 @@ export function marketNowOf(marketData: MarketData): MarketNow {
         throw err;
       }
     },
+    slot: () => marketData.slot(),
     reference(pair) {
       if (marketData.slot() === null) return null;
       return marketData.tick(pair)?.reference ?? null;

@@ -86,9 +86,12 @@ export function startOpenOrders(options: OpenOrdersOptions) {
   return {
     acquire,
     finished,
-    /** Every event off the bus passes here: a terminal one frees its order's slot. */
+    /**
+     * Every event off the bus passes here: a terminal one frees its order's slot, and so does an
+     * `open` one (a resting order is not in flight: MAX_RESTING_ORDERS_PER_ACCOUNT bounds those).
+     */
     observe(event: { readonly orderId: string; readonly status: string }): void {
-      if (isTerminal(event.status)) finished(event.orderId);
+      if (isTerminal(event.status) || event.status === 'open') finished(event.orderId);
     },
     reconcile,
     count: (accountId: string) => perAccount.get(accountId) ?? 0,

@@ -39,11 +39,18 @@ export function createAmendOrder(deps: AmendDeps) {
     const amended = { ...order, ...checked };
     const pair = deps.findPair(order.pair);
     const quote = pair ? restingQuote(deps.market, amended, pair, null) : null;
-    const result = await store.transition(order.id, 'open', checked, openEvent(amended, 'amended', quote, clock.now()));
+    // Guarded by the seq it was read at: two amends at once never leave an event with the other's terms left out.
+    const result = await store.transition(order.id, 'open', checked, openEvent(amended, 'amended', quote, clock.now()), { expectedSeq: order.lastSeq });
     if (!result) return notAmendable((await store.get(order.id))?.status ?? order.status);
     await events.publish(result.event);
     return { ok: true, orderId: order.id, seq: result.event.seq };
   };
+}
+
+/** A sniper's quote token before its pair launches: the decimals its spend is checked against. */
+function quoteOfSymbol(symbol: string): { symbol: string; decimals: number } | undefined {
+  const quote = symbol.split('/')[1];
+  return quote === undefined ? undefined : { symbol: quote, decimals: 6 };
 }
 
 function notAmendable(status: OrderStatus): AmendResult {
@@ -60,7 +67,7 @@ function changesOf(order: Order, message: AmendMessage, pair: PairSpec | undefin
     if (message.expireAt <= nowMs) return refuse('expireAt', 'must be in the future');
   }
   if (message.amount !== undefined) {
-    const token = order.type === 'sniper' ? pair?.quote : pair?.base;
+    const token = order.type === 'sniper' ? (pair?.quote ?? quoteOfSymbol(order.pair)) : pair?.base;
     if (token && decimalPlaces(message.amount) > token.decimals) return refuse('amount', `${token.symbol} has at most ${token.decimals} decimals`);
   }
   return {

@@ -46,6 +46,8 @@ export interface OrderStore {
   ): Promise<{ order: Order; event: OrderEvent } | null>;
   /** A page of the resting (`open`) orders, by id, strictly after `afterId` when given. */
   openOrders(afterId: string | undefined, limit: number): Promise<Order[]>;
+  /** How many orders the account has resting (`open`). */
+  restingCountOf(accountId: string): Promise<number>;
   /** Saves a signed transaction's hash before it is sent; guarded on status and on the previous hash. */
   saveTx(orderId: string, status: OrderStatus, previousTxHash: string | null, tx: { txHash: string; lastValidBlockHeight: number }): Promise<Order | null>;
   /**
@@ -72,8 +74,6 @@ export interface OrderStore {
 export interface OrderQueue {
   /** Queues the order for execution (orders queued together may share a job). */
   enqueue(orderId: string): Promise<void>;
-  /** Queues resting orders whose condition held, each with the seq and price it was seen at (durable once resolved). */
-  enqueueTriggers?(triggers: readonly QueuedTrigger[]): Promise<void>;
   /** Which of these orders some job still carries (waiting, running or delayed). */
   queuedAmong(orderIds: readonly string[]): Promise<Set<string>>;
 }
@@ -117,6 +117,14 @@ export interface MarketNow {
   route(pair: string, side: Side, amount: number): { readonly slot: number; readonly route: Route } | null;
   /** The pair's reference price at the latest fresh slot (what stops compare with); null when unknown. */
   reference(pair: string): number | null;
+  /** The latest fresh slot; null while none is. */
+  slot(): number | null;
+}
+
+/** Where the trigger component queues the resting orders whose condition held, for the workers. */
+export interface TriggerQueue {
+  /** Queues them all or none (one MULTI), each with the seq and price it was seen at; durable once resolved. */
+  enqueueTriggers(triggers: readonly QueuedTrigger[]): Promise<void>;
 }
 
 /** A trigger as it travels in a job: which order, at which seq, when and at what price its condition held. */

@@ -1,12 +1,12 @@
 import { EngineError } from '../errors.js';
-import type { Chain } from '../chain/types.js';
+import { ChainUnavailableError, type Chain } from '../chain/types.js';
 import type { PairSpec, Route, RouteDecision, Side, SlippageLimit } from '../venues/types.js';
 import type { Order } from './order.js';
 import { buildingEvent, routingEvent } from './order-events.js';
 import { createOrderMoves, type Attempt, type Run } from './order-moves.js';
 import type { Clock, EventPublisher, Ids, MarketNow, OrderStore } from './ports.js';
 import { createRestingSteps, type TriggerOrder } from './resting-steps.js';
-import { effectivePrice, meetsLimit, priceLimit, pricedByLimit, rests } from './resting-terms.js';
+import { effectivePrice, meetsLimit, pastExpiry, priceLimit, pricedByLimit, rests } from './resting-terms.js';
 import type { Logger } from '../util/logger.js';
 import { isTerminal } from './status.js';
 import { createTransactionSteps } from './transaction-steps.js';
@@ -35,7 +35,7 @@ export interface ProcessDeps {
  */
 export function createProcessOrder(deps: ProcessDeps) {
   const { store, events, chain, clock, ids, findPair } = deps;
-  const { advance, fail, expireIfLate, restAgain } = createOrderMoves(deps);
+  const { advance, fail, expire, expireIfLate, restAgain } = createOrderMoves(deps);
   const transaction = createTransactionSteps(deps);
   const resting = createRestingSteps(deps);
 
@@ -48,22 +48,28 @@ export function createProcessOrder(deps: ProcessDeps) {
     if (!started) throw new EngineError('ORDER_NOT_FOUND', `order ${orderId} does not exist`);
     if (started.event) await events.publish(started.event);
     let order = started.order;
-    if (isTerminal(order.status)) {
-      // Delivered again after it ended: its last event may never have been published (Redis failed
-      // right after the commit), so publish it again; gateways drop what they already have.
-      const [last] = await store.eventsAfter(orderId, order.lastSeq - 1);
-      if (last && last.type === 'order') await events.publish(last);
-      return order;
-    }
+    // Delivered again after it ended (or while it rests, without a trigger of its own): its last
+    // event may never have been published (Redis failed right after the commit), so publish it
+    // again; gateways and the trigger component drop what they already have.
+    if (isTerminal(order.status) || (order.status === 'open' && (!trigger || trigger.seq !== order.lastSeq))) return republishLast(order);
+    // A trigger job for an order some other trigger already moved on (a second, stale job) leaves it to that one.
+    if (trigger && order.status !== 'open' && order.triggeredAt !== trigger.triggeredAt) return order;
     // A sniper may be placed before its pair launches: it only rests until then, needing no pair spec.
     const pair = findPair(order.pair) ?? (order.type === 'sniper' && order.status === 'pending' ? unlaunched(order.pair) : undefined);
+    if (!pair && order.type === 'sniper') throw new ChainUnavailableError(`the launch of ${order.pair} has not reached this worker yet`);
     if (!pair) throw new EngineError('INTERNAL_ERROR', `order ${orderId} has unknown pair ${order.pair}`);
     const run: Run = { pair, attempt, amount: baseAmountOf(order), log: deps.log.child({ orderId, attempt: attempt.number }) };
-    if (trigger && order.status === 'open') order = await resting.trigger(order, pair, trigger);
+    if (trigger && order.status === 'open') order = await resting.trigger(order, pair, trigger, run);
     // A resting order (`open`) waits for its condition: it is not this delivery's to run further.
     while (!isTerminal(order.status) && order.status !== 'open') order = await step(order, run);
     return order;
   };
+
+  async function republishLast(order: Order): Promise<Order> {
+    const [last] = await store.eventsAfter(order.id, order.lastSeq - 1);
+    if (last && last.type === 'order') await events.publish(last);
+    return order;
+  }
 
   /** One step from the order's status towards a terminal one; every status is handled here. */
   function step(order: Order, run: Run): Promise<Order> {
@@ -89,6 +95,8 @@ export function createProcessOrder(deps: ProcessDeps) {
   }
 
   async function route(order: Order, run: Run): Promise<Order> {
+    // A GTD order (or sniper) is never sent after its expireAt, even if it triggered just before.
+    if (pastExpiry(order, clock.now())) return expire(order, run, 'EXPIRED', 'its expireAt came before it was sent');
     const late = expireIfLate(order, run);
     if (late) return late;
     if (order.type === 'sniper') {

@@ -2,7 +2,7 @@ import { formatPrice } from '../protocol/decimal.js';
 import type { RestingQuote } from '../protocol/server-messages.js';
 import type { PairSpec, Route, RouteDecision, Side } from '../venues/types.js';
 import type { Order } from './order.js';
-import { openEvent, routingEvent } from './order-events.js';
+import { expiredEvent, failureMessage, openEvent, routingEvent } from './order-events.js';
 import { createOrderMoves, type Run } from './order-moves.js';
 import type { Clock, EventPublisher, MarketNow, OrderStore } from './ports.js';
 import { effectivePrice, meetsLimit, pastExpiry, sniperSize } from './resting-terms.js';
@@ -34,7 +34,7 @@ export function restingQuote(market: MarketNow, order: Pick<Order, 'pair' | 'sid
   const reference = market.reference(order.pair);
   if (!chosen || reference === null) return null;
   const decimals = pair.quote.decimals;
-  return { dex: chosen.kind, price: formatPrice(effectivePrice(chosen), decimals), reference: formatPrice(reference, decimals), slot: slot ?? now?.slot ?? 0 };
+  return { dex: chosen.kind, price: formatPrice(effectivePrice(chosen), decimals), reference: formatPrice(reference, decimals), slot: slot ?? now?.slot ?? market.slot() ?? 0 };
 }
 
 /**
@@ -60,7 +60,7 @@ export function createRestingSteps(deps: RestingDeps) {
         const triggered = { triggeredAt: now, price: formatPrice(price, run.pair.quote.decimals) };
         return advance(order, 'pending', { triggeredAt: now }, routingEvent(order.id, now, triggered));
       }
-      const quote = decision && quoteOf(order, run.pair, decision.route, market.route(order.pair, order.side, run.amount)?.slot);
+      const quote = decision && quoteOf(order, run.pair, decision.route);
       if (order.timeInForce === 'IOC') {
         const best = price === null ? 'no venue can fill it' : `the best effective price was ${formatPrice(price, run.pair.quote.decimals)}`;
         return expire(order, run, 'LIMIT_NOT_REACHED', `${best}, past the limit ${order.limitPrice}`);
@@ -76,7 +76,17 @@ export function createRestingSteps(deps: RestingDeps) {
    * Triggers a resting order: `open → routing`, guarded by the seq the trigger saw, so a trigger
    * from before an amend (or one delivered twice) does nothing. Returns the order as it stands.
    */
-  async function trigger(order: Order, pair: PairSpec, trigger: TriggerOrder): Promise<Order> {
+  async function trigger(order: Order, pair: PairSpec, trigger: TriggerOrder, run: Run): Promise<Order> {
+    // Its expireAt came between the trigger and now: it ends, it does not go (guarded by the same seq).
+    if (pastExpiry(order, clock.now())) {
+      const reason = 'its expireAt came before it could be sent';
+      run.log.info({ reason }, 'order expired');
+      const draft = expiredEvent(order.id, failureMessage('EXPIRED', reason), clock.now(), 'EXPIRED');
+      const ended = await store.transition(order.id, 'open', { failureCode: 'EXPIRED', failureReason: reason }, draft, { expectedSeq: trigger.seq });
+      if (!ended) return reload(order.id);
+      await deps.events.publish(ended.event);
+      return ended.order;
+    }
     const triggered = { triggeredAt: trigger.triggeredAt, price: formatPrice(trigger.price, pair.quote.decimals) };
     const result = await store.transition(
       order.id,
@@ -85,7 +95,7 @@ export function createRestingSteps(deps: RestingDeps) {
       routingEvent(order.id, clock.now(), triggered),
       { expectedSeq: trigger.seq },
     );
-    if (!result) return reload(order.id);
+    if (!result) return reload(order.id); // amended, cancelled or triggered meanwhile: this trigger is stale
     await deps.events.publish(result.event);
     return result.order;
   }

@@ -96,6 +96,8 @@ export const SNIPER_HEADROOM = 0.25;
 export function sniperSize(spend: number, maxPrice: number, costOf: (base: number) => number | null, reference: number, unit: number): number | null {
   const now = sizeForSpend(spend / (1 + SNIPER_HEADROOM), costOf, reference, unit);
   if (now === null) return null;
-  const size = Math.floor(Math.max(now, spend / maxPrice) / unit) * unit;
+  const decimals = Math.max(0, Math.round(-Math.log10(unit)));
+  // Whole units, as a decimal of the token's places (no float noise such as 12.345678000000001).
+  const size = Number((Math.floor(Math.max(now, spend / maxPrice) / unit + 1e-9) * unit).toFixed(decimals));
   return size >= unit ? size : null;
 }

@@ -3,7 +3,7 @@ import { withTimeout } from '../util/with-timeout.js';
 import type { SubmitMessage } from '../protocol/client-messages.js';
 import type { AckMessage, DuplicateAckMessage } from '../protocol/server-messages.js';
 import type { PairSpec, Token } from '../venues/types.js';
-import { termsOfSubmit } from './new-order.js';
+import { termsOfSubmit } from './submit-terms.js';
 import type { NewOrder, Order } from './order.js';
 import { failedEvent } from './order-events.js';
 import { sameDecimal } from './snapshot.js';
@@ -42,6 +42,8 @@ export interface SubmitDeps {
   readonly log: Logger;
   /** Caps the orders an account has in flight; a refused slot means LIMIT_EXCEEDED. */
   readonly openOrders: OpenOrderSlots;
+  /** Most resting orders an account may have; a limit, stop or sniper beyond it is LIMIT_EXCEEDED. */
+  readonly maxResting?: number;
 }
 
 /**
@@ -68,6 +70,11 @@ export function createSubmitOrder(deps: SubmitDeps) {
       ts: clock.now(),
     };
 
+    if (order.type !== 'market' && deps.maxResting !== undefined) {
+      const resting = await store.restingCountOf(accountId).catch(() => null);
+      if (resting === null) return reject('SERVICE_UNAVAILABLE', ERRORS.SERVICE_UNAVAILABLE.message);
+      if (resting >= deps.maxResting) return reject('LIMIT_EXCEEDED', `the account has ${resting} resting orders, as many as it may; cancel some first`);
+    }
     const slot = deps.openOrders.acquire(accountId);
     if (!slot) return reject('LIMIT_EXCEEDED', 'the account has as many orders in flight as it may; wait for some to finish');
     let created;

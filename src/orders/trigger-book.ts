@@ -26,12 +26,6 @@ export interface SlotMarket {
   route(pair: string, side: Side, amount: number): Route | null;
   /** The reference price; null when the pair has no pool (a sniper's, before its launch). */
   reference(pair: string): number | null;
-  /**
-   * The best effective price (fees included) the pair offers this side now: a small probe size's.
-   * A larger fill only moves the pool further, so no order gets better, and only the limits at or
-   * past it can cross.
-   */
-  edge(pair: string, side: Side): number | null;
   /** The smallest BASE unit of the pair (a sniper's size is rounded down to it). */
   unit(pair: string): number;
 }
@@ -65,21 +59,26 @@ export function restingOf(order: Pick<Order, 'id' | 'lastSeq' | 'type' | 'side' 
   };
 }
 
+/** The size, in QUOTE, whose effective price bounds every limit that can cross (fees included, no impact to speak of). */
+const EDGE_PROBE_QUOTE = 1;
+/** How many orders' last seq is remembered after they left the book, so that an older event arriving late cannot bring one back. */
+const GONE_REMEMBERED = 100_000;
+
 /**
  * Every resting order of the deployment, indexed so that a slot costs in proportion to the orders
- * its market crosses, not to the orders resting: limits by pair, side and limit price (only those
- * at or past the best price a small size gets are routed; one whose own size missed waits for the
- * edge to improve, or REWEIGH_SLOTS), stops by pair and trigger price (only those the reference
- * crossed), snipers by pair (only once the pair has a pool), expiries by time. An order that
+ * its market crosses, not to the orders resting: limits (and snipers, by their maxPrice) by pair,
+ * side and price, only those at or past the best price a small size gets being routed (one whose
+ * own size missed waits for the edge to make up half its shortfall, or REWEIGH_SLOTS); stops by
+ * pair and trigger price, only those the reference crossed; expiries by time. An order that
  * triggers leaves the book at once: it is in flight, and comes back only with a later `open`
  * event (amended, or rests again after a trigger that could not fill).
  */
 export function createTriggerBook() {
   const orders = new Map<string, RestingOrder>();
+  // Limits and snipers: a sniper is a buy limit at its maxPrice whose size its spend decides.
   const limits = createRestingBook();
   // A stop "below" triggers when the reference falls to its price: like a buy limit, it crosses at or above the market.
   const stops = createRestingBook();
-  const snipers = new Map<string, Map<string, RestingOrder>>();
   const expiries = createRestingBook();
   const EXPIRY = 'expiry';
   /** How many orders rest on each pair: a slot looks at these pairs only, never at every order. */
@@ -90,12 +89,14 @@ export function createTriggerBook() {
    * sooner once the edge has made up half the shortfall.
    */
   const missed = new Map<string, { edge: number; short: number; slot: number }>();
+  /** The last seq of orders that left the book (triggered, ended): an event or a load older than that is stale. */
+  const gone = new Map<string, number>();
   let slotNo = 0;
   let missCount = 0;
 
-  function drop(orderId: string): boolean {
+  function remove(orderId: string): RestingOrder | undefined {
     const order = orders.get(orderId);
-    if (!order) return false;
+    if (!order) return undefined;
     orders.delete(orderId);
     missed.delete(orderId);
     const left = (perPair.get(order.pair) ?? 1) - 1;
@@ -104,24 +105,45 @@ export function createTriggerBook() {
     limits.remove(orderId);
     stops.remove(orderId);
     expiries.remove(orderId);
-    snipers.get(order.pair)?.delete(orderId);
+    return order;
+  }
+
+  function forget(orderId: string, seq: number): void {
+    gone.delete(orderId);
+    gone.set(orderId, seq);
+    // Oldest first out: a Map iterates in insertion order.
+    if (gone.size > GONE_REMEMBERED) gone.delete(gone.keys().next().value!);
+  }
+
+  /**
+   * Takes a resting order out as of `seq` (the event that moved it on, or the seq it triggered at)
+   * and remembers that seq; an event older than what rests does nothing.
+   */
+  function drop(orderId: string, seq: number): boolean {
+    const known = orders.get(orderId);
+    if (!known || known.seq > seq) return false;
+    forget(orderId, seq);
+    remove(orderId);
     return true;
   }
 
+  /** Rests an order at its seq, or moves it to newer terms; one at a seq the book has seen leave (or older) stays out. */
   function rest(order: RestingOrder): void {
     const known = orders.get(order.orderId);
     if (known && known.seq > order.seq) return; // an older event arriving late
-    drop(order.orderId);
+    if ((gone.get(order.orderId) ?? 0) >= order.seq) return; // it triggered or moved on at this seq or later
+    remove(order.orderId);
     orders.set(order.orderId, order);
     perPair.set(order.pair, (perPair.get(order.pair) ?? 0) + 1);
-    if (order.type === 'limit') limits.add({ orderId: order.orderId, pair: order.pair, side: order.side, price: order.limitPrice! });
+    if (order.type === 'limit' || order.type === 'sniper') limits.add({ orderId: order.orderId, pair: order.pair, side: order.side, price: order.limitPrice! });
     if (order.type === 'stop') stops.add({ orderId: order.orderId, pair: order.pair, side: order.trigger === 'below' ? 'buy' : 'sell', price: order.triggerPrice! });
-    if (order.type === 'sniper') {
-      let ofPair = snipers.get(order.pair);
-      if (!ofPair) snipers.set(order.pair, (ofPair = new Map()));
-      ofPair.set(order.orderId, order);
-    }
     if (order.expireAt !== null) expiries.add({ orderId: order.orderId, pair: EXPIRY, side: 'sell', price: order.expireAt });
+  }
+
+  /** The best effective price a small size gets on this side now; null when the pair has no pool. */
+  function edgeOf(market: SlotMarket, pair: string, side: Side, reference: number): number | null {
+    const probe = market.route(pair, side, EDGE_PROBE_QUOTE / reference);
+    return probe && effectivePrice(probe);
   }
 
   /** Weighs the book against one slot's market at `nowMs`; what triggers leaves the book (expiries are `expireDue`'s). */
@@ -134,52 +156,49 @@ export function createTriggerBook() {
       triggers.push({ orderId: order.orderId, seq: order.seq, triggeredAt: nowMs, price });
       fired.push(order);
     };
+    // An order whose expireAt has come never triggers, even before the expiry pass has ended it.
+    const live = (order: RestingOrder) => order.expireAt === null || order.expireAt > nowMs;
     for (const pair of [...perPair.keys()]) {
+      const reference = market.reference(pair);
+      if (reference === null) continue; // no pool of it (yet)
       for (const side of ['buy', 'sell'] as const) {
-        const edge = market.edge(pair, side);
+        const edge = edgeOf(market, pair, side, reference);
         if (edge === null) continue;
         for (const entry of [...limits.crossed(pair, side, edge)]) {
           const order = orders.get(entry.orderId)!;
+          if (!live(order)) continue;
           const miss = missed.get(order.orderId);
           // Its own price moves with the edge: weighed again once the edge has made up half of what it missed by.
           const improved = miss && (side === 'buy' ? miss.edge - edge : edge - miss.edge) >= miss.short / 2;
           if (miss && !improved && slotNo < miss.slot) continue;
           weighed += 1;
-          const route = market.route(pair, side, order.amount);
+          const size = order.type === 'sniper' ? sniperSize(order.amount, order.limitPrice!, (base) => market.route(pair, 'buy', base)?.amountIn ?? null, reference, market.unit(pair)) : order.amount;
+          const route = size === null ? null : market.route(pair, side, size);
           const price = route && effectivePrice(route);
           if (price !== null && meetsLimit(side, price, order.limitPrice!)) fire(order, price);
-          // Again in REWEIGH_SLOTS to twice that, spread so that the misses of one slot do not all come back together.
           else {
             const short = price === null ? Infinity : Math.abs(price - order.limitPrice!);
+            // Again in REWEIGH_SLOTS to twice that, spread so that the misses of one slot do not all come back together.
             missed.set(order.orderId, { edge, short, slot: slotNo + REWEIGH_SLOTS + (missCount++ % REWEIGH_SLOTS) });
           }
         }
       }
-      const reference = market.reference(pair);
-      if (reference === null) continue;
       for (const direction of ['buy', 'sell'] as const) {
         for (const entry of [...stops.crossed(pair, direction, reference)]) {
           const order = orders.get(entry.orderId)!;
           weighed += 1;
-          if (stopTriggers(order.trigger!, order.triggerPrice!, reference)) fire(order, reference);
+          if (live(order) && stopTriggers(order.trigger!, order.triggerPrice!, reference)) fire(order, reference);
         }
       }
-      for (const order of snipers.get(pair)?.values() ?? []) {
-        weighed += 1;
-        const size = sniperSize(order.amount, order.limitPrice!, (base) => market.route(pair, 'buy', base)?.amountIn ?? null, reference, market.unit(pair));
-        const route = size === null ? null : market.route(pair, 'buy', size);
-        const price = route && effectivePrice(route);
-        if (price !== null && price <= order.limitPrice!) fire(order, price);
-      }
     }
-    for (const trigger of triggers) drop(trigger.orderId);
+    for (const order of fired) drop(order.orderId, order.seq);
     return { triggers, fired, weighed };
   }
 
   /** Takes out the orders whose expireAt has come by `nowMs`, earliest first. */
   function expireDue(nowMs: number): RestingOrder[] {
     const due = [...expiries.crossed(EXPIRY, 'sell', nowMs)].map((entry) => orders.get(entry.orderId)!);
-    for (const order of due) drop(order.orderId);
+    for (const order of due) drop(order.orderId, order.seq);
     return due;
   }
 
@@ -188,12 +207,18 @@ export function createTriggerBook() {
     drop,
     evaluate,
     expireDue,
+    /** Puts back what left the book at its seq but did not go (the queue or the store failed). */
+    restore(order: RestingOrder): void {
+      if (gone.get(order.orderId) === order.seq) gone.delete(order.orderId);
+      rest(order);
+    },
     has: (orderId: string) => orders.has(orderId),
     ids: () => [...orders.keys()],
     /** The pairs anything rests on. */
     pairs: () => [...perPair.keys()],
     clear() {
-      for (const orderId of [...orders.keys()]) drop(orderId);
+      for (const orderId of [...orders.keys()]) remove(orderId);
+      gone.clear();
     },
     get size() {
       return orders.size;

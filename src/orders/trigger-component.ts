@@ -1,7 +1,7 @@
 import type { OpenEvent } from '../protocol/server-messages.js';
 import type { Logger } from '../util/logger.js';
 import { expiredEvent, failureMessage } from './order-events.js';
-import type { Clock, EventPublisher, OrderQueue, OrderStore } from './ports.js';
+import type { Clock, EventPublisher, OrderStore, TriggerQueue } from './ports.js';
 import { createTriggerBook, restingOf, type RestingOrder, type SlotMarket } from './trigger-book.js';
 
 /** An order event as the trigger component reads it off the event stream. */
@@ -20,11 +20,16 @@ const OVERDUE_PAGE = 1_000;
 
 export interface TriggerComponentDeps {
   readonly store: Pick<OrderStore, 'openOrders' | 'transition' | 'overduePending'>;
-  readonly queue: Required<Pick<OrderQueue, 'enqueueTriggers'>>;
+  readonly queue: TriggerQueue;
   readonly events: EventPublisher;
   readonly clock: Clock;
+  /** CPU time this process has used, ms (what a slot's evaluation cost is measured with). */
+  readonly cpuMs: () => number;
   readonly log: Logger;
 }
+
+/** Expiries written at once (each its own guarded statement; the store batches them). */
+const EXPIRE_CHUNK = 100;
 
 /** What the last slot cost: how many orders it weighed and triggered, its CPU time, and how long after the slot the triggers were queued. */
 export interface SlotStats {
@@ -48,13 +53,13 @@ export function createTriggerComponent(deps: TriggerComponentDeps) {
   const { store, queue, events, clock, log } = deps;
   const book = createTriggerBook();
   let last: SlotStats | null = null;
-  /** Orders an event touched during a resync: what the store said of them before is older. */
-  let touched: Set<string> | null = null;
+  /** The loads running now, each with the orders an event touched meanwhile (what the store said of those is older). */
+  const loads = new Set<Set<string>>();
 
   function onEvent(event: StreamEvent): void {
-    touched?.add(event.orderId);
+    for (const touched of loads) touched.add(event.orderId);
     if (event.status !== 'open') {
-      book.drop(event.orderId);
+      book.drop(event.orderId, event.seq);
       return;
     }
     const resting = fromOpenEvent(event.text);
@@ -62,14 +67,20 @@ export function createTriggerComponent(deps: TriggerComponentDeps) {
     else log.warn({ orderId: event.orderId }, 'malformed open event on the stream');
   }
 
-  /** Loads every open order from the store. With `resync`, drops what rests here but no longer in the store (an event lost on its way). */
-  async function load(resync = false): Promise<number> {
-    touched = new Set();
+  /**
+   * Loads every open order from the store. With `resync`, also drops what rests here but no longer
+   * in the store (an event lost on its way). `current` says whether the load still counts (the
+   * lease may be lost meanwhile): a load that no longer does stops and leaves the book alone.
+   */
+  async function load(resync = false, current: () => boolean = () => true): Promise<number> {
+    const touched = new Set<string>();
+    loads.add(touched);
     const open = new Set<string>();
     try {
       let after: string | undefined;
       for (;;) {
         const page = await store.openOrders(after, LOAD_PAGE);
+        if (!current()) return open.size;
         for (const order of page) {
           open.add(order.id);
           const resting = restingOf(order);
@@ -78,25 +89,25 @@ export function createTriggerComponent(deps: TriggerComponentDeps) {
         if (page.length < LOAD_PAGE) break;
         after = page.at(-1)!.id;
       }
-      if (resync) for (const orderId of book.ids()) if (!open.has(orderId) && !touched.has(orderId)) book.drop(orderId);
+      if (resync) for (const orderId of book.ids()) if (!open.has(orderId) && !touched.has(orderId)) book.drop(orderId, Number.MAX_SAFE_INTEGER);
       return open.size;
     } finally {
-      touched = null;
+      loads.delete(touched);
     }
   }
 
   /** Weighs the book against a slot; queues what triggered (back in the book if the queue failed: the next slot tries again). */
   async function onSlot(slot: number, slotTs: number, market: SlotMarket): Promise<SlotStats> {
-    const cpu = process.cpuUsage();
+    const cpuBefore = deps.cpuMs();
     const decision = book.evaluate(market, clock.now());
-    const cpuMs = cpuMsSince(cpu);
+    const cpuMs = deps.cpuMs() - cpuBefore;
     if (decision.triggers.length > 0) {
       try {
         await queue.enqueueTriggers(decision.triggers);
       } catch (err) {
         log.warn({ err, triggers: decision.triggers.length }, 'could not queue triggers; they are weighed again next slot');
         // Not queued: they rest again as they were, at the same seq.
-        for (const order of decision.fired) book.rest(order);
+        for (const order of decision.fired) book.restore(order);
       }
     }
     last = { slot, resting: book.size, weighed: decision.weighed, triggered: decision.triggers.length, cpuMs, latencyMs: clock.now() - slotTs };
@@ -107,27 +118,38 @@ export function createTriggerComponent(deps: TriggerComponentDeps) {
   async function expireDue(): Promise<number> {
     const due = book.expireDue(clock.now());
     let count = 0;
-    for (const [i, order] of due.entries()) {
-      const reason = 'its expireAt came while it rested';
-      const draft = expiredEvent(order.orderId, failureMessage('EXPIRED', reason), clock.now(), 'EXPIRED');
-      try {
-        const moved = await store.transition(order.orderId, 'open', { failureCode: 'EXPIRED', failureReason: reason }, draft, { expectedSeq: order.seq });
-        if (moved) {
-          count += 1;
-          await events.publish(moved.event);
-        }
-      } catch (err) {
-        // The store is down: what is left rests again, and the next look expires it.
-        for (const left of due.slice(i)) book.rest(left);
-        throw err;
+    for (let i = 0; i < due.length; i += EXPIRE_CHUNK) {
+      const chunk = due.slice(i, i + EXPIRE_CHUNK);
+      const results = await Promise.allSettled(chunk.map((order) => expireOne(order)));
+      results.forEach((result, j) => {
+        if (result.status === 'fulfilled') count += result.value ? 1 : 0;
+        // The store did not take it: it rests again, and the next look expires it.
+        else book.restore(chunk[j]!);
+      });
+      const failed = results.find((result) => result.status === 'rejected');
+      if (failed) {
+        for (const left of due.slice(i + EXPIRE_CHUNK)) book.restore(left);
+        throw failed.reason;
       }
     }
     return count;
   }
 
+  /** Expires one resting order at the seq it rests at; true when this call did. A failed publish is only logged: the event is stored. */
+  async function expireOne(order: RestingOrder): Promise<boolean> {
+    const reason = 'its expireAt came while it rested';
+    const draft = expiredEvent(order.orderId, failureMessage('EXPIRED', reason), clock.now(), 'EXPIRED');
+    const moved = await store.transition(order.orderId, 'open', { failureCode: 'EXPIRED', failureReason: reason }, draft, { expectedSeq: order.seq });
+    if (!moved) return false;
+    // Stored: the gateways' gap check finds it even if this publish is lost.
+    await events.publish(moved.event).catch((err: unknown) => log.warn({ err, orderId: order.orderId }, 'could not publish an expiry'));
+    return true;
+  }
+
   /**
    * Expires market orders still `pending` past their deadline: no worker took them up in time (a
-   * backlog, or every worker down), so they end `expired` on time instead of when one reaches them.
+   * backlog, or the workers busy or stopping), so they end `expired` on time instead of when one
+   * reaches them.
    * Guarded from `pending`: one a worker takes up meanwhile is left to it.
    */
   async function expireOverdue(): Promise<number> {
@@ -138,7 +160,7 @@ export function createTriggerComponent(deps: TriggerComponentDeps) {
       const moved = await store.transition(orderId, 'pending', { failureCode: 'DEADLINE_EXCEEDED', failureReason: reason }, draft);
       if (moved) {
         count += 1;
-        await events.publish(moved.event);
+        await events.publish(moved.event).catch((err: unknown) => log.warn({ err, orderId }, 'could not publish an expiry'));
       }
     }
     if (count > 0) log.info({ count }, 'expired market orders no worker took up in time');
@@ -187,11 +209,6 @@ export function fromOpenEvent(text: string): RestingOrder | null {
     trigger: event.trigger ?? null,
     expireAt: event.expireAt ?? null,
   };
-}
-
-function cpuMsSince(start: NodeJS.CpuUsage): number {
-  const used = process.cpuUsage(start);
-  return (used.user + used.system) / 1000;
 }
 
 export type TriggerComponent = ReturnType<typeof createTriggerComponent>;

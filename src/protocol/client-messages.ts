@@ -136,10 +136,6 @@ export const SniperSubmitSchema = v.strictObject({
 /** Submit an order of any type; `type` chooses which fields it takes. */
 export const SubmitSchema = v.variant('type', [MarketSubmitSchema, LimitSubmitSchema, StopSubmitSchema, SniperSubmitSchema]);
 export type SubmitMessage = v.InferOutput<typeof SubmitSchema>;
-export type MarketSubmit = v.InferOutput<typeof MarketSubmitSchema>;
-export type LimitSubmit = v.InferOutput<typeof LimitSubmitSchema>;
-export type StopSubmit = v.InferOutput<typeof StopSubmitSchema>;
-export type SniperSubmit = v.InferOutput<typeof SniperSubmitSchema>;
 
 /** Application-level heartbeat. */
 export const PingSchema = v.strictObject({ op: v.literal('ping'), reqId: v.optional(reqId) });

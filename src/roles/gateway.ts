@@ -87,7 +87,7 @@ export async function startGateway(deps: GatewayDeps) {
   // Submits between their insert and their ack: at shutdown they finish (or fail cleanly) before the pool closes.
   const inFlight = new Set<Promise<unknown>>();
   const accepted = deps.metrics.counter('dex_orders_accepted_total', 'Orders acked by this gateway');
-  const submitOrder = createSubmitOrder({ store, queue, clock, ids: randomIds, findPair: deps.findPair, quoteToken, log, openOrders });
+  const submitOrder = createSubmitOrder({ store, queue, clock, ids: randomIds, findPair: deps.findPair, quoteToken, log, openOrders, maxResting: config.maxRestingOrdersPerAccount });
   const cancelEvents = createEventPublisher(deps.commands, keys.events);
   const switches = createSwitchStore(sql);
   const sessionDeps: SessionDeps = {

@@ -5,18 +5,18 @@ import { createOrderStore } from '../adapters/postgres/order-store.js';
 import { createEventPublisher, lastEventId, startEventSubscriber } from '../adapters/redis/event-bus.js';
 import { createLease } from '../adapters/redis/lease.js';
 import type { MarketData, MarketTick } from '../gateway/market-data.js';
+import { marketNowOf } from '../gateway/market-now.js';
 import { closeStep, type ShutdownStep } from '../lifecycle.js';
 import type { Logger } from '../log.js';
 import type { Clock } from '../orders/ports.js';
-import { createTriggerComponent, type SlotStats } from '../orders/trigger-component.js';
 import type { SlotMarket } from '../orders/trigger-book.js';
-import type { PairSpec, Side } from '../venues/types.js';
-import { effectivePrice } from '../orders/resting-terms.js';
+import { createTriggerComponent, type SlotStats } from '../orders/trigger-component.js';
+import type { PairSpec } from '../venues/types.js';
 import type { Infrastructure, RedisKeys } from './infrastructure.js';
 
 /** The lease lapses this long after its holder stopped renewing it; then a standby takes over. */
 const LEASE_MS = 3_000;
-/** How often the lease is renewed (or, standing by, tried). */
+/** How often the lease is renewed (or, standing by, tried), whatever else is running. */
 const LEAD_EVERY_MS = 1_000;
 /** How often resting orders are checked for their expireAt: on the engine's clock, whether slots come or not. */
 const EXPIRE_EVERY_MS = 250;
@@ -36,6 +36,11 @@ export interface TriggerDeps {
   readonly connect: (name: string) => Redis;
 }
 
+const cpuMs = () => {
+  const used = process.cpuUsage();
+  return (used.user + used.system) / 1000;
+};
+
 /**
  * The trigger role: one instance per deployment evaluates every resting order (it holds a lease;
  * every other worker process stands by to take over). On taking the lease it notes the event
@@ -48,54 +53,67 @@ export function startTrigger(deps: TriggerDeps) {
   const log = deps.log.child({ role: 'trigger' });
   const store = createOrderStore(infra.sql);
   const queue = createOrderQueue({ connection: infra.redis, prefix: keys.queuePrefix, name: keys.queueName, log });
-  const component = createTriggerComponent({ store, queue: { enqueueTriggers: (t) => queue.enqueueTriggers!(t) }, events: createEventPublisher(infra.commands, keys.events), clock, log });
+  const component = createTriggerComponent({ store, queue, events: createEventPublisher(infra.commands, keys.events), clock, cpuMs, log });
   const lease = createLease(infra.commands, `${keys.namespace}:trigger:leader`, randomUUID(), LEASE_MS);
 
+  /** This process evaluates (it holds the lease and has loaded the book). */
   let leading = false;
+  /** Bumped on every take-over and stand-down: work begun under an older one leaves the book alone. */
+  let term = 0;
   let stopped = false;
   let subscriber: { close(): Promise<void> } | null = null;
+  let taking: Promise<void> | null = null;
   let evaluating = false;
   let expiring = false;
-  let busy = false;
+  let resyncing = false;
 
   /** Follows the stream from its position now, then loads the store: a change made meanwhile comes by the stream. */
-  async function takeOver(): Promise<void> {
+  async function takeOver(myTerm: number): Promise<void> {
+    component.clear();
     const fromId = await lastEventId(infra.commands, keys.events);
+    if (myTerm !== term) return;
     subscriber = startEventSubscriber({ redis: deps.connect(`${keys.namespace}:trigger-events`), streamKey: keys.events, log, onEvent: component.onEvent, fromId });
-    const loaded = await component.load();
+    const loaded = await component.load(false, () => myTerm === term);
+    if (myTerm !== term) return;
+    leading = true;
     log.info({ resting: loaded }, 'evaluating resting orders');
   }
 
   async function standDown(): Promise<void> {
-    await subscriber?.close();
+    term += 1;
+    leading = false;
+    const closing = subscriber;
     subscriber = null;
+    await closing?.close();
     component.clear();
   }
 
-  const leadTimer = setInterval(() => void lead(), LEAD_EVERY_MS);
+  /** Renews (or takes) the lease on its own timer, so a long load never lets it lapse. */
   async function lead(): Promise<void> {
-    if (stopped || busy) return;
-    busy = true;
+    if (stopped) return;
+    let holds: boolean;
     try {
-      const holds = await lease.lead();
-      if (holds && !leading) {
-        leading = true;
-        await takeOver();
-      } else if (!holds && leading) {
-        leading = false;
-        log.warn('lost the trigger lease; standing by');
-        await standDown();
-      }
+      holds = await lease.lead();
     } catch (err) {
-      log.warn({ err }, 'could not take up the trigger lease; trying again');
-      if (leading) {
-        leading = false; // taken up again from the start at the next try
-        await standDown().catch(() => undefined);
-      }
-    } finally {
-      busy = false;
+      log.warn({ err }, 'could not renew the trigger lease');
+      return; // it lapses if this goes on: a standby then takes over, and this one stands down below
+    }
+    if (stopped) return;
+    if (holds && !taking && !leading) {
+      const myTerm = ++term;
+      taking = takeOver(myTerm)
+        .catch(async (err: unknown) => {
+          log.warn({ err }, 'could not take up the resting orders; giving the lease to a standby');
+          await standDown().catch(() => undefined);
+          await lease.release().catch(() => undefined);
+        })
+        .finally(() => (taking = null));
+    } else if (!holds && (leading || taking)) {
+      log.warn('lost the trigger lease; standing by');
+      await standDown();
     }
   }
+  const leadTimer = setInterval(() => void lead(), LEAD_EVERY_MS);
   void lead();
 
   const unsubscribe = deps.marketData.onTicks(
@@ -111,22 +129,24 @@ export function startTrigger(deps: TriggerDeps) {
     () => (leading ? component.pairs() : []),
   );
 
+  let lastOverdueLook = 0;
   const expireTimer = setInterval(() => {
     if (!leading || expiring) return;
     expiring = true;
-    Promise.all([component.expireDue(), overdueLook()])
-      .catch((err: unknown) => log.warn({ err }, 'could not expire resting orders'))
+    const overdue = clock.now() - lastOverdueLook >= OVERDUE_EVERY_MS;
+    if (overdue) lastOverdueLook = clock.now();
+    Promise.all([component.expireDue(), overdue ? component.expireOverdue() : 0])
+      .catch((err: unknown) => log.warn({ err }, 'could not expire orders'))
       .finally(() => (expiring = false));
   }, EXPIRE_EVERY_MS);
-  // The overdue market orders are looked for once a second (deadlines are whole ms from 100 ms up; a second late at most).
-  let lastOverdueLook = 0;
-  const overdueLook = async () => {
-    if (clock.now() - lastOverdueLook < OVERDUE_EVERY_MS) return 0;
-    lastOverdueLook = clock.now();
-    return component.expireOverdue();
-  };
   const resyncTimer = setInterval(() => {
-    if (leading) component.load(true).catch((err: unknown) => log.warn({ err }, 'could not check the resting orders against the store'));
+    if (!leading || resyncing) return;
+    resyncing = true;
+    const myTerm = term;
+    component
+      .load(true, () => myTerm === term)
+      .catch((err: unknown) => log.warn({ err }, 'could not check the resting orders against the store'))
+      .finally(() => (resyncing = false));
   }, RESYNC_EVERY_MS);
   for (const timer of [leadTimer, expireTimer, resyncTimer]) timer.unref();
 
@@ -147,39 +167,24 @@ export function startTrigger(deps: TriggerDeps) {
         stopped = true;
         for (const timer of [leadTimer, expireTimer, resyncTimer]) clearInterval(timer);
         unsubscribe();
+        await taking; // a take-over under way ends (or gives up) before the stand-down
+        const held = leading;
         await standDown();
         // A standby takes over at once instead of waiting the lease out.
-        if (leading) await lease.release();
-        leading = false;
+        if (held) await lease.release();
         await queue.close();
       }),
     ] satisfies ShutdownStep[],
   };
 }
 
-/** The size, in QUOTE, whose effective price bounds every limit that can cross (fees included, no impact to speak of). */
-const EDGE_PROBE_QUOTE = 1;
-
-/** One slot's market for the book, from the slot's ticks and the latest pools. */
+/** One slot's market for the book: the slot's reference prices, and routes from its pools. */
 function slotMarket(ticks: readonly MarketTick[], marketData: MarketData, findPair: (symbol: string) => PairSpec | undefined): SlotMarket {
   const byPair = new Map(ticks.map((tick) => [tick.pair, tick]));
-  const route = (pair: string, side: Side, amount: number) => {
-    try {
-      return marketData.quote(pair, side, amount)?.route ?? null;
-    } catch (err) {
-      if (err instanceof RangeError) return null; // no pool of that pair (yet)
-      throw err;
-    }
-  };
+  const market = marketNowOf(marketData);
   return {
-    route,
+    route: (pair, side, amount) => market.route(pair, side, amount)?.route ?? null,
     reference: (pair) => byPair.get(pair)?.reference ?? null,
-    edge(pair, side) {
-      const tick = byPair.get(pair);
-      if (!tick) return null;
-      const probe = route(pair, side, EDGE_PROBE_QUOTE / tick.reference);
-      return probe && effectivePrice(probe);
-    },
     unit: (pair) => 10 ** -(findPair(pair)?.base.decimals ?? 6),
   };
 }

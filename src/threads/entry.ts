@@ -18,7 +18,7 @@ async function run(): Promise<void> {
   const config = { ...loadConfig(), role: 'worker' as const };
   const log = createLogger(config.logLevel).child({ thread: `worker-${index}` });
   // Order processing yields to the gateway's acks; the chain's slots keep their time.
-  if (parts.includes('worker')) niceThisThread(config.workerThreadNice, log);
+  if (parts.includes('worker') || parts.includes('trigger')) niceThisThread(config.workerThreadNice, log);
   const app = await startApp({ config, log, databaseUrl, redisUrl, rootDir, parts, serveHttp: false });
   port.on('message', (message: ToWorkerThread) => {
     if (message.type !== 'close') return;

@@ -20,9 +20,11 @@ export async function startWorkerThreads(options: {
 }) {
   const { log } = options;
   // The deployment's one chain gets a thread of its own (slots on time, whatever the workers do),
-  // with the trigger component (it weighs resting orders once a slot), then `count` worker threads.
-  const partsOf = (index: number): Part[] => (index === 0 ? ['chain', 'trigger'] : ['worker']);
-  const threads = Array.from({ length: options.count + 1 }, (_, index) => {
+  // then `count` worker threads, then the trigger component's (a slot that crosses thousands of
+  // resting orders takes a while to weigh: neither the chain nor the workers wait for it).
+  const triggerIndex = options.count + 1;
+  const partsOf = (index: number): Part[] => (index === 0 ? ['chain'] : index === triggerIndex ? ['trigger'] : ['worker']);
+  const threads = Array.from({ length: options.count + 2 }, (_, index) => {
     const thread = spawnThread({ ...options.data, index, parts: partsOf(index) });
     let closing = false;
     let started = false;
@@ -66,8 +68,8 @@ export async function startWorkerThreads(options: {
   log.info({ threads: threads.length }, 'worker threads running');
   return {
     /**
-     * Closes the worker threads first (their orders in flight still land, the chain producing slots
-     * meanwhile), then the chain's thread.
+     * Closes the worker threads and the trigger component's first (their orders in flight still
+     * land, the chain producing slots meanwhile), then the chain's thread.
      */
     drain: async (timeoutMs: number) => {
       const deadline = Date.now() + timeoutMs;

@@ -107,7 +107,11 @@ describe('resting orders across kill -9 of every process', () => {
       amendedIds.push(reply.orderId as string);
     }
     // And the worker that evaluates them dies too, with its triggers in flight: the other takes over its lease.
-    const leader = workers.find((worker) => worker.output.includes('evaluating resting orders'));
+    const leader = await until(
+      async () => workers.find((worker) => worker.output.includes('evaluating resting orders')),
+      (found) => found !== undefined,
+      10_000,
+    );
     expect(leader).toBeDefined();
     await leader!.stop('SIGKILL');
     const done = await until(

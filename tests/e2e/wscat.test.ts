@@ -83,7 +83,7 @@ describe('the README wscat sessions, run with the real wscat', () => {
     expect(sniperEvents.slice(1, -1).every((m) => m.status !== 'open' || m.reason === 'reopened')).toBe(true);
     expect(sniperEvents.at(-1)!.status).toBe('confirmed');
     expect(Number(sniperEvents.at(-1)!.executedPrice)).toBeLessThanOrEqual(0.05);
-  });
+  }, 120_000);
 
   it('runs the quote and dead-man switch sessions: a split quote, the switch armed, everything cancelled, the switch disarmed', async () => {
     const [, , , quote, deadMan] = sessions.map(local);

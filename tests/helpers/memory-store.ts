@@ -100,6 +100,9 @@ export function createMemoryStore() {
         .sort((a, b) => (a.id < b.id ? -1 : 1))
         .slice(0, limit);
     },
+    async restingCountOf(accountId) {
+      return [...orders.values()].filter((order) => order.accountId === accountId && order.status === 'open').length;
+    },
     async overduePending(limit) {
       const now = Date.now();
       return [...orders.values()]

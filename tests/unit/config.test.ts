@@ -30,6 +30,7 @@ describe('loadConfig', () => {
       maxConnections: 20000,
       maxConnectionsPerKey: 100,
       maxOpenOrdersPerAccount: 1000,
+      maxRestingOrdersPerAccount: 10000,
       rateLimits: { messagesPerConnection: 100, messagesPerAccount: 1000, submitsPerConnection: 50, submitsPerAccount: 200 },
     });
   });

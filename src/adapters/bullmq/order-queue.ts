@@ -2,7 +2,7 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../log.js';
 import { createBatcher } from '../../util/batcher.js';
-import type { OrderQueue } from '../../orders/ports.js';
+import type { OrderQueue, TriggerQueue } from '../../orders/ports.js';
 
 /** Attempts and backoff for transient execution failures: 1 s, 2 s, then give up after the third. */
 export const JOB_ATTEMPTS = 3;
@@ -25,7 +25,7 @@ const JOB_OPTIONS = {
  * Jobs take BullMQ's own ids: an order queued twice (a duplicate submit finding it still pending)
  * is in two jobs, which is safe, since every step of an order is a guarded change in the database.
  */
-export function createOrderQueue(options: { connection: Redis; prefix: string; name: string; log: Logger }): OrderQueue & { close(): Promise<void> } {
+export function createOrderQueue(options: { connection: Redis; prefix: string; name: string; log: Logger }): OrderQueue & TriggerQueue & { close(): Promise<void> } {
   const queue = new Queue(options.name, { connection: options.connection, prefix: options.prefix });
   // The shared connection already reports its own errors; this only keeps them off stderr.
   queue.on('error', (err) => options.log.debug({ err }, 'queue error'));
@@ -41,11 +41,14 @@ export function createOrderQueue(options: { connection: Redis; prefix: string; n
     enqueue: (orderId) => add(orderId),
 
     async enqueueTriggers(triggers) {
-      // A slot's triggers travel together, MAX_ORDERS_PER_JOB to a job; each is guarded by its seq in the store.
+      // A slot's triggers travel together, MAX_ORDERS_PER_JOB to a job, all jobs in one MULTI (all
+      // queued or none); each trigger is guarded by its seq in the store.
+      const jobs = [];
       for (let i = 0; i < triggers.length; i += MAX_ORDERS_PER_JOB) {
         const batch = triggers.slice(i, i + MAX_ORDERS_PER_JOB);
-        await queue.add('trigger', { orderIds: batch.map((t) => t.orderId), triggers: batch }, JOB_OPTIONS);
+        jobs.push({ name: 'trigger', data: { orderIds: batch.map((t) => t.orderId), triggers: batch }, opts: JOB_OPTIONS });
       }
+      if (jobs.length > 0) await queue.addBulk(jobs);
     },
 
     async queuedAmong(orderIds) {

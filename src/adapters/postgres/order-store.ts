@@ -129,8 +129,15 @@ export function createOrderStore(sql: Sql, options: { lingerMs?: number } = {}):
       await sql`update orders set client_order_id = null where id = ${orderId} and status = 'failed' and failure_code = 'QUEUE_UNAVAILABLE'`;
     },
 
+    async restingCountOf(accountId) {
+      const [row] = await sql<{ n: number }[]>`select count(*)::int as n from orders where account_id = ${accountId} and resting_pair is not null`;
+      return row?.n ?? 0;
+    },
+
     async overduePending(limit) {
-      // Deadlines are at most 60 s: only the last 70 s of orders can be overdue, a range the BRIN index on created_at finds.
+      // Deadlines are at most 60 s, so the last 70 s of orders hold every order that has just become
+      // overdue (a range the BRIN index on created_at finds). One still pending after that (this
+      // component was down for longer) is expired by the worker that takes it up.
       const rows = await sql<{ id: string }[]>`
         select id from orders
         where created_at > now() - interval '70 seconds'

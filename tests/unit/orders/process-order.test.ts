@@ -52,6 +52,7 @@ function harness(options: { sendFailure?: (tx: SignedTx, attempt: number) => Sen
         return decision && { slot: 1, route: decision.route };
       },
       reference: (pair: string) => market.referencePrice(pair, clock.now()),
+      slot: () => 1,
     },
     log,
   };

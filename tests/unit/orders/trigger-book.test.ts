@@ -17,7 +17,6 @@ function flatMarket(mid: number, options: { reference?: number; depth?: number; 
         : { kind: 'raydium', side, amountIn: amount, amountOut: quote, legs: [] }) as unknown as Route;
     },
     reference: (pair: string) => (pairs.includes(pair) ? reference : null),
-    edge: (pair: string, side: Side) => (pairs.includes(pair) ? (side === 'buy' ? mid * 1.003 : mid * 0.997) : null),
     unit: () => 1e-6,
   };
   return market;
@@ -58,13 +57,14 @@ describe('the trigger book', () => {
     const market = flatMarket(100);
     const decision = book.evaluate(market, 1);
     expect(decision.weighed).toBe(0);
-    expect(market.routed).toBe(0);
+    expect(market.routed).toBe(2); // the edge's probe, one a side
+
     // The market falls to 59.7 (59.879 with the fee): only the dozen buys priced at that or more are weighed.
     const lower = flatMarket(59.7);
     const next = book.evaluate(lower, 2);
     expect(next.weighed).toBe(12);
     expect(next.triggers).toHaveLength(12);
-    expect(lower.routed).toBe(next.weighed);
+    expect(lower.routed).toBe(next.weighed + 2);
   });
 
   it('leaves a limit too large for the pools resting, and weighs it again only once the edge improves or some slots have passed', () => {
@@ -110,6 +110,36 @@ describe('the trigger book', () => {
     expect(triggers.map((t) => t.orderId)).toEqual([patient.orderId]);
     expect(triggers[0]!.price).toBeCloseTo(0.0205 * 1.003, 8);
     expect(book.has(greedy.orderId)).toBe(true);
+  });
+
+  it('never triggers an order whose expireAt has come, even before the expiry pass ends it', () => {
+    const book = createTriggerBook();
+    const gtd = order({ type: 'limit', side: 'buy', limitPrice: 200, expireAt: 1_000 });
+    book.rest(gtd);
+    expect(book.evaluate(flatMarket(100), 1_000).triggers).toEqual([]);
+    expect(book.expireDue(1_000).map((o) => o.orderId)).toEqual([gtd.orderId]);
+  });
+
+  it('keeps an order that triggered out when it is loaded again at the same seq, and lets it back at a later one', () => {
+    const book = createTriggerBook();
+    const buy = order({ type: 'limit', side: 'buy', limitPrice: 200 });
+    book.rest(buy);
+    expect(book.evaluate(flatMarket(100), 1).triggers).toHaveLength(1);
+    book.rest(buy); // a resync reads it while the trigger is still in the queue
+    expect(book.has(buy.orderId)).toBe(false);
+    book.rest({ ...buy, seq: 6, limitPrice: 50 }); // it rested again after the trigger
+    expect(book.has(buy.orderId)).toBe(true);
+  });
+
+  it('ignores an older event that would take out a newer resting order', () => {
+    const book = createTriggerBook();
+    const buy = order({ type: 'limit', side: 'buy', limitPrice: 50, seq: 7 });
+    book.rest(buy);
+    expect(book.drop(buy.orderId, 6)).toBe(false); // a late `routing` of seq 6
+    expect(book.has(buy.orderId)).toBe(true);
+    expect(book.drop(buy.orderId, 8)).toBe(true);
+    book.rest({ ...buy, seq: 7 }); // the open event of seq 7 again, late: it stays out
+    expect(book.has(buy.orderId)).toBe(false);
   });
 
   it('expires what is due by the clock, earliest first, and leaves the rest', () => {

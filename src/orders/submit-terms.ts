@@ -12,7 +12,6 @@ export type TermsResult = { readonly ok: true; readonly terms: OrderTerms } | { 
 /** The slippage a resting order is stored with when its type takes none (limit and sniper fills are bounded by their price). */
 const UNUSED_SLIPPAGE_BPS = 50;
 
-const NO_TERMS = NO_RESTING_TERMS;
 
 export interface PairLookup {
   /** The traded pair, default or launched. */
@@ -40,7 +39,7 @@ export function termsOfSubmit(message: SubmitMessage, lookup: PairLookup): Terms
     if (decimalPlaces(message.spend) > quote.decimals) return refuse('INVALID_ORDER', 'spend', `${quote.symbol} has at most ${quote.decimals} decimals`);
     return {
       ok: true,
-      terms: { type, side, pair: message.pair, amount: message.spend, slippageBps: UNUSED_SLIPPAGE_BPS, deadlineMs: message.deadlineMs, ...NO_TERMS, limitPrice: message.maxPrice, expireAt: message.expireAt ?? null },
+      terms: { type, side, pair: message.pair, amount: message.spend, slippageBps: UNUSED_SLIPPAGE_BPS, deadlineMs: message.deadlineMs, ...NO_RESTING_TERMS, limitPrice: message.maxPrice, expireAt: message.expireAt ?? null },
     };
   }
   const pair = lookup.findPair(message.pair);
@@ -49,11 +48,11 @@ export function termsOfSubmit(message: SubmitMessage, lookup: PairLookup): Terms
   const common = { type, side, pair: pair.symbol, amount: message.amount, deadlineMs: message.deadlineMs };
   switch (message.type) {
     case 'market':
-      return { ok: true, terms: { ...common, slippageBps: message.slippageBps, ...NO_TERMS } };
+      return { ok: true, terms: { ...common, slippageBps: message.slippageBps, ...NO_RESTING_TERMS } };
     case 'limit':
       return {
         ok: true,
-        terms: { ...common, slippageBps: UNUSED_SLIPPAGE_BPS, ...NO_TERMS, limitPrice: message.limitPrice, timeInForce: message.timeInForce, expireAt: message.expireAt ?? null },
+        terms: { ...common, slippageBps: UNUSED_SLIPPAGE_BPS, ...NO_RESTING_TERMS, limitPrice: message.limitPrice, timeInForce: message.timeInForce, expireAt: message.expireAt ?? null },
       };
     case 'stop':
       return {
@@ -61,7 +60,7 @@ export function termsOfSubmit(message: SubmitMessage, lookup: PairLookup): Terms
         terms: {
           ...common,
           slippageBps: message.slippageBps,
-          ...NO_TERMS,
+          ...NO_RESTING_TERMS,
           triggerPrice: message.triggerPrice,
           trigger: message.trigger,
           timeInForce: message.timeInForce,
