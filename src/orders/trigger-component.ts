@@ -153,15 +153,20 @@ export function createTriggerComponent(deps: TriggerComponentDeps) {
    * Guarded from `pending`: one a worker takes up meanwhile is left to it.
    */
   async function expireOverdue(): Promise<number> {
-    let count = 0;
-    for (const orderId of await store.overduePending(OVERDUE_PAGE)) {
-      const reason = 'no worker took it up within its deadline; it was never sent';
+    const reason = 'no worker took it up within its deadline; it was never sent';
+    const expireOne = async (orderId: string) => {
       const draft = expiredEvent(orderId, failureMessage('DEADLINE_EXCEEDED', reason), clock.now());
       const moved = await store.transition(orderId, 'pending', { failureCode: 'DEADLINE_EXCEEDED', failureReason: reason }, draft);
-      if (moved) {
-        count += 1;
-        await events.publish(moved.event).catch((err: unknown) => log.warn({ err, orderId }, 'could not publish an expiry'));
-      }
+      if (!moved) return false;
+      await events.publish(moved.event).catch((err: unknown) => log.warn({ err, orderId }, 'could not publish an expiry'));
+      return true;
+    };
+    let count = 0;
+    const overdue = await store.overduePending(OVERDUE_PAGE);
+    // In chunks, each chunk's statements issued together (the store writes them as one batch).
+    for (let i = 0; i < overdue.length; i += EXPIRE_CHUNK) {
+      const done = await Promise.all(overdue.slice(i, i + EXPIRE_CHUNK).map(expireOne));
+      count += done.filter(Boolean).length;
     }
     if (count > 0) log.info({ count }, 'expired market orders no worker took up in time');
     return count;
