@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Reproduces the benchmark figures of docs/performance.md on this machine:
-#   npm run bench [-- engine|realistic|connections|split|resting]
+#   npm run bench [-- engine|realistic|connections|split|resting|capacity]
 # Starts the engine (ROLE=all, embedded Redis and PostgreSQL in a temporary DATA_DIR, auth off, limits
 # raised) on 127.0.0.1, runs the load-test script against it, reports CPU per order, and stops it all.
 set -euo pipefail
@@ -103,6 +103,16 @@ if [ "$only" = split ]; then
   kill -TERM "$gateway_pid" "$worker_pid" 2>/dev/null || true; wait "$gateway_pid" "$worker_pid" 2>/dev/null || true
   engine=$chain_pid
 fi
+if [ "$only" = capacity ]; then
+  # The capacity C of this machine in engine mode: the load script steps the rate (doubling from
+  # 500/s, then bisecting; 15 s a step) and reports the highest rate that keeps up.
+  start_engine 0 0 5000
+  warm_up 10 1000
+  echo "== capacity: npm run load -- --find-capacity --rate 500 --duration 15 --connections 50"
+  npm run --silent load -- --url "ws://127.0.0.1:$port/ws" --quiet --find-capacity --rate 500 --duration 15 --connections 50 --settle-timeout 30 --json "$out/capacity.json" || true
+  stop_engine
+fi
+
 if [ "$only" = all ] || [ "$only" = resting ]; then
   # The trigger component's work with 100,000 resting limit orders: in one process, on a real
   # Redis for the queueing (REDIS_URL; left out when unset). No engine is started for it.

@@ -1,10 +1,11 @@
 // The load-test script: npm run load -- --url ws://127.0.0.1:3000/ws --key dex_… --orders 10000 --rate 2000
 // Prints a progress line while it runs and a table at the end; exits 1 if any order was lost,
-// duplicated or out of order, 2 on bad options.
+// duplicated or out of order, 2 on bad options. With --find-capacity it steps the rate and reports C.
 import { writeFile } from 'node:fs/promises';
 import { parseOptions, USAGE } from './load/options.js';
 import { formatTable, isBroken, renderHtml } from './load/report.js';
 import { runLoad } from './load/run.js';
+import { findCapacity, formatCapacity } from './load/find-capacity.js';
 
 async function main(): Promise<number> {
   let options;
@@ -15,6 +16,14 @@ async function main(): Promise<number> {
     return 2;
   }
   const tty = process.stderr.isTTY;
+  if (options.findCapacity) {
+    const found = await findCapacity(options, (step) => runLoad({ ...step, quiet: true }, () => undefined), (step) => {
+      if (!options.quiet) process.stderr.write(`${step.rate}/s: ${step.keptUp ? 'kept up' : 'fell back'} (${step.confirmedPerSSteady.toFixed(0)}/s confirmed)\n`);
+    });
+    process.stdout.write(`${formatCapacity(found)}\n`);
+    if (options.json) await writeFile(options.json, JSON.stringify(found, null, 2));
+    return found.steps.some((step) => step.lost > 0) ? 1 : 0;
+  }
   let result;
   try {
     result = await runLoad(options, (p) => {

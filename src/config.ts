@@ -43,6 +43,7 @@ const EnvSchema = v.object({
   WORKER_CONCURRENCY: v.optional(intString(1, 10_000), '5000'),
   WORKER_THREADS: v.optional(intString(0, 16), '1'),
   WORKER_BATCH_LINGER_MS: v.optional(intString(0, 100), '3'),
+  ADMISSION_MAX_WAIT_MS: v.optional(intString(0, 60_000), '1000'),
   WORKER_THREAD_NICE: v.optional(intString(0, 19), '10'),
   LOG_LEVEL: v.optional(
     v.picklist(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'must be a pino level (fatal … trace, silent)'),
@@ -102,6 +103,7 @@ const ConfigSchema = v.pipe(
     workerThreads: env.WORKER_THREADS,
     /** How long a worker's writes (status changes, events) gather before they go out as one batch. */
     workerBatchLingerMs: env.WORKER_BATCH_LINGER_MS,
+    admissionMaxWaitMs: env.ADMISSION_MAX_WAIT_MS,
     /** Nice value of worker threads (Linux), so the gateway thread's acks come first on a busy machine. */
     workerThreadNice: env.WORKER_THREAD_NICE,
     logLevel: env.LOG_LEVEL,

@@ -19,6 +19,7 @@ export const ERRORS = {
   // Replies when the engine cannot take the order right now (nothing was acked).
   SERVICE_UNAVAILABLE: { retryable: true, message: 'the engine cannot take orders right now; try again' },
   SHUTTING_DOWN: { retryable: true, message: 'the server is shutting down; reconnect and try again' },
+  OVERLOADED: { retryable: true, message: 'the engine cannot start more orders in time right now; retry after retryAfterMs' },
   INTERNAL_ERROR: { retryable: true, message: 'internal error' },
   // Reasons an acked order ends in `failed`.
   SLIPPAGE_EXCEEDED: { retryable: false, message: 'the fill was worse than the slippage limit allows' },

@@ -22,6 +22,8 @@ export interface LoadOptions {
   readonly json: string | undefined;
   readonly html: string | undefined;
   readonly quiet: boolean;
+  /** Step the offered rate from `rate` up to learn the capacity (each step `durationS`, default 15 s). */
+  readonly findCapacity: boolean;
 }
 
 export const USAGE = `npm run load -- [options]
@@ -34,7 +36,10 @@ export const USAGE = `npm run load -- [options]
   --slippage 500                 slippageBps of every order
   --settle-timeout 30            seconds to wait for the last orders to end
   --json FILE  --html FILE       raw figures / a self-contained report
-  --quiet                        no progress line`;
+  --quiet                        no progress line
+  --find-capacity                step the rate from --rate (doubling, then bisecting; each step
+                                 --duration s, default 15) and report the capacity C: the highest
+                                 rate whose steady confirmed rate keeps up, with refusals by code`;
 
 const DEFAULT_MIX = 'SOL/USDC:buy:0.5,SOL/USDC:sell:0.5,JUP/USDC:buy:50,RAY/USDC:sell:20,SOL/USDT:buy:0.25';
 
@@ -55,6 +60,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): L
       json: { type: 'string' },
       html: { type: 'string' },
       quiet: { type: 'boolean', default: false },
+      'find-capacity': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -66,7 +72,9 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): L
   };
   const url = new URL(values.url);
   if (url.protocol !== 'ws:' && url.protocol !== 'wss:') throw new Error('--url must be a ws:// or wss:// URL');
-  if (values.orders === undefined && values.duration === undefined) throw new Error('give --orders or --duration');
+  const findCapacity = values['find-capacity'];
+  if (findCapacity && values.orders !== undefined) throw new Error('--find-capacity steps by --duration, not --orders');
+  if (!findCapacity && values.orders === undefined && values.duration === undefined) throw new Error('give --orders or --duration');
   const mix = values.mix.split(',').map((entry) => {
     const [pair, side, amount] = entry.split(':');
     if (!pair || (side !== 'buy' && side !== 'sell') || !amount || !(Number(amount) > 0)) throw new Error(`--mix entry "${entry}" must be PAIR:buy|sell:AMOUNT`);
@@ -85,5 +93,6 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): L
     json: values.json,
     html: values.html,
     quiet: values.quiet,
+    findCapacity,
   };
 }

@@ -89,7 +89,7 @@ export function createSession(deps: SessionDeps, caller: Caller, limits: Limits,
     const budget = await limits.submit();
     if (!budget.ok) return rateLimited(budget.retryAfterMs, message.reqId);
     const result = await deps.submitOrder(message, accountId, subscriber);
-    if (!result.ok) return send(error(result.error.code, result.error.message, { field: result.error.field, ...reqIdOf(message) }));
+    if (!result.ok) return send(error(result.error.code, result.error.message, { field: result.error.field, retryAfterMs: result.error.retryAfterMs, ...reqIdOf(message) }));
     if ('duplicate' in result) {
       send(result.duplicate);
       // Replays what came after the ack, then streams the rest, unless this socket already follows it.

@@ -24,6 +24,8 @@ export interface ProcessDeps {
   readonly findPair: (symbol: string) => PairSpec | undefined;
   /** The latest slot's market without the quote latency: resting orders' quotes and a sniper's size. */
   readonly market: MarketNow;
+  /** Told how long each order this worker starts had waited since its ack (admission control reads it). */
+  readonly onStarted?: (waitMs: number) => void;
   readonly log: Logger;
 }
 
@@ -46,7 +48,10 @@ export function createProcessOrder(deps: ProcessDeps) {
   return async function processOrder(orderId: string, attempt: Attempt, trigger?: TriggerOrder): Promise<Order> {
     const started = await store.startAttempt(orderId, attempt.number, routingEvent(orderId, clock.now()));
     if (!started) throw new EngineError('ORDER_NOT_FOUND', `order ${orderId} does not exist`);
-    if (started.event) await events.publish(started.event);
+    if (started.event) {
+      deps.onStarted?.(clock.now() - started.order.createdAt);
+      await events.publish(started.event);
+    }
     let order = started.order;
     // Delivered again after it ended (or while it rests, without a trigger of its own): its last
     // event may never have been published (Redis failed right after the commit), so publish it

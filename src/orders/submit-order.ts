@@ -15,6 +15,8 @@ export interface SubmitRejection {
   readonly message: string;
   readonly field?: string;
   readonly retryable: boolean;
+  /** OVERLOADED: when the engine may have room again. */
+  readonly retryAfterMs?: number;
 }
 
 export type SubmitResult =
@@ -44,6 +46,8 @@ export interface SubmitDeps {
   readonly openOrders: OpenOrderSlots;
   /** Most resting orders an account may have; a limit, stop or sniper beyond it is LIMIT_EXCEEDED. */
   readonly maxResting?: number;
+  /** Admission control: the retryAfterMs to refuse an order of this deadline with (OVERLOADED), or null to take it. */
+  readonly overloaded?: (deadlineMs: number) => number | null;
 }
 
 /**
@@ -59,6 +63,11 @@ export function createSubmitOrder(deps: SubmitDeps) {
   return async function submitOrder(message: SubmitMessage, accountId: string, subscriber: Subscriber): Promise<SubmitResult> {
     const checked = termsOfSubmit(message, { findPair, quoteToken, nowMs: clock.now() });
     if (!checked.ok) return reject(checked.code, checked.message, checked.field);
+    // Refused before anything is stored: an order the engine could not start within its deadline.
+    const retryAfterMs = deps.overloaded?.(message.deadlineMs) ?? null;
+    if (retryAfterMs !== null) {
+      return { ok: false, error: { code: 'OVERLOADED', message: `${ERRORS.OVERLOADED.message} (${retryAfterMs} ms)`, retryable: true, retryAfterMs } };
+    }
     const order: NewOrder = { id: ids.orderId(), accountId, clientOrderId: message.clientOrderId ?? null, ...checked.terms };
     const ack: AckMessage = {
       type: 'ack',

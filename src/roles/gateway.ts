@@ -14,6 +14,7 @@ import type { Config } from '../config.js';
 import { createAdmission } from '../gateway/admission.js';
 import type { MarketData } from '../gateway/market-data.js';
 import { startOpenOrders } from '../gateway/open-orders.js';
+import { startOverloadGuard } from '../gateway/overload.js';
 import { createOrderFeed } from '../gateway/order-feed.js';
 import { createSession, type SessionDeps } from '../gateway/session.js';
 import { startTickerFanout, type TickerFanout } from '../gateway/ticker.js';
@@ -72,6 +73,8 @@ export async function startGateway(deps: GatewayDeps) {
   const sql = connectPostgres(deps.databaseUrl, log, GATEWAY_POOL_SIZE);
   const store = createOrderStore(sql);
   const queue = createOrderQueue({ connection: deps.redis, prefix: keys.queuePrefix, name: keys.queueName, log });
+  // Admission control: a submit the deployment cannot start within its deadline is refused (OVERLOADED).
+  const overload = startOverloadGuard({ startWaitMs: () => queue.startWaitMs(), maxWaitMs: config.admissionMaxWaitMs, log });
   const feed = createOrderFeed({ loadAfter: store.eventsAfter, log });
   const openOrders = startOpenOrders({ maxPerAccount: config.maxOpenOrdersPerAccount, finishedAmong: store.finishedAmong, log });
   const subscriber = startEventSubscriber({
@@ -87,7 +90,7 @@ export async function startGateway(deps: GatewayDeps) {
   // Submits between their insert and their ack: at shutdown they finish (or fail cleanly) before the pool closes.
   const inFlight = new Set<Promise<unknown>>();
   const accepted = deps.metrics.counter('dex_orders_accepted_total', 'Orders acked by this gateway');
-  const submitOrder = createSubmitOrder({ store, queue, clock, ids: randomIds, findPair: deps.findPair, quoteToken, log, openOrders, maxResting: config.maxRestingOrdersPerAccount });
+  const submitOrder = createSubmitOrder({ store, queue, clock, ids: randomIds, findPair: deps.findPair, quoteToken, log, openOrders, maxResting: config.maxRestingOrdersPerAccount, overloaded: overload.refuse });
   const cancelEvents = createEventPublisher(deps.commands, keys.events);
   const switches = createSwitchStore(sql);
   const sessionDeps: SessionDeps = {
@@ -157,6 +160,7 @@ export async function startGateway(deps: GatewayDeps) {
       closeStep('close the gateway queue and pool', async (ms) => {
         const started = Date.now();
         openOrders.close();
+        overload.close();
         await queue.close();
         await sql.end({ timeout: Math.max(0, ms - (Date.now() - started)) / 1000 });
       }),

@@ -19,6 +19,9 @@ import type { ProcessDeps } from '../orders/process-order.js';
 /** How often a worker looks for dead-man switches that are due (they fire within this of their time). */
 const SWITCH_CHECK_EVERY_MS = 250;
 
+/** How often a worker reports the longest start wait it saw (for the gateways' admission control). */
+const START_WAIT_REPORT_MS = 100;
+
 /** How often a worker looks for orders a gateway stored but never queued. */
 const UNQUEUED_SWEEP_EVERY_MS = 30_000;
 
@@ -49,6 +52,16 @@ export function startWorker(deps: WorkerDeps) {
   const lingerMs = config.workerBatchLingerMs;
   const store = createOrderStore(infra.sql, { lingerMs });
   const queueOptions = { connection: infra.redis, prefix: keys.queuePrefix, name: keys.queueName };
+  // The longest start wait of the last 100 ms goes to Redis, where every gateway's admission control reads it.
+  let longestWait = 0;
+  const reporter = createOrderQueue({ ...queueOptions, log });
+  const reportTimer = setInterval(() => {
+    if (longestWait === 0) return;
+    const wait = longestWait;
+    longestWait = 0;
+    reporter.reportStartWait(wait).catch((err: unknown) => log.debug({ err }, 'could not report the start wait'));
+  }, START_WAIT_REPORT_MS);
+  reportTimer.unref();
   const processOrder = createProcessOrder({
     store,
     events: createEventPublisher(infra.commands, keys.events, { lingerMs }),
@@ -58,6 +71,7 @@ export function startWorker(deps: WorkerDeps) {
     ids: randomIds,
     findPair: deps.findPair,
     market: deps.market,
+    onStarted: (waitMs) => (longestWait = Math.max(longestWait, waitMs, 1)),
     log,
   });
   const worker = startOrderWorker({ ...queueOptions, concurrency: config.workerConcurrency, processOrder, log });
@@ -89,7 +103,9 @@ export function startWorker(deps: WorkerDeps) {
       closeStep('stop the unqueued-order sweep and the dead-man switches', async () => {
         clearInterval(sweeper);
         clearInterval(switchTimer);
+        clearInterval(reportTimer);
         await sweepQueue.close();
+        await reporter.close();
       }),
     ] satisfies ShutdownStep[],
   };

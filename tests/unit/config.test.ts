@@ -12,6 +12,7 @@ describe('loadConfig', () => {
       workerConcurrency: 5000,
       workerThreads: 1,
       workerBatchLingerMs: 3,
+      admissionMaxWaitMs: 1000,
       workerThreadNice: 10,
       logLevel: 'info',
       dataDir: './.data',

@@ -18,6 +18,30 @@ const JOB_OPTIONS = {
 };
 
 /**
+ * The job that has waited longest and when it was added (ms, the adder's clock), in one round trip.
+ * BullMQ pushes new jobs on the left of its wait list and workers take them from the right, so the
+ * oldest is the last one. KEYS: the wait list; ARGV: the prefix of job hashes.
+ */
+const OLDEST_WAITING = `
+local lag = tonumber(redis.call('GET', KEYS[2]) or '0')
+local id = redis.call('LINDEX', KEYS[1], -1)
+local added = false
+if id then added = redis.call('HGET', ARGV[1] .. id, 'timestamp') end
+return { added, lag }`;
+
+/**
+ * Raises the start wait the workers report to at least ARGV[1] ms, for ARGV[2] ms: the key holds
+ * the longest wait reported lately by any worker, and lapses when none reports one as long.
+ */
+const REPORT_START_WAIT = `
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+local wait = tonumber(ARGV[1])
+if wait >= current then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) end
+return 0`;
+/** How long a reported start wait counts. */
+const START_WAIT_TTL_MS = 500;
+
+/**
  * The OrderQueue port on BullMQ. Orders submitted in the same turn of the event loop travel in one
  * job (`{ orderIds }`): BullMQ's per-job work (the add, the move to
  * active, the finish, their Lua scripts and lock keys) is paid once per batch instead of once per
@@ -25,7 +49,7 @@ const JOB_OPTIONS = {
  * Jobs take BullMQ's own ids: an order queued twice (a duplicate submit finding it still pending)
  * is in two jobs, which is safe, since every step of an order is a guarded change in the database.
  */
-export function createOrderQueue(options: { connection: Redis; prefix: string; name: string; log: Logger }): OrderQueue & TriggerQueue & { close(): Promise<void> } {
+export function createOrderQueue(options: { connection: Redis; prefix: string; name: string; log: Logger }): OrderQueue & TriggerQueue & { startWaitMs(): Promise<number>; reportStartWait(waitMs: number): Promise<void>; close(): Promise<void> } {
   const queue = new Queue(options.name, { connection: options.connection, prefix: options.prefix });
   // The shared connection already reports its own errors; this only keeps them off stderr.
   queue.on('error', (err) => options.log.debug({ err }, 'queue error'));
@@ -62,6 +86,22 @@ export function createOrderQueue(options: { connection: Redis; prefix: string; n
         for (const orderId of jobOrderIds(job?.data)) if (wanted.has(orderId)) found.add(orderId);
       }
       return found;
+    },
+
+    /**
+     * How long orders wait to be started, ms (0: none waits): the longer of the oldest job's wait
+     * in the queue (by this process's clock) and the start wait workers reported lately.
+     */
+    async startWaitMs(): Promise<number> {
+      const base = `${options.prefix}:${options.name}:`;
+      const [added, lag] = (await options.connection.eval(OLDEST_WAITING, 2, `${base}wait`, `${base}start-wait`, base)) as [string | null, number];
+      const queued = added === null ? 0 : Math.max(0, Date.now() - Number(added));
+      return Math.max(queued, Number(lag) || 0);
+    },
+
+    /** Reports how long an order just started had waited since its ack (the longest reported lately counts). */
+    async reportStartWait(waitMs: number): Promise<void> {
+      await options.connection.eval(REPORT_START_WAIT, 1, `${options.prefix}:${options.name}:start-wait`, Math.round(waitMs), START_WAIT_TTL_MS);
     },
 
     close: () => queue.close(),
