@@ -1,5 +1,5 @@
-import * as v from 'valibot';
 // A submit of each order type: the type decides which fields it takes (protocol.md, "submit").
+import * as v from 'valibot';
 import { TIMES_IN_FORCE } from './wire-types.js';
 import { amount, clientOrderId, expireAt, pair, price, reqId, side, whole } from './fields.js';
 
