@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Reproduces the benchmark figures of docs/performance.md on this machine:
-#   npm run bench [-- engine|realistic|connections|split|resting|capacity]
+#   npm run bench [-- engine|realistic|connections|split|resting|capacity|ceiling]
 # Starts the engine (ROLE=all, embedded Redis and PostgreSQL in a temporary DATA_DIR, auth off, limits
 # raised) on 127.0.0.1, runs the load-test script against it, reports CPU per order, and stops it all.
+# `ceiling` also runs the bare-parts ceiling (scripts/ceiling.ts) on the engine's PostgreSQL and Redis.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 only="${1:-all}"
@@ -24,34 +25,69 @@ start_engine() { # $1 quote latency, $2 exec latency, $3 worker concurrency, [$4
   echo "engine did not start; see $out/server.log" >&2; exit 1
 }
 stop_engine() { [ -n "${engine:-}" ] || return 0; kill -TERM "$engine" 2>/dev/null || true; wait "$engine" 2>/dev/null || true; }
-trap 'stop_engine; rm -rf "$data"' EXIT
+embedded_urls() { # the URLs of the engine's embedded PostgreSQL and Redis (the engine must be running)
+  local redis_port pg_port
+  # redis-server retitles itself "redis-server 127.0.0.1:PORT"; its pid is in the engine's data dir.
+  redis_port=$(ps -o args= -p "$(cat "$data/redis/redis-server.pid")" | grep -o '[0-9]*$')
+  pg_port=$(sed -n 4p "$data/postgres/postmaster.pid")
+  database_url="postgres://postgres:postgres@127.0.0.1:$pg_port/dex"
+  redis_url="redis://127.0.0.1:$redis_port"
+}
+start_ceiling() { # the bare-parts ceiling on the engine's embedded PostgreSQL and Redis
+  embedded_urls
+  env DATABASE_URL="$database_url" REDIS_URL="$redis_url" PORT="$ceiling_port" HOST=127.0.0.1 LOG_LEVEL=warn ${CEILING_ENV:-} \
+    node --max-semi-space-size=64 --single-threaded-gc --import tsx scripts/ceiling.ts > "$out/ceiling.log" 2>&1 &
+  ceiling=$!
+  for _ in $(seq 1 60); do
+    kill -0 "$ceiling" 2>/dev/null || break
+    curl -sf "http://127.0.0.1:$ceiling_port/health" > /dev/null 2>&1 && return 0; sleep 0.5
+  done
+  echo "the ceiling did not start; see $out/ceiling.log" >&2; exit 1
+}
+settle() { # the database catches up with the runs before (vacuum, then a checkpoint), so the next one does not pay for them
+  node -e '
+    const sql = require("postgres")(process.argv[1], { max: 1, onnotice: () => undefined });
+    sql`vacuum`.then(() => sql`checkpoint`).catch((err) => console.error("settle: " + err.message)).finally(() => sql.end());
+  ' "$database_url"
+}
+stop_ceiling() { [ -n "${ceiling:-}" ] || return 0; kill -TERM "$ceiling" 2>/dev/null || true; wait "$ceiling" 2>/dev/null || true; ceiling=; }
+# The ceiling first: it runs on the engine's PostgreSQL and Redis.
+trap 'stop_ceiling; stop_engine; rm -rf "$data"' EXIT
 
-cpu() { # CPU seconds of the engine, PostgreSQL and Redis
-  local server pg redis
-  server=$(ps -o cputimes= -p "$engine" | tr -d ' ')
-  pg=$(ps -eo comm,cputimes --no-headers | awk '$1=="postgres"{s+=$2} END {print s+0}')
-  redis=$(ps -eo comm,cputimes --no-headers | awk '$1=="redis-server"{s+=$2} END {print s+0}')
-  echo "$server $pg $redis"
+proc_cpu() { # CPU seconds of every process named $1, with its children that have exited: a PostgreSQL
+  # backend that closed during a run (an idle pool connection) still counts, through the postmaster.
+  cat /proc/[0-9]*/stat 2> /dev/null | awk -v name="($1)" -v hz="$(getconf CLK_TCK)" '$2 == name { s += $14 + $15 + $16 + $17 } END { printf "%d\n", s / hz }'
+}
+cpu() { # CPU seconds of the engine (or $cpu_pid), PostgreSQL and Redis
+  local server
+  server=$(ps -o cputimes= -p "${cpu_pid:-$engine}" | tr -d ' ')
+  echo "$server $(proc_cpu postgres) $(proc_cpu redis-server)"
 }
 
-load() { # name, then load-script options
+load() { # name, then load-script options; against $target_port (default: the engine's port)
   local name="$1"; shift
   echo "== $name: npm run load -- $*"
   local before after
   before=$(cpu)
   rm -f "$out/$name.json" "$out/$name.html"
-  npm run --silent load -- --url "ws://127.0.0.1:$port/ws" --quiet --json "$out/$name.json" --html "$out/$name.html" "$@" \
+  npm run --silent load -- --url "ws://127.0.0.1:${target_port:-$port}/ws" --quiet --json "$out/$name.json" --html "$out/$name.html" "$@" \
     || echo "(the load script exited non-zero: see above)"
   after=$(cpu)
   if [ ! -f "$out/$name.json" ]; then echo "no report from $name"; return 0; fi
   read -r s0 p0 r0 <<< "$before"; read -r s1 p1 r1 <<< "$after"
   local orders; orders=$(node -e "console.log(require(require('node:path').resolve(process.argv[1])).confirmed)" "$out/$name.json")
-  awk -v s=$((s1 - s0)) -v p=$((p1 - p0)) -v r=$((r1 - r0)) -v n="$orders" 'BEGIN {
-    t = s + p + r; printf "CPU: engine %d s, postgres %d s, redis %d s = %.2f ms per confirmed order\n\n", s, p, r, (n > 0 ? t * 1000 / n : 0) }'
+  awk -v s=$((s1 - s0)) -v p=$((p1 - p0)) -v r=$((r1 - r0)) -v n="$orders" -v server="${cpu_name:-engine}" 'BEGIN {
+    t = s + p + r; printf "CPU: %s %d s, postgres %d s, redis %d s = %.2f ms per confirmed order\n\n", server, s, p, r, (n > 0 ? t * 1000 / n : 0) }'
 }
 
-warm_up() { # a fresh engine first compiles its hot paths and fills its caches: not measured
-  npm run --silent load -- --url "ws://127.0.0.1:$port/ws" --quiet --connections 50 --duration "$1" --rate "$2" > /dev/null || true
+warm_up() { # a fresh engine first compiles its hot paths and fills its caches: not measured. [$3: port]
+  npm run --silent load -- --url "ws://127.0.0.1:${3:-$port}/ws" --quiet --connections 50 --duration "$1" --rate "$2" > /dev/null || true
+}
+
+find_capacity() { # name, port: the load script steps the rate (doubling from 500/s, then bisecting; 15 s a step)
+  echo "== $1: npm run load -- --find-capacity --rate 500 --duration 15 --connections 50"
+  rm -f "$out/$1.json"
+  npm run --silent load -- --url "ws://127.0.0.1:$2/ws" --quiet --find-capacity --rate 500 --duration 15 --connections 50 --settle-timeout 30 --json "$out/$1.json" || true
 }
 
 if [ "$only" = all ] || [ "$only" = engine ]; then
@@ -87,9 +123,8 @@ if [ "$only" = split ]; then
   # The parts as processes of their own, to see what each costs per order: the chain process
   # provides the embedded Redis and PostgreSQL (it starts first), the worker and gateway use them.
   start_engine 0 0 5000 chain; chain_pid=$engine
-  redis_port=$(ps -o args= -p "$(pgrep -n redis-server)" | grep -o '[0-9]*$')
-  pg_port=$(sed -n 4p "$data/postgres/postmaster.pid")
-  EXTRA_ENV="REDIS_URL=redis://127.0.0.1:$redis_port DATABASE_URL=postgres://postgres:postgres@127.0.0.1:$pg_port/dex"
+  embedded_urls
+  EXTRA_ENV="REDIS_URL=$redis_url DATABASE_URL=$database_url"
   port=$((port + 1)); start_engine 0 0 5000 worker; worker_pid=$engine
   port=$((port + 1)); start_engine 0 0 5000 gateway; gateway_pid=$engine
   part_cpu() { for pid in "$chain_pid" "$worker_pid" "$gateway_pid"; do ps -o cputimes= -p "$pid" | tr -d ' '; done | tr '\n' ' '; }
@@ -108,8 +143,39 @@ if [ "$only" = capacity ]; then
   # 500/s, then bisecting; 15 s a step) and reports the highest rate that keeps up.
   start_engine 0 0 5000
   warm_up 10 1000
-  echo "== capacity: npm run load -- --find-capacity --rate 500 --duration 15 --connections 50"
-  npm run --silent load -- --url "ws://127.0.0.1:$port/ws" --quiet --find-capacity --rate 500 --duration 15 --connections 50 --settle-timeout 30 --json "$out/capacity.json" || true
+  find_capacity capacity "$port"
+  stop_engine
+fi
+if [ "$only" = ceiling ]; then
+  # The engine's capacity as a share of the bare-parts ceiling (scripts/ceiling.ts: uWS, one
+  # statement per batch, one BullMQ job per batch, the Redis stream, the same five durable events
+  # per order, and nothing else), both measured by the load script in this run on this machine.
+  # The engine (the `engine` scenario's) provides PostgreSQL and Redis and idles while the ceiling
+  # is measured; the ceiling idles while the engine is. The 1,000/s runs come first, each after a
+  # warm-up at that rate; each capacity search starts once the database has caught up (settle):
+  # the ceiling's search (it may step up to 8,000/s) would otherwise leave its vacuum and writeback to the engine's.
+  ceiling_port="${CEILING_PORT:-$((port + 200))}"
+  start_engine 0 0 5000
+  start_ceiling
+  warm_up 10 1000 "$ceiling_port"
+  target_port=$ceiling_port cpu_pid=$ceiling cpu_name=ceiling load ceiling-1000 --connections 50 --duration 30 --rate 1000
+  warm_up 10 1000
+  load ceiling-engine-1000 --connections 50 --duration 30 --rate 1000
+  settle
+  find_capacity ceiling-capacity "$ceiling_port"
+  settle
+  find_capacity ceiling-engine-capacity "$port"
+  node -e '
+    const { resolve } = require("node:path");
+    const read = (name) => { try { return require(resolve(process.argv[1], name + ".json")); } catch { return null; } };
+    const [cc, ec, c1, e1] = ["ceiling-capacity", "ceiling-engine-capacity", "ceiling-1000", "ceiling-engine-1000"].map(read);
+    const rate = (found) => (found && found.capacity !== null ? found.capacity + "/s" : "n/a");
+    const p99 = (run) => (run ? run.ackLatencyMs.p99.toFixed(1) + " ms" : "n/a");
+    const share = cc && ec && cc.capacity && ec.capacity !== null ? (100 * ec.capacity / cc.capacity).toFixed(0) + " %" : "n/a";
+    console.log("== ceiling: capacity C: ceiling " + rate(cc) + ", engine " + rate(ec) + "; the engine reaches " + share + " of the ceiling");
+    console.log("== ceiling: ack p99 at 1,000/s for 30 s: ceiling " + p99(c1) + ", engine " + p99(e1));
+  ' "$out"
+  stop_ceiling
   stop_engine
 fi
 
