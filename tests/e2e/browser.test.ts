@@ -240,8 +240,9 @@ describe('the trading page in a real browser', () => {
     await expect.poll(() => rows().count()).toBe(count);
     await expect.poll(() => terminalRows().count()).toBe(count);
     // Rebuilt from the stored events: both quotes and the step times are back.
-    expect(await rows().first().locator('.quotes li').count()).toBe(2);
-    expect(await rows().first().locator('.track .took').first().textContent()).toMatch(/ms|s$/);
+    // (The snapshot shows the row at once; its events are replayed just after.)
+    await expect.poll(() => rows().first().locator('.quotes li').count()).toBe(2);
+    await expect.poll(async () => (await rows().first().locator('.track .took').first().textContent()) ?? '').toMatch(/ms|s$/);
   });
 
   it('fits a 1280 px window: no table scrolls sideways and no cell cuts its content, the Tx hash shortened with the whole in its tooltip', async () => {
