@@ -3,6 +3,7 @@ import type { ChainStore, ProducedSlot, SlotUpdate } from '../../chain/ports.js'
 import type { TxRecord } from '../../chain/types.js';
 import type { ChainKeys } from './chain-keys.js';
 import { createLaunchQueue } from './chain-launches.js';
+import { LEAD, RELEASE } from './lease.js';
 
 /** Published slots kept in the stream: a reader that blinks catches up; older ones are never needed. */
 const STREAM_LENGTH = 50;
@@ -33,18 +34,6 @@ end
 redis.call('XADD', KEYS[3], 'MAXLEN', '~', ${STREAM_LENGTH}, '*', 'slot', ARGV[6], 'ts', ARGV[7], 'blockhash', ARGV[8], 'state', ARGV[9])
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
 return 1`;
-
-const RELEASE = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
-return 0`;
-
-const LEAD = `
-local holder = redis.call('GET', KEYS[1])
-if holder == false or holder == ARGV[1] then
-  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-  return 1
-end
-return 0`;
 
 /**
  * The chain process's store in Redis. Each slot commits in one script: outcomes written once, the

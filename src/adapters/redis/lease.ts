@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 
-const LEAD = `
+/** Takes or renews the lease in KEYS[1] for owner ARGV[1], for ARGV[2] ms; 1 while it holds it. (The chain's store uses it too.) */
+export const LEAD = `
 local holder = redis.call('GET', KEYS[1])
 if holder == false or holder == ARGV[1] then
   redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
@@ -8,7 +9,8 @@ if holder == false or holder == ARGV[1] then
 end
 return 0`;
 
-const RELEASE = `
+/** Gives up the lease in KEYS[1] if owner ARGV[1] holds it. */
+export const RELEASE = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
 return 0`;
 
