@@ -18,8 +18,11 @@ import { appRoot } from '../src/util/app-root.js';
 const USAGE = 'usage: npm run key -- create --name <name> [--account <accountId>] | npm run key -- revoke <keyId>';
 
 async function main(): Promise<number> {
+  const args = process.argv.slice(2);
+  // A key id is taken verbatim after `revoke`: ids made before ids avoided a leading `-` may have one.
+  if (args[0] === 'revoke' && args.length === 2) args.splice(1, 0, '--');
   const { positionals, values } = parseArgs({
-    args: process.argv.slice(2),
+    args,
     allowPositionals: true,
     options: { name: { type: 'string' }, account: { type: 'string' } },
   });

@@ -14,9 +14,10 @@ export interface NewApiKey {
   readonly secretHash: Buffer;
 }
 
-/** Creates a new random key. */
+/** Creates a new random key. Its id never starts with `-`, which a command line would read as an option. */
 export function generateApiKey(): NewApiKey {
-  const keyId = randomBytes(9).toString('base64url');
+  let keyId = randomBytes(9).toString('base64url');
+  while (keyId.startsWith('-')) keyId = randomBytes(9).toString('base64url');
   const secret = randomBytes(32).toString('base64url');
   return { keyId, key: `dex_${keyId}_${secret}`, secretHash: hashSecret(secret) };
 }
