@@ -26,6 +26,11 @@ export interface Run {
   outcome?: TxOutcome;
   /** The route a resting order was just weighed with (it crossed): routing takes it instead of asking again. */
   decision?: RouteDecision;
+  /**
+   * The `routing` event of a pending market order this delivery took up: it is written with the
+   * order's first move (to building, or to its end), rather than on its own.
+   */
+  readonly routing?: EventDraft;
   readonly pair: PairSpec;
   readonly attempt: Attempt;
   /** BASE to trade (a sniper's: decided at routing, then kept in its legs). */
@@ -35,8 +40,11 @@ export interface Run {
 
 /** The guarded writes every step of an order's execution goes through. */
 export interface OrderMoves {
-  /** Applies a guarded status change, then publishes its (already persisted) event. */
-  advance(order: Order, from: OrderStatus, changes: OrderChanges, draft: EventDraft): Promise<Order>;
+  /**
+   * Applies a guarded status change, then publishes its (already persisted) event. A pending order
+   * taken up by `run` passes through `routing` on the way (its event first), recording the attempt.
+   */
+  advance(order: Order, from: OrderStatus, changes: OrderChanges, draft: EventDraft, run?: Run): Promise<Order>;
   /** Fails the order from wherever it stands, recording the code, the reason and the attempt. */
   fail(order: Order, run: Run, code: ErrorCode, reason: string): Promise<Order>;
   /**
@@ -62,10 +70,15 @@ export interface OrderMoves {
 export function createOrderMoves(deps: { readonly store: OrderStore; readonly events: EventPublisher; readonly clock: Clock }): OrderMoves {
   const { store, events, clock } = deps;
 
-  async function advance(order: Order, from: OrderStatus, changes: OrderChanges, draft: EventDraft): Promise<Order> {
-    const result = await store.transition(order.id, from, changes, draft);
+  async function advance(order: Order, from: OrderStatus, changes: OrderChanges, draft: EventDraft, run?: Run): Promise<Order> {
+    const via = from === 'pending' ? run?.routing : undefined;
+    const result = via
+      ? await store.transition(order.id, from, { attempts: run!.attempt.number, ...changes }, draft, { via })
+      : await store.transition(order.id, from, changes, draft);
     if (!result) return reload(order.id); // another delivery of this job moved it first; carry on from there
-    await events.publish(result.event);
+    // Issued together, the two go out in order (in one stream entry, as a rule).
+    if (result.via) await Promise.all([events.publish(result.via), events.publish(result.event)]);
+    else await events.publish(result.event);
     return result.order;
   }
 
@@ -73,7 +86,7 @@ export function createOrderMoves(deps: { readonly store: OrderStore; readonly ev
     run.log.info({ code, reason }, 'order failed');
     const attempts = run.attempt.number;
     const event = failedEvent(order.id, { code, message: failureMessage(code, reason), attempts, dex: order.dex, txHash: order.txHash }, clock.now());
-    return advance(order, order.status, { failureCode: code, failureReason: reason, attempts }, event);
+    return advance(order, order.status, { failureCode: code, failureReason: reason, attempts }, event, run);
   }
 
   function lateBy(order: Order): number {
@@ -83,14 +96,14 @@ export function createOrderMoves(deps: { readonly store: OrderStore; readonly ev
   function expire(order: Order, run: Run, code: ErrorCode, reason: string): Promise<Order> {
     run.log.info({ code, reason }, 'order expired');
     const event = expiredEvent(order.id, failureMessage(code, reason), clock.now(), code);
-    return advance(order, order.status, { failureCode: code, failureReason: reason }, event);
+    return advance(order, order.status, { failureCode: code, failureReason: reason }, event, run);
   }
 
   function restAgain(order: Order, run: Run, code: ErrorCode, reason: string, quote: RestingQuote | null): Promise<Order> {
     if (pastExpiry(order, clock.now())) return expire(order, run, 'EXPIRED', `its expireAt came while ${reason}`);
     if (!mayRestAgain(order)) return expire(order, run, code, reason);
     run.log.info({ reason }, 'order rests again');
-    return advance(order, order.status, {}, openEvent(order, 'reopened', quote, clock.now(), reason));
+    return advance(order, order.status, {}, openEvent(order, 'reopened', quote, clock.now(), reason), run);
   }
 
   function expireIfLate(order: Order, run: Run): Promise<Order> | null {

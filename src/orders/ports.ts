@@ -34,16 +34,21 @@ export interface OrderStore {
   /**
    * Moves the order from `from` to the draft's status (guarded: nothing happens unless the order is
    * in `from`), sets `changes`, and appends the event with the next seq. Returns the updated order and
-   * the stored event, or null when the order was not in `from`.
+   * the stored event, or null when the order was not in `from`. With `via`, the order passes through
+   * that event's status on the way: both events are appended (via's first), in the same statement.
    */
   transition(
     orderId: string,
     from: OrderStatus,
     changes: OrderChanges,
     draft: EventDraft,
-    /** Also require the order's last event to be this seq (a trigger acts only on the terms it saw). */
-    guard?: { readonly expectedSeq?: number },
-  ): Promise<{ order: Order; event: OrderEvent } | null>;
+    guard?: {
+      /** Also require the order's last event to be this seq (a trigger acts only on the terms it saw). */
+      readonly expectedSeq?: number;
+      /** A status passed through on the way (a pending order's `routing`), written with the move. */
+      readonly via?: EventDraft;
+    },
+  ): Promise<{ order: Order; event: OrderEvent; via?: OrderEvent } | null>;
   /** A page of the resting (`open`) orders, by id, strictly after `afterId` when given. */
   openOrders(afterId: string | undefined, limit: number): Promise<Order[]>;
   /** How many orders the account has resting (`open`). */
@@ -51,11 +56,12 @@ export interface OrderStore {
   /** Saves a signed transaction's hash before it is sent; guarded on status and on the previous hash. */
   saveTx(orderId: string, status: OrderStatus, previousTxHash: string | null, tx: { txHash: string; lastValidBlockHeight: number }): Promise<Order | null>;
   /**
-   * Records that an execution attempt started (attempts only grow; a finished order is left as it
-   * is) and, if the order is still `pending`, moves it to `routing` with `routing` as its event, in
-   * the same statement. Returns the order and that event (null when it was not pending), or null.
+   * Takes up an order for an execution attempt and returns it, or null when no such id exists. The
+   * attempt is recorded (attempts only grow; a finished order is left as it is), except on a pending
+   * market order: that is only read, and its first move (`pending → routing → building`, or its
+   * end) records the attempt, so the order costs one write fewer.
    */
-  startAttempt(orderId: string, attempt: number, routing: EventDraft): Promise<{ order: Order; event: OrderEvent | null } | null>;
+  startAttempt(orderId: string, attempt: number): Promise<Order | null>;
   /** Ids of the account's orders in a status a cancel may still take (of `pair` only, when given), oldest first. */
   cancellableOf(accountId: string, pair?: string): Promise<string[]>;
   /** Events with seq greater than `afterSeq`, in seq order. */

@@ -46,13 +46,12 @@ export function createProcessOrder(deps: ProcessDeps) {
    * hold is first moved `open → routing` (only if it still stands at the seq the trigger saw).
    */
   return async function processOrder(orderId: string, attempt: Attempt, trigger?: TriggerOrder): Promise<Order> {
-    const started = await store.startAttempt(orderId, attempt.number, routingEvent(orderId, clock.now()));
-    if (!started) throw new EngineError('ORDER_NOT_FOUND', `order ${orderId} does not exist`);
-    if (started.event) {
-      deps.onStarted?.(clock.now() - started.order.createdAt);
-      await events.publish(started.event);
-    }
-    let order = started.order;
+    const takenUpAt = clock.now();
+    let order = await store.startAttempt(orderId, attempt.number);
+    if (!order) throw new EngineError('ORDER_NOT_FOUND', `order ${orderId} does not exist`);
+    // A pending market order is taken up now: its routing event is written with its first move.
+    const takenUp = order.status === 'pending' && order.type === 'market';
+    if (takenUp) deps.onStarted?.(takenUpAt - order.createdAt);
     // Delivered again after it ended (or while it rests, without a trigger of its own): its last
     // event may never have been published (Redis failed right after the commit), so publish it
     // again; gateways and the trigger component drop what they already have.
@@ -63,7 +62,13 @@ export function createProcessOrder(deps: ProcessDeps) {
     const pair = findPair(order.pair) ?? (order.type === 'sniper' && order.status === 'pending' ? unlaunched(order.pair) : undefined);
     if (!pair && order.type === 'sniper') throw new ChainUnavailableError(`the launch of ${order.pair} has not reached this worker yet`);
     if (!pair) throw new EngineError('INTERNAL_ERROR', `order ${orderId} has unknown pair ${order.pair}`);
-    const run: Run = { pair, attempt, amount: baseAmountOf(order), log: deps.log.child({ orderId, attempt: attempt.number }) };
+    const run: Run = {
+      pair,
+      attempt,
+      amount: baseAmountOf(order),
+      ...(takenUp && { routing: routingEvent(orderId, takenUpAt) }),
+      log: deps.log.child({ orderId, attempt: attempt.number }),
+    };
     if (trigger && order.status === 'open') order = await resting.trigger(order, pair, trigger, run);
     // A resting order (`open`) waits for its condition: it is not this delivery's to run further.
     while (!isTerminal(order.status) && order.status !== 'open') order = await step(order, run);
@@ -81,7 +86,7 @@ export function createProcessOrder(deps: ProcessDeps) {
     switch (order.status) {
       case 'pending':
         if (rests(order)) return resting.place(order, run);
-        return advance(order, 'pending', {}, routingEvent(order.id, clock.now()));
+        return route(order, run); // through routing to building (or to its end) in one write
       case 'routing':
         return route(order, run);
       case 'building':
@@ -99,6 +104,7 @@ export function createProcessOrder(deps: ProcessDeps) {
     }
   }
 
+  /** Routes a `routing` order, or a `pending` market order taken up by this run (passing through routing). */
   async function route(order: Order, run: Run): Promise<Order> {
     // A GTD order (or sniper) is never sent after its expireAt, even if it triggered just before.
     if (pastExpiry(order, clock.now())) return expire(order, run, 'EXPIRED', 'its expireAt came before it was sent');
@@ -135,7 +141,7 @@ export function createProcessOrder(deps: ProcessDeps) {
     // A sniper's legs are always kept: its BASE size is decided here, not in its `amount` (the spend).
     const legs = chosen.kind === 'split' || order.type === 'sniper' ? chosen.legs.map((leg) => ({ dex: leg.dex, amount: leg.amount })) : null;
     const changes = { dex: chosen.kind, ...(legs && { legs }), limitAmount: String(limitAmount(limit)), ...signed };
-    return advance(order, 'routing', changes, buildingEvent(order, decision, limit, run.pair, clock.now()));
+    return advance(order, order.status, changes, buildingEvent(order, decision, limit, run.pair, clock.now()), run);
   }
 }
 

@@ -60,14 +60,16 @@ export function createMemoryStore() {
       const current = orders.get(orderId);
       if (!current || current.status !== from) return null;
       if (guard?.expectedSeq !== undefined && current.lastSeq !== guard.expectedSeq) return null;
-      const seq = current.lastSeq + 1;
+      const via = guard?.via ? ({ ...guard.via, seq: current.lastSeq + 1 } as OrderEvent) : undefined;
+      const seq = current.lastSeq + (via ? 2 : 1);
       // Back to `open`: the route and transaction of the trigger that did not fill are cleared.
       const reset = draft.status === 'open' ? { dex: null, legs: null, limitAmount: null, txHash: null, lastValidBlockHeight: null } : {};
       const order: Order = { ...current, ...changes, ...reset, status: draft.status, lastSeq: seq };
       orders.set(orderId, order);
       const event = { ...draft, seq } as OrderEvent;
+      if (via) events.get(orderId)!.push(via);
       events.get(orderId)!.push(event);
-      return { order, event };
+      return via ? { order, event, via } : { order, event };
     },
     async saveTx(orderId, status, previousTxHash, tx) {
       const current = orders.get(orderId);
@@ -76,13 +78,14 @@ export function createMemoryStore() {
       orders.set(orderId, order);
       return order;
     },
-    async startAttempt(orderId, attempt, routing) {
+    async startAttempt(orderId, attempt) {
       const current = orders.get(orderId);
       if (!current) return null;
-      if (isTerminal(current.status)) return { order: current, event: null };
-      orders.set(orderId, { ...current, attempts: Math.max(current.attempts, attempt) });
-      if (current.status !== 'pending' || current.type !== 'market') return { order: orders.get(orderId)!, event: null };
-      return store.transition(orderId, 'pending', {}, routing);
+      // A finished order keeps its count; a pending market order is only read (its first move records the attempt).
+      if (isTerminal(current.status) || (current.status === 'pending' && current.type === 'market')) return current;
+      const order = { ...current, attempts: Math.max(current.attempts, attempt) };
+      orders.set(orderId, order);
+      return order;
     },
     async eventsAfter(orderId, afterSeq) {
       return (events.get(orderId) ?? []).filter((event) => event.seq > afterSeq);

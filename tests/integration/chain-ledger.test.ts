@@ -37,6 +37,21 @@ describe('the chain in Redis', () => {
     expect(ttl).toBeLessThanOrEqual(3600);
   });
 
+  it('takes the sends of one turn in one call, answering each: recorded, already known, or voided', async () => {
+    const keys = chainKeys(`ledger-test-${randomUUID()}`);
+    const ledger = createTxLedger(redis, keys, { retentionSeconds: 3600 });
+    await ledger.submit(record('known', 5));
+    expect(await ledger.voidSignature('void')).toBe(true);
+    const sent = Array.from({ length: 250 }, (_, i) => `s${i}`);
+    const replies = await Promise.all([...sent, 'known', 'void', 's0'].map((signature, i) => ledger.submit(record(signature, 100 + i))));
+    expect(replies.slice(0, 250).every(Boolean)).toBe(true);
+    expect(replies.slice(250)).toEqual([true, false, true]); // a known one is no refusal; a voided one is
+    expect(await redis.zcard(keys.pending)).toBe(251);
+    expect(await redis.zscore(keys.pending, 'known')).toBe('5');
+    expect(await redis.zscore(keys.pending, 's0')).toBe('100'); // its first send counts
+    expect(await redis.exists(keys.tx('void'))).toBe(0);
+  });
+
   it('commits a slot only under the lease: outcomes written, landed and dropped transactions off the queue, state and stream updated', async () => {
     const keys = chainKeys(`ledger-test-${randomUUID()}`);
     const ledger = createTxLedger(redis, keys, { retentionSeconds: 3600 });

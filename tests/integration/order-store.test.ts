@@ -82,6 +82,39 @@ describe('the PostgreSQL order store', () => {
     expect(await store.eventsAfter(id, 1)).toEqual([{ type: 'order', orderId: id, seq: 2, status: 'routing', ts: 2 }]);
   });
 
+  it('writes a status passed through (via) and the move in one statement, their events at consecutive seqs', async () => {
+    const id = await created();
+    const routing = { type: 'order', orderId: id, status: 'routing', ts: 2 } as const;
+    const building = { type: 'order', orderId: id, status: 'building', dex: 'raydium', side: 'sell', route: { kind: 'raydium', legs: [] }, quotes: [], limit: { minAmountOut: '1' }, reason: 'r', ts: 2 } as never;
+    const moved = await store.transition(id, 'pending', { dex: 'raydium', attempts: 1 }, building, { via: routing });
+    expect(moved?.via).toEqual({ ...routing, seq: 2 });
+    expect(moved?.event).toMatchObject({ status: 'building', seq: 3 });
+    expect(moved?.order).toMatchObject({ status: 'building', lastSeq: 3, attempts: 1, dex: 'raydium' });
+    expect((await store.eventsAfter(id, 1)).map((event) => [event.seq, 'status' in event && event.status])).toEqual([[2, 'routing'], [3, 'building']]);
+    const rows = await sql<{ seq: number; status: string }[]>`select seq, status from order_events where order_id = ${id} order by seq`;
+    expect(rows.map((row) => [row.seq, row.status])).toEqual([[1, 'pending'], [2, 'routing'], [3, 'building']]);
+    // A via on a move whose guard fails writes nothing.
+    expect(await store.transition(id, 'pending', {}, building, { via: routing })).toBeNull();
+    expect((await store.get(id))!.lastSeq).toBe(3);
+  });
+
+  it('takes up a pending market order without writing it, and records the attempt on any other live order only', async () => {
+    const pending = await created();
+    const before = (await store.get(pending))!;
+    expect(await store.startAttempt(pending, 1)).toEqual(before);
+    expect((await store.get(pending))!.updatedAt).toBe(before.updatedAt);
+
+    const routed = await created();
+    await store.transition(routed, 'pending', {}, { type: 'order', orderId: routed, status: 'routing', ts: 2 });
+    expect((await store.startAttempt(routed, 2))!.attempts).toBe(2);
+    expect((await store.startAttempt(routed, 1))!.attempts).toBe(2); // attempts only grow
+
+    const ended = await created();
+    await store.transition(ended, 'pending', {}, { type: 'order', orderId: ended, status: 'cancelled', reason: 'x', ts: 2 });
+    expect(await store.startAttempt(ended, 3)).toMatchObject({ status: 'cancelled', attempts: 0 });
+    expect(await store.startAttempt('00000000-0000-4000-8000-999999999999', 1)).toBeNull();
+  });
+
   it('lets exactly one of many racing transitions win', async () => {
     const id = await created();
     const results = await Promise.all(

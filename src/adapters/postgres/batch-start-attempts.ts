@@ -1,52 +1,43 @@
 import type { Sql } from 'postgres';
 import type { Order } from '../../orders/order.js';
-import type { EventDraft } from '../../orders/ports.js';
 import { TERMINAL_STATUSES } from '../../orders/status.js';
-import type { OrderEvent } from '../../protocol/server-messages.js';
 import { createBatcher } from '../../util/batcher.js';
-import { jsonOf, toOrder, withSeq, type OrderRow } from './order-rows.js';
+import { jsonOf, toOrder, type OrderRow } from './order-rows.js';
 
-type StartItem = { orderId: string; attempt: number; routing: EventDraft };
+type StartItem = { orderId: string; attempt: number };
 
 /**
- * Records started attempts and moves pending orders to routing with their event, many in one
- * statement; resolves null for an order that does not exist.
+ * Takes up orders for an attempt, many in one statement: records the attempt on each order that is
+ * neither finished (a redundant delivery is not an attempt) nor a pending market order (only read:
+ * its first move records it, one write fewer per order); resolves null for an order that does not exist.
  */
 export function batchStartAttempts(sql: Sql, linger: { lingerMs: number }) {
   const json = jsonOf(sql);
-  return createBatcher<StartItem, { order: Order; event: OrderEvent | null } | null>({
+  return createBatcher<StartItem, Order | null>({
     ...linger,
     keyOf: (item) => item.orderId,
     run: async (items) => {
-      const input = items.map((item) => ({ id: item.orderId, attempt: item.attempt, payload: item.routing }));
-      // A finished order keeps its count (a redundant delivery is not an attempt); a pending market
-      // order moves to routing (a resting type is first weighed against the market: process-order.ts) and gets its event in the same statement.
-      const rows = await sql<(OrderRow & { moves: boolean })[]>`
+      const input = items.map((item) => ({ id: item.orderId, attempt: item.attempt }));
+      // The update's own conditions are checked again on a row another statement changed meanwhile;
+      // the rows it leaves alone are read as they stood (the main query does not see the update).
+      const rows = await sql<OrderRow[]>`
         with input as (
-          select * from jsonb_to_recordset(${json(input)}) as x(id uuid, attempt int, payload jsonb)
-        ), old as (
-          select o.id, o.status as was, (o.status = 'pending' and o.type = 'market') as moves from orders o join input i on i.id = o.id for update of o
-        ), moved as (
-          update orders o set
-            attempts = case when old.was = any(${TERMINAL_STATUSES}::text[]) then o.attempts else greatest(o.attempts, i.attempt) end,
-            status = case when old.moves then 'routing' else o.status end,
-            last_seq = case when old.moves then o.last_seq + 1 else o.last_seq end,
-            updated_at = now()
-          from input i join old on old.id = i.id
+          select * from jsonb_to_recordset(${json(input)}) as x(id uuid, attempt int)
+        ), recorded as (
+          update orders o set attempts = greatest(o.attempts, i.attempt), updated_at = now()
+          from input i
           where o.id = i.id
-          returning o.*, old.moves
-        ), events as (
-          insert into order_events (order_id, seq, status, payload)
-          select moved.id, moved.last_seq, 'routing', input.payload || jsonb_build_object('seq', moved.last_seq)
-          from moved join input on input.id = moved.id
-          where moved.moves
+            and o.status <> all(${TERMINAL_STATUSES}::text[])
+            and not (o.status = 'pending' and o.type = 'market')
+          returning o.*
         )
-        select * from moved`;
+        select * from recorded
+        union all
+        select o.* from orders o join input i on i.id = o.id where o.id not in (select id from recorded)`;
       const byId = new Map(rows.map((row) => [row.id, row]));
       return items.map((item) => {
         const row = byId.get(item.orderId);
-        if (!row) return null;
-        return { order: toOrder(row), event: row.moves ? withSeq(item.routing, row.last_seq) : null };
+        return row ? toOrder(row) : null;
       });
     },
   });

@@ -6,25 +6,28 @@ import type { OrderEvent } from '../../protocol/server-messages.js';
 import { createBatcher } from '../../util/batcher.js';
 import { jsonOf, toColumns, toOrder, withSeq, type OrderRow } from './order-rows.js';
 
-type MoveItem = { orderId: string; from: OrderStatus; changes: OrderChanges; draft: EventDraft; expectedSeq?: number };
+type MoveItem = { orderId: string; from: OrderStatus; changes: OrderChanges; draft: EventDraft; expectedSeq?: number; via?: EventDraft };
 
 /**
  * Moves orders from their expected status to their draft's, with the changes and the event at the
- * next seq, many in one statement; resolves null for an order that was not in `from`.
+ * next seq, many in one statement; resolves null for an order that was not in `from`. A `via` event
+ * (a status passed through on the way) is appended just before the draft's, in the same statement.
  */
 export function batchTransitions(sql: Sql, linger: { lingerMs: number }) {
   const json = jsonOf(sql);
-  return createBatcher<MoveItem, { order: Order; event: OrderEvent } | null>({
+  return createBatcher<MoveItem, { order: Order; event: OrderEvent; via?: OrderEvent } | null>({
     ...linger,
     keyOf: (item) => item.orderId,
     run: async (items) => {
-      const input = items.map(({ orderId, from, changes, draft, expectedSeq }) => ({
+      const input = items.map(({ orderId, from, changes, draft, expectedSeq, via }) => ({
         id: orderId,
         from_status: from,
         expected_seq: expectedSeq ?? null,
         to_status: draft.status,
         ...toColumns(changes),
         payload: draft,
+        // Left out rather than null: a JSON null would be a jsonb 'null', not SQL NULL.
+        ...(via && { via }),
       }));
       // Changes only ever set values (never back to NULL), so coalesce keeps what a change leaves out;
       // only a move back to `open` clears the route and transaction of the trigger that did not fill.
@@ -35,7 +38,7 @@ export function batchTransitions(sql: Sql, linger: { lingerMs: number }) {
             id uuid, from_status text, expected_seq int, to_status text, dex text, legs jsonb, limit_amount numeric, tx_hash text,
             last_valid_block_height bigint, executed_price numeric, amount_out numeric,
             failure_code text, failure_reason text, attempts int, amount numeric, limit_price numeric,
-            trigger_price numeric, expire_at timestamptz, triggered_at timestamptz, payload jsonb)
+            trigger_price numeric, expire_at timestamptz, triggered_at timestamptz, payload jsonb, via jsonb)
         ), moved as (
           update orders o set
             status = i.to_status,
@@ -55,21 +58,27 @@ export function batchTransitions(sql: Sql, linger: { lingerMs: number }) {
             failure_code = coalesce(i.failure_code, o.failure_code),
             failure_reason = coalesce(i.failure_reason, o.failure_reason),
             attempts = coalesce(i.attempts, o.attempts),
-            last_seq = o.last_seq + 1,
+            last_seq = o.last_seq + case when i.via is null then 1 else 2 end,
             updated_at = now()
           from input i
           where o.id = i.id and o.status = i.from_status and (i.expected_seq is null or o.last_seq = i.expected_seq)
           returning o.*
         ), events as (
           insert into order_events (order_id, seq, status, payload)
+          select moved.id, moved.last_seq - 1, input.via->>'status', input.via || jsonb_build_object('seq', moved.last_seq - 1)
+          from moved join input on input.id = moved.id
+          where input.via is not null
+          union all
           select moved.id, moved.last_seq, moved.status, input.payload || jsonb_build_object('seq', moved.last_seq)
           from moved join input on input.id = moved.id
         )
         select * from moved`;
       const byId = new Map(rows.map((row) => [row.id, row]));
-      return items.map(({ orderId, draft }) => {
+      return items.map(({ orderId, draft, via }) => {
         const row = byId.get(orderId);
-        return row ? { order: toOrder(row), event: withSeq(draft, row.last_seq) } : null;
+        if (!row) return null;
+        const event = withSeq(draft, row.last_seq);
+        return via ? { order: toOrder(row), event, via: withSeq(via, row.last_seq - 1) } : { order: toOrder(row), event };
       });
     },
   });

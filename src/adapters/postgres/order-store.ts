@@ -61,7 +61,7 @@ export function createOrderStore(sql: Sql, options: { lingerMs?: number } = {}):
     getByClientOrderId,
 
     transition: (orderId, from, changes, draft, guard) =>
-      transitionBatch({ orderId, from, changes, draft, ...(guard?.expectedSeq !== undefined && { expectedSeq: guard.expectedSeq }) }),
+      transitionBatch({ orderId, from, changes, draft, ...(guard?.expectedSeq !== undefined && { expectedSeq: guard.expectedSeq }), ...(guard?.via && { via: guard.via }) }),
 
     async openOrders(afterId, limit) {
       const rows = await sql<OrderRow[]>`
@@ -96,7 +96,7 @@ export function createOrderStore(sql: Sql, options: { lingerMs?: number } = {}):
 
     saveTx: (orderId, status, previousTxHash, tx) => saveTxBatch({ orderId, status, previousTxHash, ...tx }),
 
-    startAttempt: (orderId, attempt, routing) => startBatch({ orderId, attempt, routing }),
+    startAttempt: (orderId, attempt) => startBatch({ orderId, attempt }),
 
     async eventsAfter(orderId, afterSeq) {
       const rows = await sql<{ payload: OrderUpdate }[]>`

@@ -2,17 +2,28 @@ import type { Redis } from 'ioredis';
 import type { TxLedger } from '../../chain/ports.js';
 import type { TxOutcome, TxRecord } from '../../chain/types.js';
 import type { ChainKeys } from './chain-keys.js';
+import { createBatcher } from '../../util/batcher.js';
 
-// A new signature is recorded and queued for landing in one step; a known one changes nothing,
-// and neither does one that has landed (its outcome outlives its record by a little).
-const SUBMIT = `
-if redis.call('EXISTS', KEYS[4]) == 1 then return -1 end
-if redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
-if redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2], 'NX') then
-  redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
-  return 1
+// Each new signature is recorded and queued for landing in one step; a known one changes nothing,
+// and neither does one that has landed (its outcome outlives its record by a little). Many
+// signatures go in one call: KEYS[1] the pending queue, then per signature its record, outcome and
+// void keys; ARGV[1] the retention, then per signature its record, landsAt and signature. Replies
+// per signature: 1 recorded, 0 already known, -1 voided.
+const SUBMIT_MANY = `
+local replies = {}
+for i = 0, (#KEYS - 1) / 3 - 1 do
+  local tx, outcome, voided = KEYS[2 + i * 3], KEYS[3 + i * 3], KEYS[4 + i * 3]
+  local reply = 0
+  if redis.call('EXISTS', voided) == 1 then reply = -1
+  elseif redis.call('EXISTS', outcome) == 0 and redis.call('SET', tx, ARGV[2 + i * 3], 'EX', ARGV[1], 'NX') then
+    redis.call('ZADD', KEYS[1], ARGV[3 + i * 3], ARGV[4 + i * 3])
+    reply = 1
+  end
+  replies[i + 1] = reply
 end
-return 0`;
+return replies`;
+/** Most signatures one call records. */
+const MAX_SUBMITS_PER_CALL = 200;
 
 // A signature is voided only if the chain has not received it; then no submit of it is taken.
 const VOID = `
@@ -27,12 +38,25 @@ return 1`;
  * longest outage with orders in flight.
  */
 export function createTxLedger(redis: Redis, keys: ChainKeys, options: { retentionSeconds: number }): TxLedger {
-  return {
-    async submit(record: TxRecord) {
-      const { signature } = record;
-      const reply = await redis.eval(SUBMIT, 4, keys.tx(signature), keys.pending, keys.outcome(signature), keys.voided(signature), JSON.stringify(record), options.retentionSeconds, record.landsAt, signature);
-      return reply !== -1;
+  // The sends of one turn of the event loop travel in one script call (by its SHA, once loaded).
+  redis.defineCommand('dexSubmitTxs', { lua: SUBMIT_MANY });
+  const submitMany = (redis as unknown as { dexSubmitTxs(numKeys: number, ...args: Array<string | number>): Promise<number[]> }).dexSubmitTxs.bind(redis);
+  const submit = createBatcher<TxRecord, boolean>({
+    maxSize: MAX_SUBMITS_PER_CALL,
+    maxInFlight: 4,
+    run: async (records) => {
+      const keyList: string[] = [keys.pending];
+      const args: Array<string | number> = [options.retentionSeconds];
+      for (const record of records) {
+        keyList.push(keys.tx(record.signature), keys.outcome(record.signature), keys.voided(record.signature));
+        args.push(JSON.stringify(record), record.landsAt, record.signature);
+      }
+      const replies = await submitMany(keyList.length, ...keyList, ...args);
+      return replies.map((reply) => reply !== -1);
     },
+  });
+  return {
+    submit,
     async voidSignature(signature) {
       return (await redis.eval(VOID, 3, keys.tx(signature), keys.outcome(signature), keys.voided(signature), options.retentionSeconds)) === 1;
     },

@@ -122,6 +122,34 @@ describe('processOrder', () => {
     expect(order.executedPrice).toMatch(/^\d+\.\d+$/);
   });
 
+  it('writes a market order three times: routing and building together, then submitted, then confirmed', async () => {
+    const h = harness();
+    const id = await h.newOrder();
+    const writes: string[][] = [];
+    const counting = createProcessOrder({
+      ...h.deps,
+      store: {
+        ...h.store,
+        transition: async (...args) => {
+          writes.push([...(args[4]?.via ? [args[4].via.status] : []), args[3].status]);
+          return h.store.transition(...args);
+        },
+      },
+    });
+    expect((await counting(id, { number: 2, max: 3 })).status).toBe('confirmed');
+    expect(writes).toEqual([['routing', 'building'], ['submitted'], ['confirmed']]);
+    expect(h.orders.get(id)!.attempts).toBe(2); // recorded by the first write
+    expect(h.published.map((e) => [e.seq, e.status])).toEqual([[2, 'routing'], [3, 'building'], [4, 'submitted'], [5, 'confirmed']]);
+  });
+
+  it('writes the routing event with the end of a pending order that cannot be routed', async () => {
+    const h = harness();
+    const id = await h.newOrder('100000000');
+    const order = await h.process(id, first);
+    expect(order).toMatchObject({ status: 'failed', failureCode: 'INSUFFICIENT_LIQUIDITY', attempts: 1 });
+    expect(statuses(h, id)).toEqual(['pending', 'routing', 'failed']);
+  });
+
   it('does nothing when a finished order is delivered again', async () => {
     const h = harness();
     const id = await h.newOrder();
