@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Reproduces the benchmark figures of docs/performance.md on this machine:
-#   npm run bench [-- engine|realistic|connections|split|resting|capacity|ceiling]
+#   npm run bench [-- engine|realistic|connections|split|resting|capacity|realistic-capacity|ceiling]
 # Starts the engine (ROLE=all, embedded Redis and PostgreSQL in a temporary DATA_DIR, auth off, limits
 # raised) on 127.0.0.1, runs the load-test script against it, reports CPU per order, and stops it all.
 # `ceiling` also runs the bare-parts ceiling (scripts/ceiling.ts) on the engine's PostgreSQL and Redis.
@@ -146,6 +146,26 @@ if [ "$only" = capacity ]; then
   find_capacity capacity "$port"
   stop_engine
 fi
+if [ "$only" = realistic-capacity ]; then
+  # The capacity C in engine mode and in realistic mode (quotes 150-250 ms, execution 2-3 s, about
+  # 2.5 s x C orders in flight), one after the other in this run: the realistic mode should be bound
+  # by the same CPU, not by worker concurrency or memory.
+  start_engine 0 0 5000
+  warm_up 10 1000
+  find_capacity capacity-engine "$port"
+  stop_engine
+  start_engine 150-250 2000-3000 5000
+  warm_up 10 1000
+  find_capacity capacity-realistic "$port"
+  stop_engine
+  node -e '
+    const { resolve } = require("node:path");
+    const read = (name) => { try { return require(resolve(process.argv[1], name + ".json")).capacity; } catch { return null; } };
+    const [engine, realistic] = [read("capacity-engine"), read("capacity-realistic")];
+    const share = engine && realistic !== null ? (100 * realistic / engine).toFixed(0) + " %" : "n/a";
+    console.log("== realistic-capacity: C engine mode " + engine + "/s, realistic mode " + realistic + "/s: " + share);
+  ' "$out"
+fi
 if [ "$only" = ceiling ]; then
   # The engine's capacity as a share of the bare-parts ceiling (scripts/ceiling.ts: uWS, one
   # statement per batch, one BullMQ job per batch, the Redis stream, the same five durable events
@@ -165,15 +185,35 @@ if [ "$only" = ceiling ]; then
   find_capacity ceiling-capacity "$ceiling_port"
   settle
   find_capacity ceiling-engine-capacity "$port"
+  # The latency targets, at the engine's C from the search above: the ceiling at C and C/2, the
+  # engine at C/2 and at 2 x C (60 s: the answers, acks and refusals, against the ceiling's acks at C).
+  engine_c=$(node -e 'try { const c = require(require("node:path").resolve(process.argv[1], "ceiling-engine-capacity.json")).capacity; console.log(c ?? 0) } catch { console.log(0) }' "$out")
+  if [ "$engine_c" -gt 0 ]; then
+    settle
+    target_port=$ceiling_port cpu_pid=$ceiling cpu_name=ceiling load ceiling-at-c --connections 50 --duration 30 --rate "$engine_c"
+    target_port=$ceiling_port cpu_pid=$ceiling cpu_name=ceiling load ceiling-at-half-c --connections 50 --duration 30 --rate $((engine_c / 2))
+    settle
+    load ceiling-engine-at-half-c --connections 50 --duration 30 --rate $((engine_c / 2))
+    load ceiling-engine-at-2c --connections 50 --duration 60 --rate $((engine_c * 2)) --settle-timeout 60
+  fi
   node -e '
     const { resolve } = require("node:path");
     const read = (name) => { try { return require(resolve(process.argv[1], name + ".json")); } catch { return null; } };
     const [cc, ec, c1, e1] = ["ceiling-capacity", "ceiling-engine-capacity", "ceiling-1000", "ceiling-engine-1000"].map(read);
+    const [cAtC, cHalf, eHalf, e2c] = ["ceiling-at-c", "ceiling-at-half-c", "ceiling-engine-at-half-c", "ceiling-engine-at-2c"].map(read);
     const rate = (found) => (found && found.capacity !== null ? found.capacity + "/s" : "n/a");
     const p99 = (run) => (run ? run.ackLatencyMs.p99.toFixed(1) + " ms" : "n/a");
     const share = cc && ec && cc.capacity && ec.capacity !== null ? (100 * ec.capacity / cc.capacity).toFixed(0) + " %" : "n/a";
     console.log("== ceiling: capacity C: ceiling " + rate(cc) + ", engine " + rate(ec) + "; the engine reaches " + share + " of the ceiling");
     console.log("== ceiling: ack p99 at 1,000/s for 30 s: ceiling " + p99(c1) + ", engine " + p99(e1));
+    if (ec && ec.capacity && cAtC && e2c && cHalf && eHalf) {
+      const ratio = (a, b) => (a / b).toFixed(2) + " x";
+      const refused = Object.values(e2c.rejected).reduce((sum, n) => sum + n, 0);
+      const expired = Object.values(e2c.expired).reduce((sum, n) => sum + n, 0);
+      console.log("== ceiling: at 2 x C (" + 2 * ec.capacity + "/s, 60 s) the engine confirmed " + e2c.confirmedPerSSteady.toFixed(0) + "/s steady (" + (100 * e2c.confirmedPerSSteady / ec.capacity).toFixed(0) + " % of C), refused " + refused + ", expired " + expired + ", lost " + e2c.lost +
+        "; answer p99 " + e2c.answerLatencyMs.p99.toFixed(1) + " ms against the ceiling ack p99 at C " + p99(cAtC) + ": " + ratio(e2c.answerLatencyMs.p99, cAtC.ackLatencyMs.p99) + " (target <= 1.5 x)");
+      console.log("== ceiling: at C/2 (" + Math.floor(ec.capacity / 2) + "/s) ack p99 engine " + p99(eHalf) + ", ceiling " + p99(cHalf) + ": " + ratio(eHalf.ackLatencyMs.p99, cHalf.ackLatencyMs.p99) + " (target <= 1.5 x)");
+    }
   ' "$out"
   stop_ceiling
   stop_engine

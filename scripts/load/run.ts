@@ -15,6 +15,8 @@ interface Track {
   maxSeq: number;
   terminal?: { status: string; at: number; code?: string };
   rejected?: string;
+  /** When the refusal came (a refusal is an answer too). */
+  rejectedAt?: number;
 }
 
 export interface Progress {
@@ -47,6 +49,8 @@ export interface LoadResult {
   /** Orders left open because the server closed their connection (not counted as lost). */
   readonly disconnected: number;
   readonly ackLatencyMs: LatencySummary;
+  /** Time to the first answer, an ack or a refusal (OVERLOADED and any other): what a client waits for either way. */
+  readonly answerLatencyMs: LatencySummary;
   readonly confirmLatencyMs: LatencySummary;
   readonly ackLatencySamples: number[];
   readonly confirmLatencySamples: number[];
@@ -88,6 +92,7 @@ export async function runLoad(options: LoadOptions, onProgress: (progress: Progr
       const track = tracks.get(message.reqId);
       if (track && !track.rejected && !track.ackAt) {
         track.rejected = message.code ?? 'ERROR';
+        track.rejectedAt = now;
         errors += 1;
       }
       return;
@@ -196,6 +201,7 @@ export async function runLoad(options: LoadOptions, onProgress: (progress: Progr
     else failed[track.terminal.code ?? 'UNKNOWN'] = (failed[track.terminal.code ?? 'UNKNOWN'] ?? 0) + 1;
   }
   const ackSamples = all.filter((t) => t.ackAt !== undefined).map((t) => t.ackAt! - t.sentAt);
+  const answerSamples = all.flatMap((t) => (t.ackAt !== undefined ? [t.ackAt - t.sentAt] : t.rejectedAt !== undefined ? [t.rejectedAt - t.sentAt] : []));
   const confirmSamples = all.filter((t) => t.terminal?.status === 'confirmed').map((t) => t.terminal!.at - t.sentAt);
   const sendWindowS = Math.max(0.001, (sendEnd - start) / 1000);
   const { key: _key, ...shown } = options;
@@ -215,6 +221,7 @@ export async function runLoad(options: LoadOptions, onProgress: (progress: Progr
     gaps: all.filter((t) => t.terminal && t.seen.size !== t.maxSeq).length,
     disconnected: all.filter((t) => !t.terminal && !t.rejected && dropped.has(t.socket)).length,
     ackLatencyMs: summarize(ackSamples),
+    answerLatencyMs: summarize(answerSamples),
     confirmLatencyMs: summarize(confirmSamples),
     ackLatencySamples: ackSamples,
     confirmLatencySamples: confirmSamples,

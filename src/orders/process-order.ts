@@ -13,6 +13,9 @@ import { createTransactionSteps } from './transaction-steps.js';
 
 export type { Attempt, TriggerOrder };
 
+/** How long quotes may take before a taken-up order is shown `routing` on its own, rather than with its route. */
+export const ROUTING_SHOWN_AFTER_MS = 50;
+
 export interface ProcessDeps {
   readonly store: OrderStore;
   readonly events: EventPublisher;
@@ -105,7 +108,8 @@ export function createProcessOrder(deps: ProcessDeps) {
   }
 
   /** Routes a `routing` order, or a `pending` market order taken up by this run (passing through routing). */
-  async function route(order: Order, run: Run): Promise<Order> {
+  async function route(taken: Order, run: Run): Promise<Order> {
+    let order = taken;
     // A GTD order (or sniper) is never sent after its expireAt, even if it triggered just before.
     if (pastExpiry(order, clock.now())) return expire(order, run, 'EXPIRED', 'its expireAt came before it was sent');
     const late = expireIfLate(order, run);
@@ -115,8 +119,18 @@ export function createProcessOrder(deps: ProcessDeps) {
       if (size === null) return restAgain(order, run, 'LIMIT_NOT_REACHED', 'its pair has no pool to buy from yet', null);
       run.amount = size;
     }
-    const decision = run.decision ?? (await deps.route(order.pair, order.side, run.amount));
+    let decision: RouteDecision | null | undefined = run.decision;
     run.decision = undefined;
+    if (!decision) {
+      const routed = deps.route(order.pair, order.side, run.amount);
+      // Quotes that come back at once are written with the move they lead to. Slow ones (the
+      // venues' latency) first make the order `routing` on its own, so its client sees it taken up.
+      if (order.status === 'pending' && run.routing && (await Promise.race([routed.then(() => false), clock.sleep(ROUTING_SHOWN_AFTER_MS).then(() => true)]))) {
+        order = await advance(order, 'pending', { attempts: run.attempt.number }, run.routing);
+        if (order.status !== 'routing') return order; // cancelled or expired meanwhile
+      }
+      decision = await routed;
+    }
     if (!decision) {
       run.log.info('no venue can fill this size');
       if (pricedByLimit(order)) return restAgain(order, run, 'LIMIT_NOT_REACHED', 'no venue can fill it now', null);

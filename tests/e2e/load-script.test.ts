@@ -32,6 +32,8 @@ describe('the load-test script, CI-sized (correctness, not speed)', () => {
     const figures = JSON.parse(await readFile(json, 'utf8'));
     expect(figures).toMatchObject({ sent: 500, acked: 500, confirmed: 500, lost: 0, unanswered: 0, duplicates: 0, outOfOrder: 0, gaps: 0, disconnected: 0, connectionsHeld: 20 });
     expect(figures.ackLatencyMs.count).toBe(500);
+    // Every order answered by an ack here: the answers are the acks.
+    expect(figures.answerLatencyMs).toEqual(figures.ackLatencyMs);
     expect(figures.timeline.reduce((sum: number, s: { sent: number }) => sum + s.sent, 0)).toBe(500);
     // Each second's slowest ack is one of the measured acks: none above the max, the max among them.
     const slowest = figures.timeline.map((s: { ackMaxMs: number }) => s.ackMaxMs);

@@ -142,6 +142,28 @@ describe('processOrder', () => {
     expect(h.published.map((e) => [e.seq, e.status])).toEqual([[2, 'routing'], [3, 'building'], [4, 'submitted'], [5, 'confirmed']]);
   });
 
+  it('shows an order routing on its own while slow quotes are out, then writes its route', async () => {
+    const h = harness();
+    const id = await h.newOrder();
+    const writes: string[][] = [];
+    const slow = createProcessOrder({
+      ...h.deps,
+      // The quotes come back after a real timer: well after the short wait for quick ones.
+      route: (pair, side, amount) => new Promise((resolve) => setTimeout(resolve, 5)).then(() => h.deps.route(pair, side, amount)),
+      store: {
+        ...h.store,
+        transition: async (...args) => {
+          writes.push([...(args[4]?.via ? [args[4].via.status] : []), args[3].status]);
+          return h.store.transition(...args);
+        },
+      },
+    });
+    expect((await slow(id, first)).status).toBe('confirmed');
+    expect(writes).toEqual([['routing'], ['building'], ['submitted'], ['confirmed']]);
+    expect(statuses(h, id)).toEqual(['pending', 'routing', 'building', 'submitted', 'confirmed']);
+    expect(h.orders.get(id)!.attempts).toBe(1);
+  });
+
   it('writes the routing event with the end of a pending order that cannot be routed', async () => {
     const h = harness();
     const id = await h.newOrder('100000000');
