@@ -54,7 +54,8 @@ export function createProcessOrder(deps: ProcessDeps) {
     if (!order) throw new EngineError('ORDER_NOT_FOUND', `order ${orderId} does not exist`);
     // A pending market order is taken up now: its routing event is written with its first move.
     const takenUp = order.status === 'pending' && order.type === 'market';
-    if (takenUp) deps.onStarted?.(takenUpAt - order.createdAt);
+    // Reported on a first attempt only: a retry's wait includes its backoff, not the queue's.
+    if (takenUp && attempt.number === 1) deps.onStarted?.(takenUpAt - order.createdAt);
     // Delivered again after it ended (or while it rests, without a trigger of its own): its last
     // event may never have been published (Redis failed right after the commit), so publish it
     // again; gateways and the trigger component drop what they already have.

@@ -116,6 +116,7 @@ export function createSubmitOrder(deps: SubmitDeps) {
     }
     // The add may still land later, so the order is failed first (guarded): a late job then finds it
     // finished. If it has already moved on, the add did land and a worker has it: it is queued after all.
+    // (A worker that has only read it loses to this write, finds it failed, and sends nothing.)
     const changes = { failureCode: 'QUEUE_UNAVAILABLE', failureReason: 'the queue did not take the order in time; it was never acked' };
     const failed = await store
       .transition(order.id, 'pending', changes, failedEvent(order.id, { code: 'QUEUE_UNAVAILABLE', attempts: 0 }, clock.now()))

@@ -150,7 +150,9 @@ export function createTriggerComponent(deps: TriggerComponentDeps) {
    * Expires market orders still `pending` past their deadline: no worker took them up in time (a
    * backlog, or the workers busy or stopping), so they end `expired` on time instead of when one
    * reaches them.
-   * Guarded from `pending`: one a worker takes up meanwhile is left to it.
+   * Guarded from `pending`: one a worker has moved on meanwhile is left to it. A worker that has only
+   * read it (its first write carries routing) loses to the sweep, finds it expired, and sends nothing:
+   * it was past its deadline either way.
    */
   async function expireOverdue(): Promise<number> {
     const reason = 'no worker took it up within its deadline; it was never sent';

@@ -84,18 +84,10 @@ export async function startWorkerThreads(options: {
  * Compiled (dist/), the thread runs entry.js. Run from src/ by tsx (`npm start`), a thread
  * does not inherit tsx's loader, so it registers tsx itself before importing entry.ts.
  */
-/**
- * A worker thread's young generation. Node caps it at 48 MB unless told (the main thread's follows
- * --max-semi-space-size=64): an order's step allocates briefly and much, so a bigger nursery means
- * fewer scavenges, each finding few survivors.
- */
-const YOUNG_GENERATION_MB = 192;
-
 function spawnThread(workerData: WorkerThreadData): Worker {
-  const resourceLimits = { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB };
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./entry.js', import.meta.url), { workerData, resourceLimits });
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./entry.js', import.meta.url), { workerData });
   const tsx = import.meta.resolve('tsx/esm/api');
   const entry = new URL('./entry.ts', import.meta.url).href;
   const code = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`;
-  return new Worker(code, { eval: true, workerData, resourceLimits });
+  return new Worker(code, { eval: true, workerData });
 }

@@ -10,8 +10,9 @@ export function connectPostgres(url: string, log: Logger, max = 20): Sql {
     connection: {
       // No statement may hold a connection (and the batches behind it) for ever.
       statement_timeout: 15_000,
-      // Every statement here finds its rows by an index. Statements are prepared and planned once
-      // per connection (a plan costs more CPU than running most of them). A generic plan chosen
+      // Every statement here finds its rows by an index. Statements are prepared, and PostgreSQL
+      // keeps a generic plan for each after five executions (unless custom plans look cheaper): no
+      // plan per execution, which cost more CPU than running most of them. A generic plan chosen
       // while the tables are small (a fresh database) would pick sequential scans and keep them as
       // the tables grow; with sequential scans priced out it keeps to the indexes from the start.
       enable_seqscan: 'off',

@@ -164,6 +164,27 @@ describe('processOrder', () => {
     expect(h.orders.get(id)!.attempts).toBe(1);
   });
 
+  it('leaves an order cancelled between its take-up read and its first write alone: no route, no send', async () => {
+    const h = harness();
+    const id = await h.newOrder();
+    const racing = createProcessOrder({
+      ...h.deps,
+      store: {
+        ...h.store,
+        // The client's cancel lands right after the worker read the order (its first write carries routing).
+        startAttempt: async (...args) => {
+          const order = await h.store.startAttempt(...args);
+          await h.store.cancel(id, { type: 'order', orderId: id, status: 'cancelled', reason: 'by the client', ts: h.clock.now() });
+          return order;
+        },
+      },
+    });
+    expect((await racing(id, first)).status).toBe('cancelled');
+    expect(statuses(h, id)).toEqual(['pending', 'cancelled']);
+    expect(h.counts()).toEqual({ fills: 0, sends: 0 });
+    expect(h.orders.get(id)!.txHash).toBeNull();
+  });
+
   it('writes the routing event with the end of a pending order that cannot be routed', async () => {
     const h = harness();
     const id = await h.newOrder('100000000');
