@@ -45,6 +45,27 @@ describe('the load-test script, CI-sized (correctness, not speed)', () => {
     expect(report).not.toMatch(/<script|https?:\/\//); // self-contained, opens without a network
   });
 
+  it('counts a refusal as an answer: beyond a tiny capacity, the answers are the acks and the OVERLOADED refusals', async () => {
+    // Two orders at a time, each quote 300 ms: a few orders a second, offered 50/s.
+    const small = await startTestEngine({ env: { WORKER_CONCURRENCY: '2', MOCK_QUOTE_LATENCY_MS: '300', MOCK_EXEC_LATENCY_MS: '0' } });
+    try {
+      const json = join(dir, 'overloaded.json');
+      const args = ['run', '--silent', 'load', '--', '--url', small.baseWsUrl, '--connections', '5', '--orders', '200', '--rate', '50', '--quiet', '--json', json];
+      // Refusals make the script exit non-zero; its report is written all the same.
+      await execute('npm', args, { cwd: ROOT, env: { ...process.env, DEX_API_KEY: small.account.key }, timeout: 90_000 }).catch(() => undefined);
+      const figures = JSON.parse(await readFile(json, 'utf8'));
+      const refused = Object.values(figures.rejected as Record<string, number>).reduce((sum, n) => sum + n, 0);
+      expect(figures.rejected.OVERLOADED).toBeGreaterThan(0);
+      expect(figures.acked).toBeGreaterThan(0);
+      expect(figures).toMatchObject({ sent: 200, lost: 0, unanswered: 0 });
+      expect(figures.acked + refused).toBe(200);
+      expect(figures.ackLatencyMs.count).toBe(figures.acked);
+      expect(figures.answerLatencyMs.count).toBe(200);
+    } finally {
+      await small.close();
+    }
+  });
+
   it('exits non-zero when orders are refused by the server and stops at bad options', async () => {
     await expect(execute('npm', ['run', '--silent', 'load', '--', '--url', app.baseWsUrl, '--orders', '5', '--rate', '0'], { cwd: ROOT })).rejects.toMatchObject({ code: 2 });
     // Without a key the server refuses the connection: the script reports it and fails.

@@ -69,6 +69,19 @@ function harness(options: { sendFailure?: (tx: SignedTx, attempt: number) => Sen
   return { deps, store, orders, events, records, clock, market, published, newOrder, process: createProcessOrder(deps), counts: () => ({ fills, sends }) };
 }
 
+/** The harness's store, recording the statuses each status write carries (a passed-through one first). */
+function recordingWrites(h: ReturnType<typeof harness>) {
+  const writes: string[][] = [];
+  const store: typeof h.store = {
+    ...h.store,
+    transition: async (...args) => {
+      writes.push([...(args[4]?.via ? [args[4].via.status] : []), args[3].status]);
+      return h.store.transition(...args);
+    },
+  };
+  return { store, writes };
+}
+
 const first = { number: 1, max: 3 };
 const statuses = (h: ReturnType<typeof harness>, id: string) => h.events.get(id)!.map((e) => e.status);
 
@@ -125,17 +138,8 @@ describe('processOrder', () => {
   it('writes a market order three times: routing and building together, then submitted, then confirmed', async () => {
     const h = harness();
     const id = await h.newOrder();
-    const writes: string[][] = [];
-    const counting = createProcessOrder({
-      ...h.deps,
-      store: {
-        ...h.store,
-        transition: async (...args) => {
-          writes.push([...(args[4]?.via ? [args[4].via.status] : []), args[3].status]);
-          return h.store.transition(...args);
-        },
-      },
-    });
+    const { store, writes } = recordingWrites(h);
+    const counting = createProcessOrder({ ...h.deps, store });
     expect((await counting(id, { number: 2, max: 3 })).status).toBe('confirmed');
     expect(writes).toEqual([['routing', 'building'], ['submitted'], ['confirmed']]);
     expect(h.orders.get(id)!.attempts).toBe(2); // recorded by the first write
@@ -145,18 +149,12 @@ describe('processOrder', () => {
   it('shows an order routing on its own while slow quotes are out, then writes its route', async () => {
     const h = harness();
     const id = await h.newOrder();
-    const writes: string[][] = [];
+    const { store, writes } = recordingWrites(h);
     const slow = createProcessOrder({
       ...h.deps,
       // The quotes come back after a real timer: well after the short wait for quick ones.
       route: (pair, side, amount) => new Promise((resolve) => setTimeout(resolve, 5)).then(() => h.deps.route(pair, side, amount)),
-      store: {
-        ...h.store,
-        transition: async (...args) => {
-          writes.push([...(args[4]?.via ? [args[4].via.status] : []), args[3].status]);
-          return h.store.transition(...args);
-        },
-      },
+      store,
     });
     expect((await slow(id, first)).status).toBe('confirmed');
     expect(writes).toEqual([['routing'], ['building'], ['submitted'], ['confirmed']]);
