@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 
-const intString = (min: number, max: number) =>
+/** A whole number from an environment variable, within bounds (the ceiling benchmark's config uses it too). */
+export const intString = (min: number, max: number) =>
   v.pipe(
     v.string(),
     v.trim(),
@@ -23,9 +24,10 @@ const latencyRange = v.pipe(
   v.check((range) => range.max <= 120_000, 'must be at most 120000 ms'),
 );
 
-const url = (protocols: readonly string[]) =>
+/** A URL of one of these protocols, from an environment variable. */
+export const url = (protocols: readonly string[]) =>
   v.pipe(
-    v.string(),
+    v.string('is required'),
     v.trim(),
     v.url('must be a URL'),
     v.check(

@@ -1,22 +1,5 @@
 import * as v from 'valibot';
-
-const whole = (min: number, max: number) =>
-  v.pipe(
-    v.string(),
-    v.trim(),
-    v.regex(/^\d+$/, 'must be a whole number'),
-    v.transform(Number),
-    v.minValue(min, `must be at least ${min}`),
-    v.maxValue(max, `must be at most ${max}`),
-  );
-
-const url = (protocols: readonly string[]) =>
-  v.pipe(
-    v.string('is required'),
-    v.trim(),
-    v.url('must be a URL'),
-    v.check((text) => protocols.some((protocol) => text.startsWith(`${protocol}:`)), `must start with ${protocols.map((p) => `${p}://`).join(' or ')}`),
-  );
+import { intString, url } from '../../src/config.js';
 
 /**
  * How the worker groups an order's four status changes into statements: `1` writes routing,
@@ -33,17 +16,17 @@ const STATUS_GROUPS = {
 const EnvSchema = v.object({
   DATABASE_URL: url(['postgres', 'postgresql']),
   REDIS_URL: url(['redis', 'rediss']),
-  PORT: v.optional(whole(0, 65535), '3300'),
+  PORT: v.optional(intString(0, 65535), '3300'),
   HOST: v.optional(v.pipe(v.string(), v.trim(), v.nonEmpty('must not be empty')), '127.0.0.1'),
   /** Its own key prefix, so it never shares a queue or stream with an engine on the same Redis. */
   CEILING_REDIS_PREFIX: v.optional(v.pipe(v.string(), v.trim(), v.regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be 1-64 letters, digits or _ . : -')), 'ceiling'),
   CEILING_STATUS_WRITES: v.optional(v.picklist(['1', '2', '4'], 'must be 1, 2 or 4'), '1'),
   /** The engine's WORKER_BATCH_LINGER_MS: how long the worker's writes gather before they go out. */
-  CEILING_LINGER_MS: v.optional(whole(0, 100), '3'),
+  CEILING_LINGER_MS: v.optional(intString(0, 100), '3'),
   /** Jobs (each one gateway batch of orders) the worker runs at once. */
-  CEILING_WORKER_CONCURRENCY: v.optional(whole(1, 10_000), '1000'),
+  CEILING_WORKER_CONCURRENCY: v.optional(intString(1, 10_000), '1000'),
   /** The engine's WORKER_THREAD_NICE: the worker thread yields to the gateway's acks. */
-  CEILING_WORKER_THREAD_NICE: v.optional(whole(0, 19), '10'),
+  CEILING_WORKER_THREAD_NICE: v.optional(intString(0, 19), '10'),
   LOG_LEVEL: v.optional(v.picklist(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'must be a pino level'), 'info'),
 });
 
