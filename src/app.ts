@@ -12,7 +12,7 @@ import { redisKeys, startInfrastructure } from './roles/infrastructure.js';
 import { startWorker } from './roles/worker.js';
 import { startTrigger } from './roles/trigger.js';
 import { connectRedis } from './adapters/redis/connect.js';
-import { createMetrics } from './util/metrics.js';
+import { createEngineMetrics, type MetricsSnapshot } from './adapters/prometheus/engine-metrics.js';
 import { marketNowOf } from './gateway/market-now.js';
 import { systemClock } from './adapters/os/system-clock.js';
 
@@ -33,6 +33,8 @@ export interface AppOptions {
   readonly parts?: readonly Part[];
   /** False for a worker running in a thread of a process whose main thread serves HTTP. */
   readonly serveHttp?: boolean;
+  /** The metrics of this process's worker threads, merged into its /metrics (ROLE=all). */
+  readonly threadMetrics?: () => Promise<MetricsSnapshot[]>;
 }
 
 /**
@@ -66,8 +68,9 @@ export async function startApp(options: AppOptions) {
   const keys = redisKeys(options.namespace ?? config.redisPrefix);
   const parts = new Set(options.parts ?? PARTS_OF_ROLE[config.role]);
 
-  const infra = await startInfrastructure({ databaseUrl: options.databaseUrl, redisUrl: options.redisUrl, rootDir: options.rootDir, keys, log });
-  const metrics = createMetrics();
+  // The thread that serves HTTP also exports the process's own metrics (CPU, memory, event loop).
+  const metrics = createEngineMetrics({ processMetrics: options.serveHttp !== false });
+  const infra = await startInfrastructure({ databaseUrl: options.databaseUrl, redisUrl: options.redisUrl, rootDir: options.rootDir, keys, log, metrics });
   // The chain first: workers and gateways read its slots.
   const chain = parts.has('chain') ? startChain({ config, redis: infra.commands, keys, clock, log }) : null;
   const access =
@@ -83,10 +86,10 @@ export async function startApp(options: AppOptions) {
         })
       : null;
   const worker = parts.has('worker')
-    ? startWorker({ config, infra, keys, chain: access!.chain, route: access!.route, market: marketNowOf(access!.marketData), findPair: access!.findPair, clock, log })
+    ? startWorker({ config, infra, keys, chain: access!.chain, route: access!.route, market: marketNowOf(access!.marketData), findPair: access!.findPair, clock, log, metrics })
     : null;
   const trigger = parts.has('trigger')
-    ? startTrigger({ infra, keys, marketData: access!.marketData, findPair: access!.findPair, clock, log, connect: (name) => connectRedis(options.redisUrl, log, name) })
+    ? startTrigger({ infra, keys, marketData: access!.marketData, findPair: access!.findPair, clock, log, metrics, connect: (name) => connectRedis(options.redisUrl, log, name) })
     : null;
   const gateway = parts.has('gateway')
     ? await startGateway({
@@ -104,7 +107,6 @@ export async function startApp(options: AppOptions) {
         ...(options.demoKeyFile && { demoKeyFile: options.demoKeyFile }),
       })
     : null;
-  const connections = metrics.gauge('dex_ws_connections', 'Open WebSocket connections');
   const http =
     options.serveHttp === false
       ? null
@@ -114,10 +116,10 @@ export async function startApp(options: AppOptions) {
           port: config.port,
           log,
           health: infra.health,
-          metrics: metrics.render,
+          metrics: async () => metrics.render((await options.threadMetrics?.()) ?? []),
           files: gateway ? await loadStaticFiles(join(options.rootDir, 'web')) : new Map(),
           ...(gateway && { gateway: gateway.handlers }),
-          onConnectionCount: connections.set,
+          onConnectionCount: metrics.connections,
           idleTimeoutSeconds: config.wsIdleTimeoutSeconds,
           maxBufferedBytes: config.wsMaxBufferedBytes,
         });
@@ -162,6 +164,8 @@ export async function startApp(options: AppOptions) {
 
   return {
     port: http?.port ?? 0,
+    /** This thread's metrics (a worker thread sends them to the main thread on each scrape). */
+    metrics,
     /** The chain's market, when this process runs the chain (tests trade against it as another trader would). */
     get market() {
       return chain?.market ?? null;

@@ -55,6 +55,17 @@ export interface SessionDeps {
   readonly marketData: MarketData;
   /** False once shutdown has begun: new orders are refused with SHUTTING_DOWN. */
   readonly accepting: () => boolean;
+  /** Told of each message, ack and refusal (the metrics); labels only from the protocol's fixed sets. */
+  readonly observer?: SessionObserver;
+}
+
+export interface SessionObserver {
+  /** A frame came in: its op, or `invalid` when it is not a valid message. */
+  message(op: ClientMessage['op'] | 'invalid'): void;
+  /** A new order's ack went out this long after its submit came in. */
+  acked(seconds: number): void;
+  /** An error reply went out with this code. */
+  refused(code: string): void;
 }
 
 /**
@@ -67,8 +78,11 @@ export function createSession(deps: SessionDeps, caller: Caller, limits: Limits,
   const { accountId } = caller;
   let closed = false;
   // Nothing goes to a closed connection: a reply to a request still in flight at close is dropped.
+  const observer = deps.observer;
   const send = (message: ServerMessage) => {
-    if (!closed) sink.send(encodeServerMessage(message));
+    if (closed) return;
+    if (message.type === 'error') observer?.refused(message.code);
+    sink.send(encodeServerMessage(message));
   };
   const error = errorReply;
   const rateLimited = (retryAfterMs: number, reqId?: string) =>
@@ -84,7 +98,8 @@ export function createSession(deps: SessionDeps, caller: Caller, limits: Limits,
   const submitsInFlight = new Set<Promise<void>>();
   const afterEarlierSubmits = () => (submitsInFlight.size > 0 ? Promise.allSettled([...submitsInFlight]).then(() => undefined) : Promise.resolve());
 
-  async function submit(message: SubmitMessage): Promise<void> {
+  /** `receivedAt`: when its frame came in (performance.now()), for the ack latency. */
+  async function submit(message: SubmitMessage, receivedAt: number): Promise<void> {
     if (!deps.accepting()) return send(error('SHUTTING_DOWN', ERRORS.SHUTTING_DOWN.message, reqIdOf(message)));
     const budget = await limits.submit();
     if (!budget.ok) return rateLimited(budget.retryAfterMs, message.reqId);
@@ -98,6 +113,7 @@ export function createSession(deps: SessionDeps, caller: Caller, limits: Limits,
     }
     log.debug({ orderId: result.ack.orderId, reqId: message.reqId }, 'order accepted');
     feed.deliverUpdate(result.ack);
+    observer?.acked((performance.now() - receivedAt) / 1000);
   }
 
   async function cancel(message: Extract<ClientMessage, { op: 'cancel' }>): Promise<void> {
@@ -191,7 +207,9 @@ export function createSession(deps: SessionDeps, caller: Caller, limits: Limits,
 
     /** Handles one text frame; never throws. */
     async onText(text: string): Promise<void> {
+      const receivedAt = performance.now();
       const decoded = decodeClientMessage(text);
+      observer?.message(decoded.ok ? decoded.message.op : 'invalid');
       const reqId = decoded.ok ? decoded.message.reqId : decoded.error.reqId;
       try {
         const budget = await limits.message();
@@ -207,7 +225,7 @@ export function createSession(deps: SessionDeps, caller: Caller, limits: Limits,
       const message = decoded.message;
       try {
         if (message.op === 'submit') {
-          const running = submit(message);
+          const running = submit(message, receivedAt);
           submitsInFlight.add(running);
           try {
             return await running;
@@ -249,6 +267,7 @@ export function createSession(deps: SessionDeps, caller: Caller, limits: Limits,
     },
 
     onBinary(): void {
+      observer?.message('invalid');
       send(error('INVALID_MESSAGE', 'frames must be UTF-8 text carrying one JSON object'));
     },
 

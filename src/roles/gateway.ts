@@ -29,7 +29,8 @@ import type { Clock } from '../orders/ports.js';
 import { createOrderQueries } from '../orders/query-orders.js';
 import { createSubmitOrder } from '../orders/submit-order.js';
 import type { PairInfo } from '../protocol/server-messages.js';
-import type { Metrics } from '../util/metrics.js';
+import type { EngineMetrics } from '../adapters/prometheus/engine-metrics.js';
+import { observedStore } from '../orders/observed-store.js';
 import { randomIds } from '../adapters/os/random-ids.js';
 import { PAIRS, venuesOf } from '../venues/pairs.js';
 import type { RedisKeys } from './infrastructure.js';
@@ -49,7 +50,7 @@ export interface GatewayDeps {
   readonly redis: Redis;
   readonly commands: Redis;
   readonly keys: RedisKeys;
-  readonly metrics: Metrics;
+  readonly metrics: EngineMetrics;
   readonly clock: Clock;
   readonly log: Logger;
   /** The traded pairs, default and launched. */
@@ -71,12 +72,15 @@ export async function startGateway(deps: GatewayDeps) {
   let accepting = true;
   // The gateway's own pool: acks wait for their insert, never behind a worker's batch.
   const sql = connectPostgres(deps.databaseUrl, log, GATEWAY_POOL_SIZE);
-  const store = createOrderStore(sql);
+  const { metrics } = deps;
+  const store = observedStore(createOrderStore(sql), metrics.onMoved);
   const queue = createOrderQueue({ connection: deps.redis, prefix: keys.queuePrefix, name: keys.queueName, log });
   // Admission control: a submit the deployment cannot start within its deadline is refused (OVERLOADED).
   const overload = startOverloadGuard({ startWaitMs: () => queue.startWaitMs(), maxWaitMs: config.admissionMaxWaitMs, log });
   const feed = createOrderFeed({ loadAfter: store.eventsAfter, log });
   const openOrders = startOpenOrders({ maxPerAccount: config.maxOpenOrdersPerAccount, finishedAmong: store.finishedAmong, log });
+  metrics.gaugeAtScrape('dex_queue_jobs', 'Jobs in the order queue, by state (deployment-wide)', () => queue.jobCounts(), 'state');
+  metrics.gaugeAtScrape('dex_admission_start_wait_seconds', 'How long orders wait to be started, as admission control last measured it (deployment-wide)', () => overload.startWaitMs / 1000);
   const subscriber = startEventSubscriber({
     redis: connectRedis(deps.redisUrl, log, `${keys.namespace}:events`),
     streamKey: keys.events,
@@ -86,10 +90,10 @@ export async function startGateway(deps: GatewayDeps) {
       feed.deliver(event);
     },
   });
+  metrics.gaugeAtScrape('dex_event_stream_lag_seconds', 'How far behind the event stream this gateway reads (0: caught up)', () => subscriber.lagMs() / 1000);
 
   // Submits between their insert and their ack: at shutdown they finish (or fail cleanly) before the pool closes.
   const inFlight = new Set<Promise<unknown>>();
-  const accepted = deps.metrics.counter('dex_orders_accepted_total', 'Orders acked by this gateway');
   const submitOrder = createSubmitOrder({ store, queue, clock, ids: randomIds, findPair: deps.findPair, quoteToken, log, openOrders, maxResting: config.maxRestingOrdersPerAccount, overloaded: overload.refuse });
   const cancelEvents = createEventPublisher(deps.commands, keys.events);
   const switches = createSwitchStore(sql);
@@ -99,7 +103,7 @@ export async function startGateway(deps: GatewayDeps) {
       inFlight.add(submitting);
       try {
         const result = await submitting;
-        if (result.ok && 'ack' in result) accepted.inc();
+        if (result.ok && 'ack' in result) metrics.orderAccepted();
         return result;
       } finally {
         inFlight.delete(submitting);
@@ -115,6 +119,7 @@ export async function startGateway(deps: GatewayDeps) {
     pairs: () => tradedPairs(deps.marketData),
     marketData: deps.marketData,
     accepting: () => accepting,
+    observer: { message: metrics.message, acked: metrics.acked, refused: metrics.refused },
   };
 
   const accounts = createAccountStore(sql);

@@ -5,6 +5,7 @@ import { connectPostgres } from '../adapters/postgres/connect.js';
 import { migrate } from '../adapters/postgres/migrate.js';
 import { connectRedis } from '../adapters/redis/connect.js';
 import type { HealthReport } from '../adapters/uws/http-server.js';
+import type { EngineMetrics } from '../adapters/prometheus/engine-metrics.js';
 import { closeStep, type ShutdownStep } from '../lifecycle.js';
 import type { Logger } from '../log.js';
 import { withTimeout } from '../util/with-timeout.js';
@@ -28,11 +29,14 @@ export type RedisKeys = ReturnType<typeof redisKeys>;
 /** A health check gets this long before its service counts as down. */
 const HEALTH_CHECK_MS = 2_000;
 
+/** How often each process pings PostgreSQL and Redis for the round-trip metrics. */
+const PING_EVERY_MS = 5_000;
+
 /**
  * The connections every role shares: a migrated PostgreSQL pool, BullMQ's Redis connection, and a
  * pipelined one for our own commands (event stream, chain ledger). Closed last, after every role.
  */
-export async function startInfrastructure(options: { databaseUrl: string; redisUrl: string; rootDir: string; keys: RedisKeys; log: Logger }) {
+export async function startInfrastructure(options: { databaseUrl: string; redisUrl: string; rootDir: string; keys: RedisKeys; log: Logger; metrics: EngineMetrics }) {
   const { log, keys } = options;
   const sql: Sql = connectPostgres(options.databaseUrl, log);
   await migrate(sql, join(options.rootDir, 'sql'), log);
@@ -48,8 +52,22 @@ export async function startInfrastructure(options: { databaseUrl: string; redisU
     return { ok: redisUp === true && postgresUp === true, checks: { redis: redisUp ? 'up' : 'down', postgres: postgresUp ? 'up' : 'down' } };
   }
 
+  // Round trips as every part of this process sees them (a ping that fails is not a round trip).
+  const timed = (run: () => Promise<unknown>, observe: (seconds: number) => void) => {
+    const started = performance.now();
+    return withTimeout(run(), HEALTH_CHECK_MS).then(() => observe((performance.now() - started) / 1000), () => undefined);
+  };
+  let pinging = false;
+  const pings = setInterval(() => {
+    if (pinging) return;
+    pinging = true;
+    void Promise.all([timed(() => sql`select 1`, options.metrics.postgresRtt), timed(() => commands.ping(), options.metrics.redisRtt)]).finally(() => (pinging = false));
+  }, PING_EVERY_MS);
+  pings.unref();
+
   /** Closing steps: Redis quits politely if it can within the step's time, else disconnects. */
   const shutdownSteps: ShutdownStep[] = [
+    { name: 'stop the round-trip pings', run: () => clearInterval(pings) },
     closeStep('close Redis connections', (ms) => Promise.all([quit(redis, ms), quit(commands, ms)])),
     closeStep('close the PostgreSQL pool', (ms) => sql.end({ timeout: ms / 1000 })),
   ];

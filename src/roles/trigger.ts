@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { createOrderQueue } from '../adapters/bullmq/order-queue.js';
 import { createOrderStore } from '../adapters/postgres/order-store.js';
+import type { EngineMetrics } from '../adapters/prometheus/engine-metrics.js';
+import { observedStore } from '../orders/observed-store.js';
 import { createEventPublisher, lastEventId, startEventSubscriber } from '../adapters/redis/event-bus.js';
 import { createLease } from '../adapters/redis/lease.js';
 import type { MarketData, MarketTick } from '../gateway/market-data.js';
@@ -34,6 +36,7 @@ export interface TriggerDeps {
   readonly log: Logger;
   /** Opens the event stream's own connection (blocking reads). */
   readonly connect: (name: string) => Redis;
+  readonly metrics: EngineMetrics;
 }
 
 const cpuMs = () => {
@@ -51,7 +54,7 @@ const cpuMs = () => {
 export function startTrigger(deps: TriggerDeps) {
   const { infra, keys, clock } = deps;
   const log = deps.log.child({ role: 'trigger' });
-  const store = createOrderStore(infra.sql);
+  const store = observedStore(createOrderStore(infra.sql), deps.metrics.onMoved);
   const queue = createOrderQueue({ connection: infra.redis, prefix: keys.queuePrefix, name: keys.queueName, log });
   const component = createTriggerComponent({ store, queue, events: createEventPublisher(infra.commands, keys.events), clock, cpuMs, log });
   const lease = createLease(infra.commands, `${keys.namespace}:trigger:leader`, randomUUID(), LEASE_MS);

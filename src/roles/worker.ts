@@ -15,6 +15,8 @@ import { randomIds } from '../adapters/os/random-ids.js';
 import type { Infrastructure, RedisKeys } from './infrastructure.js';
 import type { Chain } from '../chain/types.js';
 import type { ProcessDeps } from '../orders/process-order.js';
+import { observedStore } from '../orders/observed-store.js';
+import type { EngineMetrics } from '../adapters/prometheus/engine-metrics.js';
 
 /** How often a worker looks for dead-man switches that are due (they fire within this of their time). */
 const SWITCH_CHECK_EVERY_MS = 250;
@@ -39,6 +41,7 @@ export interface WorkerDeps {
   readonly findPair: ProcessDeps['findPair'];
   readonly clock: Clock;
   readonly log: Logger;
+  readonly metrics: EngineMetrics;
 }
 
 /**
@@ -50,7 +53,7 @@ export function startWorker(deps: WorkerDeps) {
   // A worker's writes linger a moment to go out in bigger batches: fewer round trips, commits and
   // statements to plan. (The gateway's own store never lingers: acks wait on its inserts.)
   const lingerMs = config.workerBatchLingerMs;
-  const store = createOrderStore(infra.sql, { lingerMs });
+  const store = observedStore(createOrderStore(infra.sql, { lingerMs }), deps.metrics.onMoved);
   const queueOptions = { connection: infra.redis, prefix: keys.queuePrefix, name: keys.queueName };
   // The longest start wait of the last 100 ms goes to Redis, where every gateway's admission control reads it.
   let longestWait = 0;

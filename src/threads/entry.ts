@@ -21,7 +21,10 @@ async function run(): Promise<void> {
   if (parts.includes('worker') || parts.includes('trigger')) niceThisThread(config.workerThreadNice, log);
   const app = await startApp({ config, log, databaseUrl, redisUrl, rootDir, parts, serveHttp: false });
   port.on('message', (message: ToWorkerThread) => {
-    if (message.type !== 'close') return;
+    if (message.type === 'metrics') {
+      void app.metrics.snapshot().then((snapshot) => port.postMessage({ type: 'metrics', id: message.id, snapshot } satisfies FromWorkerThread));
+      return;
+    }
     void app.close(message.timeoutMs).finally(() => {
       log.flush();
       port.postMessage({ type: 'closed' } satisfies FromWorkerThread);

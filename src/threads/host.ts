@@ -1,7 +1,11 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../log.js';
 import type { Part } from '../app.js';
+import type { MetricsSnapshot } from '../adapters/prometheus/engine-metrics.js';
 import type { FromWorkerThread, ToWorkerThread, WorkerThreadData } from './messages.js';
+
+/** How long a scrape waits for a thread's metrics before leaving them out. */
+const METRICS_WAIT_MS = 1_000;
 
 /** The part of a thread's close kept for terminating it when its own shutdown overran (at most half of a short close). */
 const TERMINATE_MS = 500;
@@ -62,11 +66,30 @@ export async function startWorkerThreads(options: {
       clearTimeout(timer);
       await thread.terminate();
     }
-    return { ready, close };
+    let nextId = 0;
+    /** The thread's metrics, or null when it does not answer in time (busy, or closing). */
+    function metrics(): Promise<MetricsSnapshot | null> {
+      if (exited || closing) return Promise.resolve(null);
+      const id = nextId++;
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => done(null), METRICS_WAIT_MS);
+        const onMessage = (message: FromWorkerThread) => message.type === 'metrics' && message.id === id && done(message.snapshot);
+        function done(snapshot: MetricsSnapshot | null) {
+          clearTimeout(timer);
+          thread.off('message', onMessage);
+          resolve(snapshot);
+        }
+        thread.on('message', onMessage);
+        thread.postMessage({ type: 'metrics', id } satisfies ToWorkerThread);
+      });
+    }
+    return { ready, close, metrics };
   });
   await Promise.all(threads.map((thread) => thread.ready));
   log.info({ threads: threads.length }, 'worker threads running');
   return {
+    /** Every thread's metrics that came in time, to merge into the process's /metrics. */
+    metrics: async (): Promise<MetricsSnapshot[]> => (await Promise.all(threads.map((thread) => thread.metrics()))).filter((snapshot) => snapshot !== null),
     /**
      * Closes the worker threads and the trigger component's first (their orders in flight still
      * land, the chain producing slots meanwhile), then the chain's thread.

@@ -1,10 +1,11 @@
+import type { MetricsSnapshot } from '../adapters/prometheus/engine-metrics.js';
 import type { Part } from '../app.js';
 
-/** What the main thread tells a worker thread. */
-export type ToWorkerThread = { type: 'close'; timeoutMs: number };
+/** What the main thread tells a worker thread: close, or send your metrics (for a scrape of /metrics). */
+export type ToWorkerThread = { type: 'close'; timeoutMs: number } | { type: 'metrics'; id: number };
 
-/** What a worker thread answers: its app is running, or it has closed. */
-export type FromWorkerThread = { type: 'ready' } | { type: 'closed' };
+/** What a worker thread answers: its app is running, it has closed, or its metrics. */
+export type FromWorkerThread = { type: 'ready' } | { type: 'closed' } | { type: 'metrics'; id: number; snapshot: MetricsSnapshot };
 
 /** A worker thread's start-up data: the services the main thread provided, and its index. */
 export interface WorkerThreadData {

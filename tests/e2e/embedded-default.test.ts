@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/test-engine.js';
 import { spawnEngine } from '../helpers/spawn-engine.js';
 import { ask, connectClient } from '../helpers/ws-client.js';
+import { scrape, valueOf } from '../helpers/prometheus-text.js';
 
 const execute = promisify(execFile);
 const alive = (pid: number) => {
@@ -43,6 +44,11 @@ describe('the embedded default (no DATABASE_URL, no REDIS_URL)', () => {
     client.send({ op: 'submit', reqId: 'keep', clientOrderId: 'kept-across-restarts', type: 'market', side: 'buy', pair: 'SOL/USDC', amount: '1' });
     const ack = await client.waitFor((m) => m.type === 'ack');
     await client.waitFor((m) => m.status === 'submitted');
+    // /metrics merges the worker threads' metrics (the order's steps) into the main thread's, process metrics once.
+    const samples = await scrape(`http://127.0.0.1:${first.port}`);
+    expect(valueOf(samples, 'dex_order_step_seconds_count', { step: 'routing' })).toBe(1);
+    expect(valueOf(samples, 'dex_orders_accepted_total')).toBe(1);
+    expect(samples.filter((sample) => sample.name === 'process_cpu_user_seconds_total')).toHaveLength(1);
     const exit = first.stop('SIGTERM'); // mid-execution
     const updates = await client.settle(ack.orderId as string);
     expect(updates.at(-1)!.status).toBe('confirmed'); // the running order was drained, not cut off

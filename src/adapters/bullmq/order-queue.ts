@@ -49,7 +49,8 @@ const START_WAIT_TTL_MS = 500;
  * Jobs take BullMQ's own ids: an order queued twice (a duplicate submit finding it still pending)
  * is in two jobs, which is safe, since every step of an order is a guarded change in the database.
  */
-export function createOrderQueue(options: { connection: Redis; prefix: string; name: string; log: Logger }): OrderQueue & TriggerQueue & { startWaitMs(): Promise<number>; reportStartWait(waitMs: number): Promise<void>; close(): Promise<void> } {
+export function createOrderQueue(options: { connection: Redis; prefix: string; name: string; log: Logger }): OrderQueue &
+  TriggerQueue & { startWaitMs(): Promise<number>; reportStartWait(waitMs: number): Promise<void>; jobCounts(): Promise<Record<string, number>>; close(): Promise<void> } {
   const queue = new Queue(options.name, { connection: options.connection, prefix: options.prefix });
   // The shared connection already reports its own errors; this only keeps them off stderr.
   queue.on('error', (err) => options.log.debug({ err }, 'queue error'));
@@ -98,6 +99,9 @@ export function createOrderQueue(options: { connection: Redis; prefix: string; n
       const queued = added === null ? 0 : Math.max(0, Date.now() - Number(added));
       return Math.max(queued, Number(lag) || 0);
     },
+
+    /** The queue's jobs by state (a job carries one batch of orders). */
+    jobCounts: () => queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'failed'),
 
     /** Reports how long an order just started had waited since its ack (the longest reported lately counts). */
     async reportStartWait(waitMs: number): Promise<void> {

@@ -51,11 +51,15 @@ export function startEventSubscriber(options: { redis: Redis; streamKey: string;
   const { redis, streamKey, log, onEvent } = options;
   let closed = false;
   let lastId = options.fromId ?? '$';
+  let lagMs = 0;
   const done = (async () => {
     while (!closed) {
       try {
         const reply = await redis.xread('COUNT', 1000, 'BLOCK', 2000, 'STREAMS', streamKey, lastId);
-        if (!reply) continue;
+        if (!reply) {
+          lagMs = 0; // nothing new for a while: caught up
+          continue;
+        }
         for (const [, entries] of reply) {
           for (const [id, fields] of entries) {
             lastId = id;
@@ -64,6 +68,8 @@ export function startEventSubscriber(options: { redis: Redis; streamKey: string;
             else for (const event of events) onEvent(event);
           }
         }
+        // How old the newest entry read is (an entry id starts with Redis's clock, in ms).
+        lagMs = Math.max(0, Date.now() - Number(lastId.split('-')[0]));
       } catch (err) {
         if (closed) break;
         log.warn({ err }, 'event stream read failed; retrying');
@@ -72,6 +78,8 @@ export function startEventSubscriber(options: { redis: Redis; streamKey: string;
     }
   })();
   return {
+    /** How far behind the stream this reader was at its last read, ms (0 when it found nothing new). */
+    lagMs: () => lagMs,
     async close() {
       closed = true;
       redis.disconnect(); // aborts the blocking read

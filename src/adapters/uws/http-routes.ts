@@ -10,7 +10,7 @@ export interface HealthReport {
 /** The plain HTTP routes: health (200 or 503 with each check), metrics, and the page's files. */
 export function addHttpRoutes(
   app: TemplatedApp,
-  routes: { readonly health: () => Promise<HealthReport>; readonly metrics: () => string; readonly files: Map<string, StaticFile> },
+  routes: { readonly health: () => Promise<HealthReport>; readonly metrics: () => Promise<string>; readonly files: Map<string, StaticFile> },
 ): void {
   app.get('/health', (res) => {
     let aborted = false;
@@ -27,8 +27,21 @@ export function addHttpRoutes(
   });
 
   app.get('/metrics', (res) => {
-    res.writeHeader('content-type', 'text/plain; version=0.0.4');
-    res.end(routes.metrics());
+    let aborted = false;
+    res.onAborted(() => (aborted = true));
+    void routes.metrics().then(
+      (text) => respond('200 OK', text),
+      () => respond('500 Internal Server Error', 'metrics could not be collected\n'),
+    );
+    function respond(status: string, body: string): void {
+      if (aborted) return;
+      res.cork(() => {
+        res.writeStatus(status);
+        res.writeHeader('content-type', 'text/plain; version=0.0.4; charset=utf-8');
+        res.writeHeader('cache-control', 'no-store');
+        res.end(body);
+      });
+    }
   });
 
   app.any('/*', (res, req) => {

@@ -25,7 +25,8 @@ export interface HttpServerOptions {
   readonly port: number;
   readonly log: Logger;
   readonly health: () => Promise<HealthReport>;
-  readonly metrics: () => string;
+  /** The Prometheus text exposition of every metric of the process. */
+  readonly metrics: () => Promise<string>;
   readonly files: Map<string, StaticFile>;
   /** When set, `/ws` accepts WebSocket clients (ROLE=gateway or all). */
   readonly gateway?: {

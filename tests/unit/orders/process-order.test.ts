@@ -1,5 +1,7 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
+import { createOrderTimings } from '../../../src/orders/order-timings.js';
+import { observedStore } from '../../../src/orders/observed-store.js';
 import { createProcessOrder } from '../../../src/orders/process-order.js';
 import { canTransition } from '../../../src/orders/status.js';
 import { createSubmitOrder } from '../../../src/orders/submit-order.js';
@@ -510,5 +512,47 @@ describe('resting orders under virtual time', () => {
     const id = await place(h, { type: 'limit', limitPrice: '1', timeInForce: 'GTD', expireAt: h.clock.now() + 100 });
     h.clock.advance(200);
     expect(await h.process(id, first)).toMatchObject({ status: 'expired', failureCode: 'EXPIRED' });
+  });
+});
+
+describe('timings of what the store commits (the metrics)', () => {
+  function timed(h: ReturnType<typeof harness>) {
+    const recorded = { steps: [] as Array<[string, number]>, finished: [] as Array<[string, string, number]>, slippage: [] as Array<[string, number]> };
+    const timings = createOrderTimings({
+      step: (step, seconds) => recorded.steps.push([step, seconds]),
+      finished: (status, dex, seconds) => recorded.finished.push([status, dex, seconds]),
+      slippage: (dex, bps) => recorded.slippage.push([dex, bps]),
+    });
+    return { recorded, timings, process: createProcessOrder({ ...h.deps, store: observedStore(h.deps.store, timings.moved) }) };
+  }
+
+  it('times each step of a confirmed order, its time from ack to end, and its fill against the quote it was routed on', async () => {
+    const h = harness();
+    const { recorded, timings, process } = timed(h);
+    const id = await h.newOrder('2');
+    h.clock.advance(300); // queued
+    const order = await process(id, first);
+    expect(order.status).toBe('confirmed');
+    expect(recorded.steps.map(([step]) => step)).toEqual(['pending', 'routing', 'building', 'submitted']);
+    expect(recorded.steps[0]![1]).toBeCloseTo(0.3, 3);
+    // The landing takes 1.5 s of the virtual clock, and a slot more to be seen.
+    expect(recorded.steps[3]![1]).toBeGreaterThanOrEqual(1.5);
+    const [status, dex, seconds] = recorded.finished[0]!;
+    expect([status, dex]).toEqual(['confirmed', order.dex]);
+    expect(seconds).toBeCloseTo((h.published.at(-1)!.ts - order.createdAt) / 1000, 3);
+    expect(recorded.slippage).toHaveLength(1);
+    expect(recorded.slippage[0]![0]).toBe(order.dex);
+    expect(Number.isFinite(recorded.slippage[0]![1])).toBe(true);
+    expect(timings.following).toBe(0); // nothing is kept once the order ended
+  });
+
+  it('counts an order that expired in the queue as ended, with no venue', async () => {
+    const h = harness();
+    const { recorded, process } = timed(h);
+    const id = await h.newOrder('2', 'buy', 500);
+    h.clock.advance(501);
+    expect((await process(id, first)).status).toBe('expired');
+    expect(recorded.finished).toEqual([['expired', 'none', expect.closeTo(0.501, 3)]]);
+    expect(recorded.slippage).toEqual([]);
   });
 });
