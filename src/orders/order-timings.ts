@@ -10,8 +10,11 @@ export type MeasuredStep = (typeof MEASURED_STEPS)[number];
 export interface TimingSink {
   /** An order left `step` after `seconds` in it. */
   step(step: MeasuredStep, seconds: number): void;
-  /** An order ended with `status`, `seconds` after its ack; `dex` is the venue it was routed to, or `none`. */
-  finished(status: OrderEvent['status'], dex: string, seconds: number): void;
+  /**
+   * An order ended with `status`, `seconds` after its ack; `dex` is the venue it was routed to, or
+   * `none`; `code` is the error code of a failed or expired order.
+   */
+  finished(status: OrderEvent['status'], dex: string, seconds: number, code?: string): void;
   /** A confirmed swap's price against the route's quote, in bps (positive: worse for the trader). */
   slippage(dex: string, bps: number): void;
 }
@@ -37,7 +40,8 @@ export function createOrderTimings(sink: TimingSink) {
         if (isTerminal(event.status)) {
           followed.delete(order.id);
           const dex = order.dex ?? 'none';
-          sink.finished(event.status, dex, Math.max(0, event.ts - order.createdAt) / 1000);
+          const code = 'error' in event ? event.error.code : undefined;
+          sink.finished(event.status, dex, Math.max(0, event.ts - order.createdAt) / 1000, code);
           if (event.status === 'confirmed' && last?.quotedPrice) sink.slippage(dex, adverseBps(order.side, last.quotedPrice, Number(event.executedPrice)));
           continue;
         }

@@ -30,15 +30,17 @@ export function createEngineMetrics(options: { processMetrics: boolean }) {
   const steps = new client.Histogram({ name: 'dex_order_step_seconds', help: 'Time an order spent in each step (pending: queued)', labelNames: ['step'], buckets: STEP_BUCKETS, registers });
   const ended = new client.Histogram({ name: 'dex_order_end_seconds', help: 'From an order\'s ack to its terminal status, by status', labelNames: ['status'], buckets: END_BUCKETS, registers });
   const finished = new client.Counter({ name: 'dex_orders_finished_total', help: 'Orders ended, by terminal status and venue (split: both; none: never routed)', labelNames: ['status', 'dex'], registers });
+  const failures = new client.Counter({ name: 'dex_order_failures_total', help: 'Orders that ended failed or expired, by status and error code', labelNames: ['status', 'code'], registers });
   const slippage = new client.Histogram({ name: 'dex_execution_slippage_bps', help: 'A confirmed swap\'s price against the quote it was routed on, bps (positive: worse for the trader)', labelNames: ['dex'], buckets: SLIPPAGE_BUCKETS, registers });
   const postgresRtt = new client.Histogram({ name: 'dex_postgres_rtt_seconds', help: 'Round trip of a PostgreSQL ping (select 1), every few seconds', buckets: RTT_BUCKETS, registers });
   const redisRtt = new client.Histogram({ name: 'dex_redis_rtt_seconds', help: 'Round trip of a Redis PING, every few seconds', buckets: RTT_BUCKETS, registers });
 
   const timings: TimingSink = {
     step: (step, seconds) => steps.observe({ step }, seconds),
-    finished: (status, dex, seconds) => {
+    finished: (status, dex, seconds, code) => {
       ended.observe({ status }, seconds);
       finished.inc({ status, dex });
+      if (code !== undefined) failures.inc({ status, code });
     },
     slippage: (dex, bps) => slippage.observe({ dex }, bps),
   };

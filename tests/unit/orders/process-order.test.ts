@@ -517,10 +517,10 @@ describe('resting orders under virtual time', () => {
 
 describe('timings of what the store commits (the metrics)', () => {
   function timed(h: ReturnType<typeof harness>) {
-    const recorded = { steps: [] as Array<[string, number]>, finished: [] as Array<[string, string, number]>, slippage: [] as Array<[string, number]> };
+    const recorded = { steps: [] as Array<[string, number]>, finished: [] as Array<[string, string, number, string | undefined]>, slippage: [] as Array<[string, number]> };
     const timings = createOrderTimings({
       step: (step, seconds) => recorded.steps.push([step, seconds]),
-      finished: (status, dex, seconds) => recorded.finished.push([status, dex, seconds]),
+      finished: (status, dex, seconds, code) => recorded.finished.push([status, dex, seconds, code]),
       slippage: (dex, bps) => recorded.slippage.push([dex, bps]),
     });
     return { recorded, timings, process: createProcessOrder({ ...h.deps, store: observedStore(h.deps.store, timings.moved) }) };
@@ -537,8 +537,8 @@ describe('timings of what the store commits (the metrics)', () => {
     expect(recorded.steps[0]![1]).toBeCloseTo(0.3, 3);
     // The landing takes 1.5 s of the virtual clock, and a slot more to be seen.
     expect(recorded.steps[3]![1]).toBeGreaterThanOrEqual(1.5);
-    const [status, dex, seconds] = recorded.finished[0]!;
-    expect([status, dex]).toEqual(['confirmed', order.dex]);
+    const [status, dex, seconds, code] = recorded.finished[0]!;
+    expect([status, dex, code]).toEqual(['confirmed', order.dex, undefined]);
     expect(seconds).toBeCloseTo((h.published.at(-1)!.ts - order.createdAt) / 1000, 3);
     expect(recorded.slippage).toHaveLength(1);
     expect(recorded.slippage[0]![0]).toBe(order.dex);
@@ -546,13 +546,13 @@ describe('timings of what the store commits (the metrics)', () => {
     expect(timings.following).toBe(0); // nothing is kept once the order ended
   });
 
-  it('counts an order that expired in the queue as ended, with no venue', async () => {
+  it('counts an order that expired in the queue as ended, with no venue and its error code', async () => {
     const h = harness();
     const { recorded, process } = timed(h);
     const id = await h.newOrder('2', 'buy', 500);
     h.clock.advance(501);
     expect((await process(id, first)).status).toBe('expired');
-    expect(recorded.finished).toEqual([['expired', 'none', expect.closeTo(0.501, 3)]]);
+    expect(recorded.finished).toEqual([['expired', 'none', expect.closeTo(0.501, 3), 'DEADLINE_EXCEEDED']]);
     expect(recorded.slippage).toEqual([]);
   });
 });
