@@ -1,4 +1,5 @@
 import WebSocket from 'ws';
+import { checkServerMessage, contractViolations, matchingMessages } from './protocol-contract.js';
 
 export type Message = Record<string, unknown> & { type: string };
 
@@ -14,8 +15,14 @@ export async function connectClient(url: string) {
   const closed = new Promise<{ code: number; reason: string }>((resolve) =>
     socket.on('close', (code, reason) => resolve((closeInfo = { code, reason: reason.toString() }))),
   );
+  // Requests sent that the AsyncAPI document says are invalid: the server must refuse each of them.
+  const outsideContract = new Set<string>();
   socket.on('message', (data) => {
     const message = JSON.parse(data.toString()) as Message;
+    checkServerMessage(message);
+    if (typeof message.reqId === 'string' && outsideContract.has(message.reqId) && message.type !== 'error') {
+      contractViolations.push(`the server accepted a request the document calls invalid: reply ${JSON.stringify(message).slice(0, 300)}`);
+    }
     messages.push(message);
     for (const waiter of [...waiters]) {
       if (waiter.match(message)) {
@@ -36,8 +43,13 @@ export async function connectClient(url: string) {
     get closeInfo() {
       return closeInfo;
     },
+    /** Sends a message (a string goes as it is: tests send broken frames on purpose), checking it against the document. */
     send(message: unknown): void {
-      socket.send(typeof message === 'string' ? message : JSON.stringify(message));
+      const text = typeof message === 'string' ? message : JSON.stringify(message);
+      const payload = parseOrNull(text);
+      const reqId = (payload as { reqId?: unknown } | null)?.reqId;
+      if (typeof reqId === 'string' && matchingMessages('client', payload).length === 0) outsideContract.add(reqId);
+      socket.send(text);
     },
     /** Resolves with the first message (past or future) that matches. */
     waitFor(match: (m: Message) => boolean, timeoutMs = 15_000): Promise<Message> {
@@ -76,6 +88,14 @@ export async function connectClient(url: string) {
 }
 
 export type Client = Awaited<ReturnType<typeof connectClient>>;
+
+function parseOrNull(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
 
 let requests = 0;
 
