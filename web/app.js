@@ -1,7 +1,7 @@
 import { createBlotter } from './blotter.js';
 import { createPriceChart } from './chart.js';
-import { createConnection } from './connection.js';
 import { createDeadManSwitch } from './dead-man-switch.js';
+import { createDexClient } from './dex-client.js';
 import { clearErrors, showErrors } from './form.js';
 import { formatPrice } from './format.js';
 import { createOpenOrders, restingPrice } from './open-orders.js';
@@ -18,9 +18,8 @@ const stateLine = $('#connection');
 const announcer = $('#announcer');
 
 const orders = new Map();
-const submits = new Map(); // reqId → the fields the page sent, until the ack names the order
+const submits = new Map(); // clientOrderId → the fields the page sent, until the ack names the order
 let pairs = [];
-let counter = 0;
 
 function announce(text) {
   announcer.textContent = '';
@@ -34,8 +33,8 @@ const chart = createPriceChart({ svg: $('#price-chart'), legend: $('#chart-legen
 const deadManSwitch = createDeadManSwitch({
   toggle: $('#dead-man'),
   status: $('#dead-man-status'),
-  request: (message) => connection.request(message),
-  isConnected: () => connection.open,
+  request: (message) => request(message),
+  isConnected: () => client.open,
   announce,
 });
 
@@ -52,16 +51,37 @@ if (params.has('key')) {
 }
 const apiKey = () => localStorage.getItem(KEY_STORE) ?? '';
 
-const connection = createConnection({
+// The one client of the protocol (dex-client.js): it reconnects by itself, resumes every order in
+// flight from its last seq, sends an unanswered submit again with its clientOrderId, and retries
+// what the server refused with a retryAfterMs.
+const client = createDexClient({
   url: url.href,
-  protocols: () => (apiKey() ? [apiKey()] : []),
-  onState: showState,
-  onOpen: () => {
-    deadManSwitch.connected();
-    void resync();
+  // The API key travels as the subprotocol: browsers cannot set other headers on a WebSocket.
+  key: apiKey,
+  on: {
+    state: showState,
+    open: () => {
+      deadManSwitch.connected();
+      void resync();
+    },
+    message: handle,
+    update: handle,
   },
-  onMessage: handle,
 });
+
+/** A request whose refusal resolves as the server's error reply (the panels show it); a lost connection still rejects. */
+function request(message) {
+  return client.request(message).catch((err) => {
+    if (err.reply) return err.reply;
+    throw err;
+  });
+}
+const connection = {
+  get open() {
+    return client.open;
+  },
+  request,
+};
 
 const ticker = createTickerFeed({
   connection,
@@ -70,14 +90,14 @@ const ticker = createTickerFeed({
     $('#chart-error').hidden = false;
   },
 });
-const quotePanel = createQuotePanel({ element: $('#quote'), request: (message) => connection.request(message) });
+const quotePanel = createQuotePanel({ element: $('#quote'), request });
 
 const openOrders = createOpenOrders({
   body: $('#open-body'),
   empty: $('#open-empty'),
   cancelAllButton: $('#cancel-all'),
   status: $('#open-status'),
-  request: (message) => connection.request(message),
+  request,
   onChange: drawLevels,
 });
 
@@ -105,8 +125,8 @@ function handle(message) {
       if (pairs.length === 0) setPairs(message.pairs.map((symbol) => pairFromSymbol(symbol)));
       return;
     case 'ack': {
-      const sent = submits.get(message.reqId);
-      submits.delete(message.reqId);
+      const sent = submits.get(message.clientOrderId);
+      submits.delete(message.clientOrderId);
       const order = orders.get(message.orderId) ?? createOrder({ ...sent, orderId: message.orderId });
       orders.set(order.orderId, order);
       return update(order, message);
@@ -193,7 +213,7 @@ function requestQuote() {
 }
 
 async function refreshPairs() {
-  const reply = await connection.request({ op: 'pairs' }).catch(() => null);
+  const reply = await request({ op: 'pairs' }).catch(() => null);
   if (reply?.type === 'pairs') setPairs(reply.pairs);
 }
 
@@ -203,9 +223,9 @@ async function resync() {
   // A new socket follows nothing yet: subscribe the chart's pair again.
   if ($('#pair').value) ticker.follow($('#pair').value);
   const [history, resting] = await Promise.all([
-    connection.request({ op: 'list', limit: 50 }).catch(() => null),
+    request({ op: 'list', limit: 50 }).catch(() => null),
     // Resting orders may be older than the latest 50: Open orders asks for the newest 200 of them (one page; a trader with more sees those).
-    connection.request({ op: 'list', status: 'open', limit: 200 }).catch(() => null),
+    request({ op: 'list', status: 'open', limit: 200 }).catch(() => null),
   ]);
   const replay = [];
   const snapshots = [...(history?.type === 'orders' ? history.orders : []), ...(resting?.type === 'orders' ? resting.orders : [])];
@@ -224,8 +244,9 @@ async function resync() {
   }
   for (const order of orders.values()) {
     if (TERMINAL.has(order.status) && !replay.includes(order)) continue;
-    // Replays what this page missed, then streams the rest: no gap, no duplicate.
-    connection.request({ op: 'subscribe', orderId: order.orderId, fromSeq: order.lastSeq }).catch(() => undefined);
+    // Replays what this page missed, then streams the rest: no gap, no duplicate. (The client
+    // resumes the orders it already follows by itself; following one twice is a no-op.)
+    client.follow(order.orderId, order.lastSeq).catch(() => undefined);
   }
 }
 
@@ -260,15 +281,16 @@ function updateUnit() {
 }
 
 async function submit(fields) {
-  const reqId = `web-${Date.now().toString(36)}-${(counter++).toString(36)}`;
   const clientOrderId = `web-${crypto.randomUUID()}`;
-  submits.set(reqId, { ...fields, clientOrderId });
-  const reply = await connection.request({ op: 'submit', reqId, clientOrderId, ...fields });
-  if (reply.type === 'error') {
-    submits.delete(reqId);
-    showErrors(form, { [reply.field ?? 'form']: `${reply.message}${reply.retryable ? ' (try again)' : ''}` });
+  submits.set(clientOrderId, { ...fields, clientOrderId });
+  try {
+    return (await client.submit({ ...fields, clientOrderId })).ack;
+  } catch (err) {
+    submits.delete(clientOrderId);
+    if (!err.reply) throw err;
+    showErrors(form, { [err.field ?? 'form']: `${err.message}${err.retryable ? ' (try again)' : ''}` });
+    return err.reply;
   }
-  return reply;
 }
 
 async function placeFromForm(times) {
@@ -289,7 +311,7 @@ $('#key-form').addEventListener('submit', (event) => {
   localStorage.setItem(KEY_STORE, value);
   $('#api-key').value = '';
   $('#key-panel').open = false;
-  connection.drop(); // reconnects at once with the new key
+  client.drop(); // reconnects at once with the new key
 });
 $('#key-status').textContent = apiKey() ? `using key ${apiKey().slice(0, 16)}…` : 'no key yet';
 
@@ -318,7 +340,7 @@ for (const radio of form.querySelectorAll('input[name="side"]')) radio.addEventL
 // For tests and the curious: drop the socket and watch the page reconnect, or send an order as the
 // form would but without the page's own checks, to see the server's answer next to the field.
 window.dexEngine = {
-  dropConnection: () => connection.drop(),
+  dropConnection: () => client.drop(),
   submitUnchecked: (fields) => submit({ type: 'market', ...fields }),
   orders,
 };
