@@ -47,6 +47,7 @@ export function createDexClient(options) {
   let counter = 0;
   let stopped = false;
   let everOpened = false;
+  let lastError = '';
   let opened = null;
   const idPrefix = Math.random().toString(36).slice(2, 8);
   const nextId = (prefix) => `${prefix}${idPrefix}${(counter++).toString(36)}`;
@@ -76,7 +77,8 @@ export function createDexClient(options) {
       }
       receive(message);
     };
-    current.onerror = () => undefined; // a close follows
+    // A close follows; its reason (a refused upgrade: "Unexpected server response: 401") is kept for the rejection.
+    current.onerror = (event) => (lastError = event?.message ?? event?.error?.message ?? lastError);
     current.onclose = () => {
       if (socket !== current) return;
       socket = null;
@@ -89,7 +91,7 @@ export function createDexClient(options) {
       if (stopped || !reconnect) {
         on.state?.({ name: 'closed' });
         failAll(new DexError({ code: 'CLOSED', message: 'the client is closed' }));
-        if (!wasOpen && !everOpened) opened?.reject(new DexError({ code: 'DISCONNECTED', message: `could not connect to ${options.url}`, retryable: true }));
+        if (!wasOpen && !everOpened) opened?.reject(new DexError({ code: 'DISCONNECTED', message: `could not connect to ${options.url}${lastError ? `: ${lastError}` : ''}`, retryable: true }));
         return;
       }
       attempt += 1;

@@ -1,18 +1,19 @@
 import { performance } from 'node:perf_hooks';
+import { randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
+import { createDexClient, type DexClient, type OrderUpdate } from '../../web/dex-client.js';
 import type { LoadOptions } from './options.js';
 import { summarize, type LatencySummary } from './stats.js';
 
 interface Track {
-  readonly reqId: string;
+  readonly clientOrderId: string;
   readonly sentAt: number;
   /** The connection it was sent on. */
   readonly socket: number;
   ackAt?: number;
   orderId?: string;
-  /** Seqs received, and the highest so far (arrival order is checked against it). */
-  readonly seen: Set<number>;
-  maxSeq: number;
+  /** An update of it came ahead of one before it (the client then asked for a replay). */
+  gap?: boolean;
   terminal?: { status: string; at: number; code?: string };
   rejected?: string;
   /** When the refusal came (a refusal is an answer too). */
@@ -65,9 +66,14 @@ export interface LoadResult {
   readonly timeline: Array<{ second: number; sent: number; acked: number; confirmed: number; failed: number; ackMaxMs: number }>;
 }
 
-type Message = { type: string; reqId?: string; orderId?: string; seq?: number; status?: string; code?: string; error?: { code: string }; duplicate?: boolean };
+/** How long a submit may wait for its answer: past the run's end and settle, it counts as unanswered. */
+const NO_ANSWER_TIMEOUT_MS = 3_600_000;
 
-/** Opens the connections, sends on schedule (open loop), checks every event it gets, and reports. */
+/**
+ * Opens the connections, sends on schedule (open loop), checks every event it gets, and reports.
+ * Each connection is one client of the protocol (web/dex-client.js) that neither reconnects nor
+ * retries: the run measures the server as it answers, refusals included.
+ */
 export async function runLoad(options: LoadOptions, onProgress: (progress: Progress) => void): Promise<LoadResult> {
   const tracks = new Map<string, Track>();
   const byOrder = new Map<string, Track>();
@@ -85,54 +91,47 @@ export async function runLoad(options: LoadOptions, onProgress: (progress: Progr
     return entry;
   };
 
-  function onMessage(raw: WebSocket.RawData): void {
+  /** Every update as the client delivers it: once each and in seq order (what was not is an anomaly, below). */
+  function onUpdate(update: OrderUpdate): void {
     const now = performance.now();
-    const message = JSON.parse(raw.toString()) as Message;
-    if (message.type === 'error' && message.reqId) {
-      const track = tracks.get(message.reqId);
-      if (track && !track.rejected && !track.ackAt) {
-        track.rejected = message.code ?? 'ERROR';
-        track.rejectedAt = now;
-        errors += 1;
-      }
-      return;
-    }
-    if (message.type !== 'ack' && message.type !== 'order') return;
-    let track = message.orderId ? byOrder.get(message.orderId) : undefined;
-    if (message.type === 'ack' && message.reqId) {
-      const sent = tracks.get(message.reqId);
+    if (update.type === 'ack') {
+      const sent = typeof update.clientOrderId === 'string' ? tracks.get(update.clientOrderId) : undefined;
       if (sent && !sent.ackAt) {
         sent.ackAt = now;
-        sent.orderId = message.orderId!;
-        byOrder.set(message.orderId!, sent);
+        sent.orderId = update.orderId;
+        byOrder.set(update.orderId, sent);
         acked += 1;
         const entry = bucket(now);
         entry.acked += 1;
         entry.ackMaxMs = Math.max(entry.ackMaxMs, now - sent.sentAt);
-        track = sent;
       }
-    }
-    if (!track || typeof message.seq !== 'number') return;
-    if (track.seen.has(message.seq)) {
-      duplicates += 1;
       return;
     }
-    if (message.seq < track.maxSeq) outOfOrder += 1;
-    track.seen.add(message.seq);
-    track.maxSeq = Math.max(track.maxSeq, message.seq);
-    if (message.status === 'confirmed' || message.status === 'failed' || message.status === 'cancelled' || message.status === 'expired') {
-      if (track.terminal) return; // a second terminal event has a second seq: counted where seqs are checked
-      track.terminal = { status: message.status, at: now, ...(message.error && { code: message.error.code }) };
+    const track = byOrder.get(update.orderId);
+    if (!track || track.terminal) return;
+    if (update.status === 'confirmed' || update.status === 'failed' || update.status === 'cancelled' || update.status === 'expired') {
+      const code = (update.error as { code?: string } | undefined)?.code;
+      track.terminal = { status: update.status, at: now, ...(code && { code }) };
       terminal += 1;
       const entry = bucket(now);
-      if (message.status === 'confirmed') entry.confirmed += 1;
+      if (update.status === 'confirmed') entry.confirmed += 1;
       else entry.failed += 1;
     }
   }
+  function onAnomaly(anomaly: { kind: 'duplicate' | 'gap'; update: OrderUpdate }): void {
+    if (anomaly.kind === 'duplicate') duplicates += 1;
+    else {
+      outOfOrder += 1;
+      const track = byOrder.get(anomaly.update.orderId);
+      if (track) track.gap = true;
+    }
+  }
 
-  const sockets = await openConnections(options, onMessage);
+  const clients = await openClients(options, onUpdate, onAnomaly);
+  const sockets = clients.map(({ client }) => client);
   const closedEarly = new Set<number>();
-  sockets.forEach((socket, index) => socket.once('close', () => closedEarly.add(index)));
+  clients.forEach(({ closed }, index) => void closed.then(() => closedEarly.add(index)));
+  const run = randomBytes(4).toString('hex');
   const total = options.orders ?? Number.POSITIVE_INFINITY;
   const deadline = options.durationS === undefined ? Number.POSITIVE_INFINITY : start + options.durationS * 1000;
   let sent = 0;
@@ -146,11 +145,18 @@ export async function runLoad(options: LoadOptions, onProgress: (progress: Progr
       const due = Math.min(total, Math.floor(((Math.min(now, deadline) - start) / 1000) * options.rate));
       while (sent < due) {
         const template = options.mix[sent % options.mix.length]!;
-        const reqId = `L${sent}`;
+        // Unique across runs: a clientOrderId of an earlier run would get that order's duplicate ack.
+        const clientOrderId = `L${run}-${sent}`;
         const socket = sockets[sent % sockets.length]!;
-        tracks.set(reqId, { reqId, sentAt: performance.now(), socket: sent % sockets.length, seen: new Set(), maxSeq: 0 });
-        if (socket.readyState === WebSocket.OPEN) {
-          socket.send(JSON.stringify({ op: 'submit', reqId, type: 'market', ...template, slippageBps: options.slippageBps }));
+        const track: Track = { clientOrderId, sentAt: performance.now(), socket: sent % sockets.length };
+        tracks.set(clientOrderId, track);
+        if (socket.open) {
+          socket.submit({ type: 'market', ...template, slippageBps: options.slippageBps, clientOrderId }).catch((err: { code?: string; reply?: unknown }) => {
+            if (!err.reply || track.ackAt || track.rejected) return; // the connection closed: counted as disconnected
+            track.rejected = err.code ?? 'ERROR';
+            track.rejectedAt = performance.now();
+            errors += 1;
+          });
         }
         bucket(now).sent += 1;
         sent += 1;
@@ -180,9 +186,9 @@ export async function runLoad(options: LoadOptions, onProgress: (progress: Progr
     }
   }
 
-  const connectionsHeld = sockets.filter((socket) => socket.readyState === WebSocket.OPEN).length;
+  const connectionsHeld = sockets.filter((socket) => socket.open).length;
   const dropped = new Set(closedEarly);
-  await Promise.all(sockets.map((socket) => closeSocket(socket)));
+  await Promise.all(clients.map(({ client, closed }) => closeClient(client, closed)));
 
   const all = [...tracks.values()];
   const rejected: Record<string, number> = {};
@@ -218,7 +224,7 @@ export async function runLoad(options: LoadOptions, onProgress: (progress: Progr
     unanswered: all.filter((t) => t.ackAt === undefined && !t.rejected && !dropped.has(t.socket)).length,
     duplicates,
     outOfOrder,
-    gaps: all.filter((t) => t.terminal && t.seen.size !== t.maxSeq).length,
+    gaps: all.filter((t) => t.terminal && t.gap).length,
     disconnected: all.filter((t) => !t.terminal && !t.rejected && dropped.has(t.socket)).length,
     ackLatencyMs: summarize(ackSamples),
     answerLatencyMs: summarize(answerSamples),
@@ -245,43 +251,44 @@ function steadyRate(perSecond: number[]): number {
   return middle.reduce((sum, count) => sum + count, 0) / Math.max(1, middle.length);
 }
 
-async function openConnections(options: LoadOptions, onMessage: (raw: WebSocket.RawData) => void): Promise<WebSocket[]> {
-  const sockets: WebSocket[] = [];
-  const opened: WebSocket[] = [];
+/** One client per connection, opened 200 at a time (thousands at once would overflow the listen backlog). */
+async function openClients(
+  options: LoadOptions,
+  onUpdate: (update: OrderUpdate) => void,
+  onAnomaly: (anomaly: { kind: 'duplicate' | 'gap'; update: OrderUpdate }) => void,
+): Promise<Array<{ client: DexClient; closed: Promise<void> }>> {
+  const clients: Array<{ client: DexClient; closed: Promise<void> }> = [];
   try {
-    // In batches, so thousands of connections do not all hit the listen backlog at once.
     for (let i = 0; i < options.connections; i += 200) {
       const batch = Array.from({ length: Math.min(200, options.connections - i) }, () => {
-        const socket = new WebSocket(options.url, options.key ? [options.key] : [], { perMessageDeflate: false, handshakeTimeout: 10_000 });
-        opened.push(socket);
-        socket.on('message', onMessage);
-        return new Promise<WebSocket>((resolve, reject) => {
-          socket.once('open', () => resolve(socket));
-          socket.once('unexpected-response', (_req, res) => reject(new Error(`the server refused the connection: HTTP ${res.statusCode}`)));
-          socket.once('error', reject);
+        let closedNow!: () => void;
+        const closed = new Promise<void>((resolve) => (closedNow = resolve));
+        const client = createDexClient({
+          url: options.url,
+          ...(options.key && { key: options.key }),
+          WebSocket,
+          socketOptions: { perMessageDeflate: false, handshakeTimeout: 10_000 },
+          reconnect: false,
+          retry: false,
+          requestTimeoutMs: NO_ANSWER_TIMEOUT_MS,
+          on: { update: onUpdate, anomaly: onAnomaly, state: (state) => state.name === 'closed' && closedNow() },
         });
+        clients.push({ client, closed });
+        return client.opened();
       });
-      sockets.push(...(await Promise.all(batch)));
+      await Promise.all(batch);
     }
-    return sockets;
+    return clients;
   } catch (err) {
     // Leave nothing open behind (an open socket would keep this process alive).
-    for (const socket of opened) socket.terminate();
-    throw err;
+    for (const { client } of clients) client.close();
+    const status = /Unexpected server response: (\d{3})/.exec(String((err as Error).message))?.[1];
+    throw status ? new Error(`the server refused the connection: HTTP ${status}`) : err;
   }
 }
 
-function closeSocket(socket: WebSocket): Promise<void> {
-  if (socket.readyState === WebSocket.CLOSED) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      socket.terminate();
-      resolve();
-    }, 2_000);
-    socket.once('close', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    socket.close();
-  });
+/** Closes a client, within 2 s. */
+function closeClient(client: DexClient, closed: Promise<void>): Promise<void> {
+  client.close();
+  return Promise.race([closed, new Promise<void>((resolve) => setTimeout(resolve, 2_000).unref())]);
 }
