@@ -48,6 +48,7 @@ const client = createDexClient({
 /** Each level's resting order: `buy-1` … `sell-3` → { handle, price, busy }. */
 const ladder = new Map();
 let stopping = false;
+let requotes = 0;
 
 async function requote(reference) {
   if (stopping) return;
@@ -70,6 +71,7 @@ async function place(level, side, price) {
       await client.request({ op: 'amend', orderId: current.handle.orderId, limitPrice });
       current.price = price;
       current.busy = false;
+      requotes += 1;
       return;
     }
     ladder.set(level, { busy: true, price });
@@ -103,7 +105,7 @@ async function stop() {
   clearInterval(heartbeat);
   const cancelled = await client.request({ op: 'cancelAll', pair: values.pair }).catch(() => null);
   await client.request({ op: 'cancelAllAfter', timeoutMs: 0 }).catch(() => undefined);
-  log(`stopped: ${cancelled ? cancelled.count : 'no'} orders cancelled, switch disarmed`);
+  log(`stopped: ${cancelled ? cancelled.count : 'no'} orders cancelled, switch disarmed (${requotes} re-quotes)`);
   client.close();
 }
 process.once('SIGINT', stop);

@@ -22,7 +22,7 @@ describe('the example bot (examples/ladder-bot.mjs)', () => {
       const code = await new Promise<number | null>((resolve) => bot.once('exit', resolve));
       expect(code, output).toBe(0);
       expect(output).toMatch(/laddering SOL\/USDC: 2 levels a side/);
-      expect(output).toMatch(/stopped: 4 orders cancelled, switch disarmed/);
+      expect(output).toMatch(/stopped: 4 orders cancelled, switch disarmed \(\d+ re-quotes\)/);
       const sides = await sql<{ side: string; type: string; status: string }[]>`select side, type, status from orders where account_id = ${app.account.accountId}`;
       expect(sides.filter((order) => order.side === 'buy')).toHaveLength(2);
       expect(sides.every((order) => order.type === 'limit' && order.status === 'cancelled')).toBe(true);
