@@ -2,7 +2,7 @@
 //
 //   npm start                      # in one terminal
 //   npm run bot                    # in another: SOL/USDC, 3 levels a side, 20 bps apart
-//   npm run bot -- --pair BONK/USDC --levels 5 --step-bps 10 --size 1000 --duration 60
+//   npm run bot -- --pair JUP/USDC --levels 5 --step-bps 10 --size 50 --duration 60
 //
 // It keeps `levels` limit buys below and `levels` limit sells above the pair's reference price,
 // re-quotes them (amend) on each ticker, replaces a level once its order has filled, and keeps the

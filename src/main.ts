@@ -62,7 +62,7 @@ async function main(): Promise<void> {
       rootDir: appRoot(),
       // Only the embedded default gets a demo account; a real deployment creates keys with `npm run key`.
       ...(!config.databaseUrl && { demoKeyFile: resolve(config.dataDir, 'demo-api-key') }),
-      // A scrape before the threads are up (or after one failed) shows the main thread's metrics alone.
+      // A scrape while the threads start waits for them; once one has failed, it shows the main thread's metrics alone.
       ...(threaded && { threadMetrics: () => (threads ? threads.then((running) => running.metrics(), () => []) : Promise.resolve([])) }),
     });
     await app;

@@ -129,7 +129,9 @@ function handle(message) {
       submits.delete(message.clientOrderId);
       const order = orders.get(message.orderId) ?? createOrder({ ...sent, orderId: message.orderId });
       orders.set(order.orderId, order);
-      return update(order, message);
+      // A submit sent again after a lost connection gets the order back as a duplicate ack: it stands
+      // for seq 1, and the events after it are replayed.
+      return update(order, message.duplicate ? { ...message, status: 'pending', seq: 1 } : message);
     }
     case 'order': {
       const order = orders.get(message.orderId);

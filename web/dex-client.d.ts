@@ -19,7 +19,7 @@ export interface OrderUpdate extends ServerMessage {
 
 export declare class DexError extends Error {
   constructor(reply: { code: string; message: string; field?: string; retryable?: boolean; retryAfterMs?: number; status?: string });
-  /** The server's error code, or DISCONNECTED, TIMEOUT, CLOSED from the client. */
+  /** The server's error code, or the client's own: DISCONNECTED (not connected, or lost before the reply), TIMEOUT, CLOSED, KEY_CHANGED. */
   readonly code: string;
   readonly field?: string;
   readonly retryable: boolean;
@@ -38,8 +38,8 @@ export interface ConnectionState {
 }
 
 export interface DexClientOptions {
-  /** ws://host:port/ws */
-  readonly url: string;
+  /** ws://host:port/ws, or a function giving the one to use on each (re)connect (any gateway of a deployment will do). */
+  readonly url: string | (() => string);
   /** The API key (sent as the WebSocket subprotocol), or a function giving the one to use on each (re)connect. */
   readonly key?: string | (() => string | undefined);
   /** The WebSocket constructor: the browser's by default; in Node, the `ws` package's. */
@@ -50,10 +50,12 @@ export interface DexClientOptions {
   readonly reconnect?: boolean;
   /** Reconnect backoff: capped exponential with jitter, from minMs (250) to maxMs (10000). */
   readonly backoff?: { readonly minMs?: number; readonly maxMs?: number };
-  /** Retries of retryable refusals (OVERLOADED, RATE_LIMITED, …) after their retryAfterMs; false: none. Default 5 attempts, waits up to 30 s. */
+  /** Retries of retryable refusals that carry a retryAfterMs (OVERLOADED, RATE_LIMITED), after it; false: none. Default 5 retries, each waiting up to 30 s. */
   readonly retry?: false | { readonly attempts?: number; readonly maxWaitMs?: number };
-  /** How long a request waits for its reply (15000 ms). */
+  /** How long a request waits for its reply once sent, or for a connection to be sent on (15000 ms). A request in flight at a disconnect waits for the reconnect, then this long again. */
   readonly requestTimeoutMs?: number;
+  /** Ask the server for a replay as soon as an order's updates show a gap (default true; the load script turns it off to count gaps as they come). */
+  readonly repairGaps?: boolean;
   readonly on?: {
     readonly state?: (state: ConnectionState) => void;
     /** After every (re)connect, once what was in flight has been sent again. */
@@ -86,8 +88,9 @@ export interface OrderHandle {
 
 export interface DexClient {
   readonly open: boolean;
+  /** Resolves once the socket is open the first time; rejects if the client closes first. */
   opened(): Promise<void>;
-  /** Any request; resolves with its reply, rejects with a DexError for a refusal. */
+  /** Any request; resolves with its reply, rejects with a DexError for a refusal. Made while not connected, it goes out on the reconnect if that comes within requestTimeoutMs (else DISCONNECTED). */
   request<T extends ServerMessage = ServerMessage>(message: { readonly op: string; readonly [field: string]: unknown }): Promise<T>;
   /** Submits an order; resolves once acked with its handle (`ack` is the reply). */
   submit(fields: { readonly type: string; readonly [field: string]: unknown }): Promise<OrderHandle & { readonly ack: ServerMessage }>;

@@ -6,14 +6,17 @@
 // clientOrderId (the server never makes a second order of it), and retries retryable refusals
 // after their retryAfterMs.
 
-const TERMINAL = new Set(['confirmed', 'failed', 'cancelled', 'expired']);
+import { TERMINAL, deferred, isEnd, track } from './order-stream.js';
+
 /** Requests a lost connection may send again as they are: they read, or set what they set twice. */
 const REPEATABLE = new Set(['get', 'list', 'subscribe', 'unsubscribe', 'quote', 'pairs', 'ping', 'cancelAllAfter']);
+/** Orders remembered after their end, so a late copy of one of their updates is known as a repeat. */
+const MAX_ENDED = 10_000;
 const OPEN = 1;
 
-/** A refusal from the server (its code, message, field, retryAfterMs), or a client-side one (DISCONNECTED, TIMEOUT, CLOSED). */
+/** A refusal from the server (its code, message, field, retryAfterMs), or a client-side one (DISCONNECTED, TIMEOUT, CLOSED, KEY_CHANGED). */
 export class DexError extends Error {
-  /** @param {{ code: string, message: string, field?: string, retryable?: boolean, retryAfterMs?: number, status?: string }} reply */
+  /** @param {{ type?: string, code: string, message: string, field?: string, retryable?: boolean, retryAfterMs?: number, status?: string }} reply */
   constructor(reply) {
     super(reply.message);
     this.name = 'DexError';
@@ -22,10 +25,12 @@ export class DexError extends Error {
     this.retryable = reply.retryable ?? false;
     this.retryAfterMs = reply.retryAfterMs;
     this.status = reply.status;
-    /** The server's error reply itself (absent for the client's own DISCONNECTED, TIMEOUT, CLOSED). */
+    /** The server's error reply itself (absent for the client's own codes). */
     this.reply = reply.type === 'error' ? reply : undefined;
   }
 }
+
+const clientError = (code, message, retryable = false) => new DexError({ code, message, retryable });
 
 /** @param {import('./dex-client.js').DexClientOptions} options */
 export function createDexClient(options) {
@@ -34,13 +39,18 @@ export function createDexClient(options) {
   const retry = options.retry === false ? { attempts: 0, maxWaitMs: 0 } : { attempts: 5, maxWaitMs: 30_000, ...options.retry };
   const requestTimeoutMs = options.requestTimeoutMs ?? 15_000;
   const reconnect = options.reconnect ?? true;
+  const repairGaps = options.repairGaps ?? true;
   const on = options.on ?? {};
   /** Requests sent and not answered, by reqId. */
   const pending = new Map();
   /** Orders followed until they end, by orderId. */
   const orders = new Map();
+  /** The last seq of orders that ended lately (a later copy of their updates is a repeat). */
+  const ended = new Map();
   /** Submits not acked yet, by reqId. */
   const submits = new Map();
+  /** Retries waiting for their retryAfterMs. */
+  const retries = new Set();
   let socket = null;
   let attempt = 0;
   let timer = null;
@@ -48,18 +58,22 @@ export function createDexClient(options) {
   let stopped = false;
   let everOpened = false;
   let lastError = '';
-  let opened = null;
+  let lastKey;
+  const opened = deferred();
   const idPrefix = Math.random().toString(36).slice(2, 8);
   const nextId = (prefix) => `${prefix}${idPrefix}${(counter++).toString(36)}`;
+  const valueOf = (option) => (typeof option === 'function' ? option() : option);
 
   function connect() {
+    const key = valueOf(options.key);
+    if (everOpened && key !== lastKey) keyChanged();
+    lastKey = key;
     on.state?.({ name: attempt === 0 ? 'connecting' : 'reconnecting', attempt });
-    const key = typeof options.key === 'function' ? options.key() : options.key;
+    const url = valueOf(options.url);
     const protocols = key ? [key] : [];
-    socket = options.socketOptions ? new Socket(options.url, protocols, options.socketOptions) : new Socket(options.url, protocols);
+    socket = options.socketOptions ? new Socket(url, protocols, options.socketOptions) : new Socket(url, protocols);
     const current = socket;
     let wasOpen = false;
-    opened ??= deferred();
     current.onopen = () => {
       wasOpen = everOpened = true;
       attempt = 0;
@@ -83,23 +97,37 @@ export function createDexClient(options) {
       if (socket !== current) return;
       socket = null;
       for (const [reqId, request] of pending) {
+        if (!request.sent) continue; // still waiting for a connection, within its timeout
+        clearTimeout(request.timer); // the wait for a reply starts again when it is sent again
         if (request.submit || REPEATABLE.has(request.message.op)) continue; // sent again on reconnect
         pending.delete(reqId);
-        clearTimeout(request.timer);
-        request.reject(new DexError({ code: 'DISCONNECTED', message: 'the connection was lost before the reply; the request may or may not have been carried out', retryable: true }));
+        request.reject(clientError('DISCONNECTED', 'the connection was lost before the reply; the request may or may not have been carried out', true));
       }
       if (stopped || !reconnect) {
+        const reason = !wasOpen && !everOpened ? `could not connect to ${url}${lastError ? `: ${lastError}` : ''}` : 'the connection is closed';
+        shutDown(clientError(stopped ? 'CLOSED' : 'DISCONNECTED', stopped ? 'the client is closed' : reason, !stopped));
         on.state?.({ name: 'closed' });
-        failAll(new DexError({ code: 'CLOSED', message: 'the client is closed' }));
-        if (!wasOpen && !everOpened) opened?.reject(new DexError({ code: 'DISCONNECTED', message: `could not connect to ${options.url}${lastError ? `: ${lastError}` : ''}`, retryable: true }));
         return;
       }
       attempt += 1;
       const ceiling = Math.min(backoff.maxMs, backoff.minMs * 2 ** (attempt - 1));
       const delay = Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
-      on.state?.({ name: 'offline', retryInMs: delay, attempt, neverOpened: !everOpened });
+      on.state?.({ name: 'offline', retryInMs: delay, attempt, neverOpened: !wasOpen && !everOpened });
       timer = setTimeout(connect, delay);
     };
+  }
+
+  /** Another key is another account: what was sent under the old one is not sent again under the new one. */
+  function keyChanged() {
+    everOpened = false;
+    const error = clientError('KEY_CHANGED', 'the API key changed before the reply; the request may or may not have been carried out');
+    for (const [reqId, request] of pending) {
+      pending.delete(reqId);
+      request.reject(error);
+    }
+    submits.clear();
+    for (const order of orders.values()) order.fail(error);
+    orders.clear();
   }
 
   /** After a (re)connect: what was sent and not answered goes again, and every order in flight resumes from its last seq. */
@@ -111,41 +139,59 @@ export function createDexClient(options) {
     }
   }
 
+  /** Sends a request if the socket is open, and from then waits requestTimeoutMs for its reply. */
   function transmit(request) {
     if (socket?.readyState !== OPEN) return; // sent on (re)connect
+    clearTimeout(request.timer);
+    request.sent = true;
+    const { reqId } = request.message;
+    request.timer = setTimeout(() => {
+      pending.delete(reqId);
+      submits.delete(reqId);
+      request.reject(clientError('TIMEOUT', `no reply to ${request.message.op} within ${requestTimeoutMs} ms; it may or may not have been carried out`, true));
+    }, requestTimeoutMs);
     socket.send(JSON.stringify(request.message));
   }
 
   function receive(message) {
     if (message.type === 'ack' || message.type === 'order') {
       const submit = message.type === 'ack' && message.reqId !== undefined ? submits.get(message.reqId) : undefined;
-      if (submit) {
-        submits.delete(message.reqId);
-        submit.acked = true;
-        submit.orderId = message.orderId;
-        if (message.duplicate) {
-          // Sent again after a lost connection, and the first one had got through: this reply
-          // stands for the ack, and the server replays what followed it (seq 2 on).
-          submit.lastSeq = 1;
-          submit.emit(message);
-          on.update?.(message);
-          if (!TERMINAL.has(message.status) || message.lastSeq > 1) orders.set(message.orderId, submit);
-        } else orders.set(message.orderId, submit);
+      if (submit) acked(submit, message);
+      else {
+        const order = orders.get(message.orderId);
+        if (order) deliver(order, message);
+        else if (ended.has(message.orderId) && message.seq <= ended.get(message.orderId)) on.anomaly?.({ kind: 'duplicate', update: message });
+        else on.update?.(message); // an order this client does not follow (another tab's, say): passed on as it comes
       }
-      const order = orders.get(message.orderId);
-      if (order && !message.duplicate) deliver(order, message);
-      else on.update?.(message); // an order this client does not follow (another tab's, say): passed on as it comes
     }
     const request = message.reqId !== undefined && message.type !== 'order' ? pending.get(message.reqId) : undefined;
     if (request) answer(request, message);
     if (message.type !== 'ack' && message.type !== 'order') on.message?.(message);
   }
 
+  /** A submit's ack: from now on its order is followed by id. */
+  function acked(order, ack) {
+    submits.delete(ack.reqId);
+    order.acked = true;
+    order.orderId = ack.orderId;
+    if (!ack.duplicate) {
+      orders.set(ack.orderId, order);
+      return deliver(order, ack);
+    }
+    // Sent again after a lost connection, and the first one had got through: this reply stands
+    // for the ack (seq 1), and the server replays what followed it.
+    order.lastSeq = 1;
+    order.emit(ack);
+    on.update?.(ack);
+    if (TERMINAL.has(ack.status) && ack.lastSeq <= 1) finish(order);
+    else orders.set(ack.orderId, order);
+  }
+
   function answer(request, reply) {
     pending.delete(request.message.reqId);
-    if (request.submit) submits.delete(request.message.reqId);
     clearTimeout(request.timer);
     if (reply.type !== 'error') return request.resolve(reply);
+    submits.delete(request.message.reqId);
     const error = new DexError(reply);
     // Retried only when the server says when (retryAfterMs): a retryable refusal without it (a
     // limit reached, shutting down) is the caller's to decide on.
@@ -153,16 +199,22 @@ export function createDexClient(options) {
     if (!reply.retryable || waitMs === undefined || request.tries > retry.attempts || waitMs > retry.maxWaitMs || stopped) return request.reject(error);
     on.retry?.({ message: request.message, error, inMs: waitMs });
     // Again after the wait the server asked for, under a new reqId (a submit keeps its clientOrderId).
-    setTimeout(() => send(request, { ...request.message, reqId: nextId('r') }), waitMs);
+    const waiting = { reject: request.reject, timer: null };
+    waiting.timer = setTimeout(() => {
+      retries.delete(waiting);
+      if (stopped) return request.reject(clientError('CLOSED', 'the client is closed'));
+      send(request, { ...request.message, reqId: nextId('r') });
+    }, waitMs);
+    retries.add(waiting);
   }
 
-  /** An order's updates go out once each and in seq order; a gap waits for a replay, asked for at once. */
+  /** An order's updates go out once each and in seq order; a gap waits for the missing ones (asked for at once, unless repairGaps is off). */
   function deliver(order, update) {
     if (update.seq <= order.lastSeq || order.buffer.has(update.seq)) return on.anomaly?.({ kind: 'duplicate', update });
     if (update.seq !== order.lastSeq + 1) {
       on.anomaly?.({ kind: 'gap', update, expected: order.lastSeq + 1 });
       order.buffer.set(update.seq, update);
-      if (!order.refilling && order.acked) {
+      if (repairGaps && !order.refilling && order.acked) {
         order.refilling = true;
         request({ op: 'subscribe', orderId: order.orderId, fromSeq: order.lastSeq })
           .catch((err) => on.error?.(err))
@@ -176,12 +228,16 @@ export function createDexClient(options) {
       order.lastSeq = next.seq;
       order.emit(next);
       on.update?.(next);
-      if (TERMINAL.has(next.status)) {
-        orders.delete(order.orderId);
-        return;
-      }
+      if (isEnd(next)) return finish(order);
       next = order.buffer.get(order.lastSeq + 1);
     }
+  }
+
+  /** An order that ended: no longer followed, remembered a while to know its late repeats. */
+  function finish(order) {
+    orders.delete(order.orderId);
+    ended.set(order.orderId, order.lastSeq);
+    if (ended.size > MAX_ENDED) ended.delete(ended.keys().next().value);
   }
 
   function send(request, message) {
@@ -189,79 +245,42 @@ export function createDexClient(options) {
     request.message = message;
     if (request.submit) submits.set(message.reqId, request.submit);
     pending.set(message.reqId, request);
+    if (socket?.readyState === OPEN) return transmit(request);
+    // Not connected now: it goes out on the (re)connect, if that comes within requestTimeoutMs.
     clearTimeout(request.timer);
     request.timer = setTimeout(() => {
       pending.delete(message.reqId);
-      if (request.submit) submits.delete(message.reqId);
-      request.reject(new DexError({ code: 'TIMEOUT', message: `no reply to ${message.op} within ${requestTimeoutMs} ms`, retryable: true }));
+      submits.delete(message.reqId);
+      request.reject(clientError('DISCONNECTED', `not connected within ${requestTimeoutMs} ms; it was not sent`, true));
     }, requestTimeoutMs);
-    transmit(request);
   }
 
   /** Sends a request and resolves with its reply; a refusal rejects with a DexError (after the retries a retryable one gets). */
   function request(message, submit) {
-    if (stopped) return Promise.reject(new DexError({ code: 'CLOSED', message: 'the client is closed' }));
+    if (stopped) return Promise.reject(clientError('CLOSED', 'the client is closed'));
     return new Promise((resolve, reject) => {
-      send({ resolve, reject, tries: 0, timer: null, submit, message }, { ...message, reqId: message.reqId ?? nextId('r') });
+      send({ resolve, reject, tries: 0, timer: null, sent: false, submit, message }, { ...message, reqId: message.reqId ?? nextId('r') });
     });
   }
 
-  /** Follows an order: its updates once each, in seq order, until it ends. */
-  function track(orderId, clientOrderId, lastSeq) {
-    const listeners = new Set();
-    const updates = [];
-    const waiting = [];
-    const done = deferred();
-    const order = {
-      orderId,
-      clientOrderId,
-      lastSeq,
-      acked: orderId !== undefined,
-      refilling: false,
-      buffer: new Map(),
-      emit(update) {
-        updates.push(update);
-        for (const listener of listeners) listener(update);
-        for (const wake of waiting.splice(0)) wake();
-        if (isEnd(update)) done.resolve(update);
-      },
-    };
-    const handle = {
-      get orderId() {
-        return order.orderId;
-      },
-      clientOrderId,
-      get lastSeq() {
-        return order.lastSeq;
-      },
-      /** Resolves with the terminal event. */
-      done: done.promise,
-      /** Calls `listener` with each update from now on (in seq order). */
-      onUpdate(listener) {
-        listeners.add(listener);
-        return () => listeners.delete(listener);
-      },
-      /** Every update so far and to come, in seq order, ending after the terminal one. */
-      async *updates() {
-        for (let i = 0; ; i++) {
-          while (i >= updates.length) await new Promise((wake) => waiting.push(wake));
-          yield updates[i];
-          if (isEnd(updates[i])) return;
-        }
-      },
-    };
-    order.handle = handle;
-    done.promise.catch(() => undefined);
-    return { order, handle, done };
-  }
-
-  function failAll(error) {
+  /** Everything pending and every order followed learns `error`; nothing is retried any more. */
+  function shutDown(error) {
+    stopped = true;
+    clearTimeout(timer);
+    for (const entry of retries) {
+      clearTimeout(entry.timer);
+      entry.reject(error);
+    }
+    retries.clear();
     for (const request of pending.values()) {
       clearTimeout(request.timer);
       request.reject(error);
     }
     pending.clear();
     submits.clear();
+    for (const order of orders.values()) order.fail(error);
+    orders.clear();
+    opened.reject(error);
   }
 
   connect();
@@ -270,7 +289,7 @@ export function createDexClient(options) {
     get open() {
       return socket?.readyState === OPEN;
     },
-    /** Resolves once the socket is open (the first time), or rejects if it never opens and the client does not reconnect. */
+    /** Resolves once the socket is open (the first time); rejects if the client closes first. */
     opened: () => opened.promise,
     request: (message) => request(message),
 
@@ -281,11 +300,11 @@ export function createDexClient(options) {
      */
     async submit(fields) {
       const clientOrderId = fields.clientOrderId ?? nextId('c');
-      const { order, handle, done } = track(undefined, clientOrderId, 0);
+      const { order, done } = track(undefined, clientOrderId, 0);
       try {
         // The ack itself reaches the order as it arrives (receive), before this resolves.
         const ack = await request({ ...fields, op: 'submit', clientOrderId }, order);
-        return Object.assign(handle, { ack });
+        return Object.assign(order.handle, { ack });
       } catch (err) {
         done.reject(err);
         throw err;
@@ -296,11 +315,22 @@ export function createDexClient(options) {
     async follow(orderId, fromSeq = 0) {
       const existing = orders.get(orderId);
       if (existing) return existing.handle;
-      const { order, handle } = track(orderId, undefined, fromSeq);
+      const { order } = track(orderId, undefined, fromSeq);
       orders.set(orderId, order);
-      const reply = await request({ op: 'subscribe', orderId, fromSeq });
-      if (TERMINAL.has(reply.status) && reply.lastSeq <= fromSeq) orders.delete(orderId);
-      return handle;
+      try {
+        const reply = await request({ op: 'subscribe', orderId, fromSeq });
+        // Ended with nothing after fromSeq: no event comes, so its end is read back.
+        if (TERMINAL.has(reply.status) && reply.lastSeq <= fromSeq && orders.get(orderId) === order) {
+          const state = await request({ op: 'get', orderId });
+          const last = state.events.at(-1);
+          finish(order);
+          if (last && isEnd(last)) order.emit(last);
+        }
+        return order.handle;
+      } catch (err) {
+        if (orders.get(orderId) === order) orders.delete(orderId);
+        throw err;
+      }
     },
 
     /** Drops the socket; the client reconnects and resumes (tests and the page use it). */
@@ -308,26 +338,11 @@ export function createDexClient(options) {
       socket?.close();
     },
 
-    /** Closes for good: what is pending is rejected with CLOSED. */
+    /** Closes for good: what is pending, and every order followed, is rejected with CLOSED. */
     close() {
-      stopped = true;
-      clearTimeout(timer);
-      failAll(new DexError({ code: 'CLOSED', message: 'the client is closed' }));
+      if (stopped) return;
+      shutDown(clientError('CLOSED', 'the client is closed'));
       socket?.close();
     },
   };
-}
-
-/** An order event with a terminal status (a duplicate ack names the status too, but is not the end). */
-const isEnd = (update) => update.type === 'order' && TERMINAL.has(update.status);
-
-function deferred() {
-  let resolve;
-  let reject;
-  const promise = new Promise((yes, no) => {
-    resolve = yes;
-    reject = no;
-  });
-  promise.catch(() => undefined);
-  return { promise, resolve, reject };
 }

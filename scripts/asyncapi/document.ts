@@ -93,7 +93,6 @@ export function buildAsyncApi(version: string): string {
       local: {
         host: '127.0.0.1:3000',
         protocol: 'ws',
-        pathname: '/ws',
         description: '`npm start`. The API key goes in a `Sec-WebSocket-Protocol` entry or the `key` query parameter (browsers).',
       },
     },

@@ -11,10 +11,10 @@ export interface TimingSink {
   /** An order left `step` after `seconds` in it. */
   step(step: MeasuredStep, seconds: number): void;
   /**
-   * An order ended with `status`, `seconds` after its ack; `dex` is the venue it was routed to, or
-   * `none`; `code` is the error code of a failed or expired order.
+   * An order of `type` ended with `status`, `seconds` after its ack; `dex` is the venue it was
+   * routed to, or `none`; `code` is the error code of a failed or expired order.
    */
-  finished(status: OrderEvent['status'], dex: string, seconds: number, code?: string): void;
+  finished(status: OrderEvent['status'], type: Order['type'], dex: string, seconds: number, code?: string): void;
   /** A confirmed swap's price against the route's quote, in bps (positive: worse for the trader). */
   slippage(dex: string, bps: number): void;
 }
@@ -41,7 +41,7 @@ export function createOrderTimings(sink: TimingSink) {
           followed.delete(order.id);
           const dex = order.dex ?? 'none';
           const code = 'error' in event ? event.error.code : undefined;
-          sink.finished(event.status, dex, Math.max(0, event.ts - order.createdAt) / 1000, code);
+          sink.finished(event.status, order.type, dex, Math.max(0, event.ts - order.createdAt) / 1000, code);
           if (event.status === 'confirmed' && last?.quotedPrice) sink.slippage(dex, adverseBps(order.side, last.quotedPrice, Number(event.executedPrice)));
           continue;
         }
@@ -58,10 +58,13 @@ export function createOrderTimings(sink: TimingSink) {
   };
 }
 
-/** A market order's first move leaves `pending`, where it waited since its ack. */
-function takenUp(order: Order, event: OrderEvent) {
-  const fromPending = event.status === 'routing' ? order.triggeredAt === null : event.status !== 'open' && order.type === 'market';
-  return fromPending ? { status: 'pending' as const, ts: order.createdAt, quotedPrice: null } : undefined;
+/**
+ * An order's first move (seq 2) leaves `pending`, where it waited since its ack; a resting one's
+ * goes to `open`, which is not timed. A later move of an order not followed here (taken over after
+ * a restart) is not either: where it was since is not known.
+ */
+function takenUp(_order: Order, event: OrderEvent) {
+  return event.seq === 2 && event.status !== 'open' ? { status: 'pending' as const, ts: _order.createdAt, quotedPrice: null } : undefined;
 }
 
 function isMeasured(status: OrderStatus): status is MeasuredStep {

@@ -3,7 +3,7 @@ import { DEXES, ORDER_STATUSES, ORDER_TYPES, SIDES, TIMES_IN_FORCE } from './wir
 
 // What the server sends, as valibot schemas: the source the AsyncAPI document (docs/asyncapi.yaml)
 // is generated from, kept equal to the TypeScript types the engine builds its messages with by the
-// type checks in tests/unit/protocol/server-schemas.test.ts. The engine never parses these at run
+// type checks in tests/unit/protocol/asyncapi.test.ts. The engine never parses these at run
 // time; the tests validate every message they receive against the generated document.
 
 const decimal = v.pipe(v.string(), v.regex(/^-?\d+(\.\d+)?$/), v.description('a decimal number as a string'));
@@ -93,7 +93,7 @@ export const OrderEventSchema = v.variant('status', [
 ]);
 const OrderUpdateSchema = v.union([AckSchema, OrderEventSchema]);
 
-const OrderSnapshotSchema = v.strictObject({
+export const OrderSnapshotSchema = v.strictObject({
   ...restingTerms,
   orderId: uuid,
   clientOrderId: v.nullable(v.string()),

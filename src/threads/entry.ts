@@ -22,7 +22,11 @@ async function run(): Promise<void> {
   const app = await startApp({ config, log, databaseUrl, redisUrl, rootDir, parts, serveHttp: false });
   port.on('message', (message: ToWorkerThread) => {
     if (message.type === 'metrics') {
-      void app.metrics.snapshot().then((snapshot) => port.postMessage({ type: 'metrics', id: message.id, snapshot } satisfies FromWorkerThread));
+      // A snapshot that fails is left out of that scrape (the main thread waits a second at most).
+      void app.metrics
+        .snapshot()
+        .then((snapshot) => port.postMessage({ type: 'metrics', id: message.id, snapshot } satisfies FromWorkerThread))
+        .catch((err: unknown) => log.warn({ err }, 'could not collect this thread\'s metrics'));
       return;
     }
     void app.close(message.timeoutMs).finally(() => {

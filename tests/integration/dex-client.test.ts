@@ -119,4 +119,34 @@ describe('the client module (web/dex-client.js) against the real server', () => 
       await app.close();
     }
   });
+
+  it('reports a replay of an order that ended as repeats, not as updates, and rejects what is left open when closed', async () => {
+    const app = await startTestEngine({ env: { AUTH: 'on', MOCK_EXEC_LATENCY_MS: '5000' } });
+    const updates: string[] = [];
+    const duplicates: number[] = [];
+    const client = clientOf(app, {
+      on: { message: checkServerMessage, update: (update) => updates.push(`${update.orderId}:${update.seq}`), anomaly: (anomaly) => anomaly.kind === 'duplicate' && duplicates.push(anomaly.update.seq!) },
+    });
+    try {
+      const first = await client.submit(market);
+      await first.done;
+      const seen = updates.length;
+      // Asked for its whole history again: every event comes back, and none reaches on.update twice.
+      await client.request({ op: 'subscribe', orderId: first.orderId, fromSeq: 0 });
+      await expect.poll(() => duplicates.length, { timeout: 5_000 }).toBe(5);
+      expect(updates.length).toBe(seen);
+      // An order still running when the client closes: its end and its stream reject with CLOSED.
+      const running = await client.submit(market);
+      const stream = (async () => {
+        for await (const update of running.updates()) void update;
+      })();
+      client.close();
+      await expect(running.done).rejects.toMatchObject({ code: 'CLOSED' });
+      await expect(stream).rejects.toMatchObject({ code: 'CLOSED' });
+      await expect(client.request({ op: 'ping' })).rejects.toMatchObject({ code: 'CLOSED' });
+    } finally {
+      client.close();
+      await app.close();
+    }
+  });
 });

@@ -28,7 +28,13 @@ export function createEngineMetrics(options: { processMetrics: boolean }) {
   const ackLatency = new client.Histogram({ name: 'dex_ack_latency_seconds', help: 'From a submit received to its ack sent', buckets: LATENCY_BUCKETS, registers });
   const refusals = new client.Counter({ name: 'dex_refusals_total', help: 'Error replies sent, by code', labelNames: ['code'], registers });
   const steps = new client.Histogram({ name: 'dex_order_step_seconds', help: 'Time an order spent in each step (pending: queued)', labelNames: ['step'], buckets: STEP_BUCKETS, registers });
-  const ended = new client.Histogram({ name: 'dex_order_end_seconds', help: 'From an order\'s ack to its terminal status, by status', labelNames: ['status'], buckets: END_BUCKETS, registers });
+  const ended = new client.Histogram({
+    name: 'dex_order_end_seconds',
+    help: 'From an order\'s ack to its terminal status, by status and order type (a resting order\'s time includes its rest)',
+    labelNames: ['status', 'type'],
+    buckets: END_BUCKETS,
+    registers,
+  });
   const finished = new client.Counter({ name: 'dex_orders_finished_total', help: 'Orders ended, by terminal status and venue (split: both; none: never routed)', labelNames: ['status', 'dex'], registers });
   const failures = new client.Counter({ name: 'dex_order_failures_total', help: 'Orders that ended failed or expired, by status and error code', labelNames: ['status', 'code'], registers });
   const slippage = new client.Histogram({ name: 'dex_execution_slippage_bps', help: 'A confirmed swap\'s price against the quote it was routed on, bps (positive: worse for the trader)', labelNames: ['dex'], buckets: SLIPPAGE_BUCKETS, registers });
@@ -37,8 +43,8 @@ export function createEngineMetrics(options: { processMetrics: boolean }) {
 
   const timings: TimingSink = {
     step: (step, seconds) => steps.observe({ step }, seconds),
-    finished: (status, dex, seconds, code) => {
-      ended.observe({ status }, seconds);
+    finished: (status, type, dex, seconds, code) => {
+      ended.observe({ status, type }, seconds);
       finished.inc({ status, dex });
       if (code !== undefined) failures.inc({ status, code });
     },

@@ -47,15 +47,21 @@ export async function lastEventId(redis: Redis, streamKey: string): Promise<stri
  * Reads the stream from now on (or after `fromId`) and hands every event to `onEvent`, in stream
  * order, until closed.
  */
+/** A blocking read returns within its 2 s block: a read older than this has failed (or hangs). */
+const STALE_READ_MS = 5_000;
+
 export function startEventSubscriber(options: { redis: Redis; streamKey: string; log: Logger; onEvent: (event: BusEvent) => void; fromId?: string }) {
   const { redis, streamKey, log, onEvent } = options;
   let closed = false;
   let lastId = options.fromId ?? '$';
   let lagMs = 0;
+  /** When a read last succeeded: while reads fail, the lag is at least the time since (a dead reader is not caught up). */
+  let lastReadAt = Date.now();
   const done = (async () => {
     while (!closed) {
       try {
         const reply = await redis.xread('COUNT', 1000, 'BLOCK', 2000, 'STREAMS', streamKey, lastId);
+        lastReadAt = Date.now();
         if (!reply) {
           lagMs = 0; // nothing new for a while: caught up
           continue;
@@ -79,7 +85,7 @@ export function startEventSubscriber(options: { redis: Redis; streamKey: string;
   })();
   return {
     /** How far behind the stream this reader was at its last read, ms (0 when it found nothing new). */
-    lagMs: () => lagMs,
+    lagMs: () => Math.max(lagMs, Date.now() - lastReadAt - STALE_READ_MS),
     async close() {
       closed = true;
       redis.disconnect(); // aborts the blocking read

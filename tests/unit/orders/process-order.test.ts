@@ -520,7 +520,7 @@ describe('timings of what the store commits (the metrics)', () => {
     const recorded = { steps: [] as Array<[string, number]>, finished: [] as Array<[string, string, number, string | undefined]>, slippage: [] as Array<[string, number]> };
     const timings = createOrderTimings({
       step: (step, seconds) => recorded.steps.push([step, seconds]),
-      finished: (status, dex, seconds, code) => recorded.finished.push([status, dex, seconds, code]),
+      finished: (status, _type, dex, seconds, code) => recorded.finished.push([status, dex, seconds, code]),
       slippage: (dex, bps) => recorded.slippage.push([dex, bps]),
     });
     return { recorded, timings, process: createProcessOrder({ ...h.deps, store: observedStore(h.deps.store, timings.moved) }) };
