@@ -11,7 +11,7 @@ import { startChainAccess, type ChainAccessOptions } from './roles/chain-access.
 import { redisKeys, startInfrastructure } from './roles/infrastructure.js';
 import { startWorker } from './roles/worker.js';
 import { startTrigger } from './roles/trigger.js';
-import { connectRedis } from './adapters/redis/connect.js';
+import { clusterNodesOf, connectRedis } from './adapters/redis/connect.js';
 import { createEngineMetrics, type MetricsSnapshot } from './adapters/prometheus/engine-metrics.js';
 import { marketNowOf } from './gateway/market-now.js';
 import { systemClock } from './adapters/os/system-clock.js';
@@ -65,7 +65,7 @@ const LAST_EVENTS_MS = 250;
 export async function startApp(options: AppOptions) {
   const { config, log } = options;
   const clock = systemClock;
-  const keys = redisKeys(options.namespace ?? config.redisPrefix);
+  const keys = redisKeys(options.namespace ?? config.redisPrefix, { cluster: clusterNodesOf(options.redisUrl) !== null });
   const parts = new Set(options.parts ?? PARTS_OF_ROLE[config.role]);
 
   // The thread that serves HTTP also exports the process's own metrics (CPU, memory, event loop).

@@ -36,11 +36,23 @@ export const url = (protocols: readonly string[]) =>
     ),
   );
 
+/** Redis Cluster seed nodes: `host:port` entries, comma-separated. */
+const clusterNodes = v.pipe(
+  v.string(),
+  v.trim(),
+  v.nonEmpty('must not be empty'),
+  v.transform((text) => text.split(',').map((entry) => entry.trim())),
+  v.check((entries) => entries.every((entry) => /^[A-Za-z0-9.\-]+:\d{1,5}$/.test(entry)), 'must be host:port entries separated by commas, such as 10.0.0.1:7000,10.0.0.2:7000'),
+  v.transform((entries) => entries.map((entry) => ({ host: entry.slice(0, entry.lastIndexOf(':')), port: Number(entry.slice(entry.lastIndexOf(':') + 1)) }))),
+  v.check((nodes) => nodes.every((node) => node.port >= 1 && node.port <= 65535), 'every port must be from 1 to 65535'),
+);
+
 const EnvSchema = v.object({
   PORT: v.optional(intString(0, 65535), '3000'),
   HOST: v.optional(v.pipe(v.string(), v.trim(), v.nonEmpty('must not be empty')), '0.0.0.0'),
   DATABASE_URL: v.optional(url(['postgres', 'postgresql'])),
   REDIS_URL: v.optional(url(['redis', 'rediss'])),
+  REDIS_CLUSTER_NODES: v.optional(clusterNodes),
   ROLE: v.optional(v.picklist(['all', 'gateway', 'worker', 'chain'], 'must be one of all, gateway, worker, chain'), 'all'),
   WORKER_CONCURRENCY: v.optional(intString(1, 10_000), '5000'),
   WORKER_THREADS: v.optional(intString(0, 16), '1'),
@@ -99,6 +111,8 @@ const ConfigSchema = v.pipe(
     host: env.HOST,
     databaseUrl: env.DATABASE_URL,
     redisUrl: env.REDIS_URL,
+    /** Redis Cluster seed nodes; when set, REDIS_URL is not used (and no embedded Redis is started). */
+    redisClusterNodes: env.REDIS_CLUSTER_NODES,
     role: env.ROLE,
     workerConcurrency: env.WORKER_CONCURRENCY,
     /** ROLE=all: worker threads next to the gateway's main thread (0: workers on the main thread). */

@@ -5,6 +5,7 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { handleShutdown, runShutdown, type ShutdownStep } from './lifecycle.js';
 import { createLogger, type Logger } from './log.js';
 import { startWorkerThreads } from './threads/host.js';
+import { clusterTarget } from './adapters/redis/connect.js';
 import { appRoot } from './util/app-root.js';
 
 /** Kept back from the shutdown budget for stopping the embedded Redis and PostgreSQL, last (they may take what is left too). */
@@ -49,7 +50,9 @@ async function main(): Promise<void> {
   });
 
   try {
-    services = provideServices({ databaseUrl: config.databaseUrl, redisUrl: config.redisUrl, dataDir: config.dataDir, log });
+    // A Redis Cluster is named by its seed nodes, in the one string every part and thread is given.
+    const redisTarget = config.redisClusterNodes ? clusterTarget(config.redisClusterNodes) : config.redisUrl;
+    services = provideServices({ databaseUrl: config.databaseUrl, redisUrl: redisTarget, dataDir: config.dataDir, log });
     const { databaseUrl, redisUrl } = await services;
     // ROLE=all: the gateway keeps the main thread; the workers and the chain run in threads of their own.
     const threaded = config.role === 'all' && config.workerThreads > 0;

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../../src/adapters/redis/connect.js';
 import type { Logger } from '../../src/log.js';
 import { createBatcher } from '../../src/util/batcher.js';
 import type { EventText } from './order-events.js';

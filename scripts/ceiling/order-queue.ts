@@ -1,5 +1,5 @@
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../../src/adapters/redis/connect.js';
 import type { Logger } from '../../src/log.js';
 
 /** The engine's job options: 3 attempts with backoff, a finished job dropped at once. */

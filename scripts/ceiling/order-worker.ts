@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../../src/adapters/redis/connect.js';
 import type { Sql } from 'postgres';
 import * as v from 'valibot';
 import type { Logger } from '../../src/log.js';

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../adapters/redis/connect.js';
 import { chainKeys } from '../adapters/redis/chain-keys.js';
 import { startSlotStream } from '../adapters/redis/slot-stream.js';
 import { createTxLedger } from '../adapters/redis/tx-ledger.js';

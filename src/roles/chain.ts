@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../adapters/redis/connect.js';
 import { base58 } from '../adapters/os/random-ids.js';
 import { chainKeys } from '../adapters/redis/chain-keys.js';
 import { createChainStore } from '../adapters/redis/chain-store.js';

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../adapters/redis/connect.js';
 import { createAuthenticator } from '../accounts/authenticate.js';
 import { createOrderQueue } from '../adapters/bullmq/order-queue.js';
 import { ensureDemoKey } from '../adapters/embedded/demo-key.js';

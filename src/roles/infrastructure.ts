@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../adapters/redis/connect.js';
 import type { Sql } from 'postgres';
 import { connectPostgres } from '../adapters/postgres/connect.js';
 import { migrate } from '../adapters/postgres/migrate.js';
@@ -11,11 +11,15 @@ import type { Logger } from '../log.js';
 import { withTimeout } from '../util/with-timeout.js';
 
 /** Every Redis key of one deployment, under one prefix (REDIS_PREFIX; tests use one per test). */
-export function redisKeys(namespace: string) {
+export function redisKeys(namespace: string, options: { cluster?: boolean } = {}) {
   return {
     namespace,
-    /** BullMQ's own keys: `<prefix>:<queue>:…`. */
-    queuePrefix: `${namespace}:bull`,
+    /**
+     * BullMQ's own keys: `<prefix>:<queue>:…`. On a Redis Cluster the prefix is a hash tag, so that
+     * every key of the queue is in one slot, as BullMQ's scripts need (a single Redis keeps the
+     * prefix it always had: its queued jobs stay where they are).
+     */
+    queuePrefix: options.cluster ? `{${namespace}:bull}` : `${namespace}:bull`,
     queueName: 'orders',
     /** The stream of persisted order events, read by every gateway. */
     events: `${namespace}:events`,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../adapters/redis/connect.js';
 import { createOrderQueue } from '../adapters/bullmq/order-queue.js';
 import { createOrderStore } from '../adapters/postgres/order-store.js';
 import type { EngineMetrics } from '../adapters/prometheus/engine-metrics.js';

@@ -1,5 +1,8 @@
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis as RedisNode } from 'ioredis';
+
+/** BullMQ takes a single Redis or a Redis Cluster connection alike. */
+type Redis = RedisNode | Cluster;
 import type { Logger } from '../../log.js';
 import { createBatcher } from '../../util/batcher.js';
 import type { OrderQueue, TriggerQueue } from '../../orders/ports.js';

@@ -1,5 +1,8 @@
 import { DelayedError, Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis as RedisNode } from 'ioredis';
+
+/** BullMQ takes a single Redis or a Redis Cluster connection alike. */
+type Redis = RedisNode | Cluster;
 import * as v from 'valibot';
 import { EngineError } from '../../errors.js';
 import type { Logger } from '../../log.js';

@@ -44,13 +44,21 @@ const START_TIMEOUT_MS = 120_000;
  * on, waits until it accepts connections, and returns its URL. A server left behind by a crashed run
  * on the same directory is stopped first: two servers must never share one append-only file.
  */
-export async function startRedisServer(options: { dir: string; log: Logger; appendOnly?: boolean }): Promise<LocalRedis> {
+export async function startRedisServer(options: {
+  dir: string;
+  log: Logger;
+  appendOnly?: boolean;
+  /** A fixed port (a cluster node restarted on its own port); a free one by default. */
+  port?: number;
+  /** More redis-server arguments (the tests' cluster nodes: `--cluster-enabled yes`, …). */
+  extraArgs?: readonly string[];
+}): Promise<LocalRedis> {
   const { dir, log } = options;
   const binary = ensureRedisServer(log);
   await mkdir(dir, { recursive: true });
   const pidFile = join(dir, 'redis-server.pid');
   await stopStale(pidFile, log);
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const child = spawn(
     binary,
     [
@@ -68,6 +76,7 @@ export async function startRedisServer(options: { dir: string; log: Logger; appe
       '--auto-aof-rewrite-min-size', '1gb',
       '--daemonize', 'no',
       '--logfile', '',
+      ...(options.extraArgs ?? []),
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from './connect.js';
 import { parseLaunchRequest } from '../../chain/launch-request.js';
 import type { LaunchRequest } from '../../chain/types.js';
 import type { ChainKeys } from './chain-keys.js';

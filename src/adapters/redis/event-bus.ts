@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from './connect.js';
 import type { Logger } from '../../log.js';
 import type { EventPublisher } from '../../orders/ports.js';
 import { encodeServerMessage, type OrderEvent } from '../../protocol/server-messages.js';

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from './connect.js';
 
 /** Takes or renews the lease in KEYS[1] for owner ARGV[1], for ARGV[2] ms; 1 while it holds it. (The chain's store uses it too.) */
 export const LEAD = `

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from './connect.js';
 import type { SlotSource, SlotUpdate } from '../../chain/ports.js';
 import type { Logger } from '../../log.js';
 import { withTimeout } from '../../util/with-timeout.js';

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from './connect.js';
 import type { TxLedger } from '../../chain/ports.js';
 import type { TxOutcome, TxRecord } from '../../chain/types.js';
 import type { ChainKeys } from './chain-keys.js';
