@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { chainKeys } from '../src/adapters/redis/chain-keys.js';
 import { createLaunchQueue } from '../src/adapters/redis/chain-launches.js';
 import { createChainStore } from '../src/adapters/redis/chain-store.js';
@@ -28,10 +28,14 @@ async function main(): Promise<number> {
     return 2;
   }
   const config = loadConfig({ LOG_LEVEL: 'warn', ...process.env });
-  const url = config.redisUrl ?? embeddedRedisUrl(config);
-  if (!url) return fail('no Redis: set REDIS_URL, or start the engine with its embedded Redis (npm start) first');
+  const nodes = config.redisClusterNodes;
+  const url = nodes ? nodes.map((node) => `${node.host}:${node.port}`).join(',') : (config.redisUrl ?? embeddedRedisUrl(config));
+  if (!url) return fail('no Redis: set REDIS_URL (or REDIS_CLUSTER_NODES), or start the engine with its embedded Redis (npm start) first');
   // A command fails fast instead of waiting through reconnects.
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 3_000, retryStrategy: () => null });
+  const fast = { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 3_000 } as const;
+  const redis = nodes
+    ? new Cluster(nodes, { lazyConnect: true, redisOptions: fast, clusterRetryStrategy: () => null })
+    : new Redis(url, { ...fast, retryStrategy: () => null });
   // The connection's errors are reported once, by the command that fails on them.
   let lastError: Error | undefined;
   redis.on('error', (err: Error) => (lastError = err));

@@ -89,4 +89,20 @@ describe('on a Redis Cluster of three masters', () => {
       await app.close();
     }
   }, 120_000);
+
+  it("takes the operator's launch command (npm run chain) on the cluster: the pair opens at the next slot", async () => {
+    const app = await startTestEngine({ redisUrl: cluster.target });
+    try {
+      const env = { ...process.env, REDIS_URL: '', REDIS_CLUSTER_NODES: cluster.nodesEnv, REDIS_PREFIX: app.namespace };
+      const { stdout } = await execute(process.execPath, ['--import', 'tsx', 'scripts/chain.ts', 'launch', 'CLU/USDC', '--price', '0.5', '--liquidity', '10000'], { cwd: ROOT, env });
+      expect(JSON.parse(stdout)).toMatchObject({ scheduled: { symbol: 'CLU/USDC' } });
+      const client = await connectClient(app.wsUrl);
+      await expect
+        .poll(async () => ((await ask(client, { op: 'pairs' })).pairs as Array<{ symbol: string }>).some((pair) => pair.symbol === 'CLU/USDC'), { timeout: 10_000, interval: 200 })
+        .toBe(true);
+      await client.close();
+    } finally {
+      await app.close();
+    }
+  });
 });
