@@ -65,7 +65,7 @@ const LAST_EVENTS_MS = 250;
 export async function startApp(options: AppOptions) {
   const { config, log } = options;
   const clock = systemClock;
-  const keys = redisKeys(options.namespace ?? config.redisPrefix, { cluster: clusterNodesOf(options.redisUrl) !== null });
+  const keys = redisKeys(options.namespace ?? config.redisPrefix, { cluster: clusterNodesOf(options.redisUrl) !== null, shards: config.queueShards });
   const parts = new Set(options.parts ?? PARTS_OF_ROLE[config.role]);
 
   // The thread that serves HTTP also exports the process's own metrics (CPU, memory, event loop).

@@ -55,6 +55,7 @@ const EnvSchema = v.object({
   REDIS_CLUSTER_NODES: v.optional(clusterNodes),
   ROLE: v.optional(v.picklist(['all', 'gateway', 'worker', 'chain'], 'must be one of all, gateway, worker, chain'), 'all'),
   WORKER_CONCURRENCY: v.optional(intString(1, 10_000), '5000'),
+  QUEUE_SHARDS: v.optional(intString(1, 64), '1'),
   WORKER_THREADS: v.optional(intString(0, 16), '1'),
   WORKER_BATCH_LINGER_MS: v.optional(intString(0, 100), '3'),
   ADMISSION_MAX_WAIT_MS: v.optional(intString(0, 60_000), '1000'),
@@ -115,6 +116,8 @@ const ConfigSchema = v.pipe(
     redisClusterNodes: env.REDIS_CLUSTER_NODES,
     role: env.ROLE,
     workerConcurrency: env.WORKER_CONCURRENCY,
+    /** How many BullMQ queues the orders are spread over (each on its own hash tag on a Redis Cluster). */
+    queueShards: env.QUEUE_SHARDS,
     /** ROLE=all: worker threads next to the gateway's main thread (0: workers on the main thread). */
     workerThreads: env.WORKER_THREADS,
     /** How long a worker's writes (status changes, events) gather before they go out as one batch. */

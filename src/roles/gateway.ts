@@ -1,6 +1,6 @@
 import type { RedisClient as Redis } from '../adapters/redis/connect.js';
 import { createAuthenticator } from '../accounts/authenticate.js';
-import { createOrderQueue } from '../adapters/bullmq/order-queue.js';
+import { createShardedQueue } from '../adapters/bullmq/sharded-queue.js';
 import { ensureDemoKey } from '../adapters/embedded/demo-key.js';
 import { createAccountStore } from '../adapters/postgres/account-store.js';
 import { connectPostgres } from '../adapters/postgres/connect.js';
@@ -74,7 +74,7 @@ export async function startGateway(deps: GatewayDeps) {
   const sql = connectPostgres(deps.databaseUrl, log, GATEWAY_POOL_SIZE);
   const { metrics } = deps;
   const store = observedStore(createOrderStore(sql), metrics.onMoved);
-  const queue = createOrderQueue({ connection: deps.redis, prefix: keys.queuePrefix, name: keys.queueName, log });
+  const queue = createShardedQueue({ connection: deps.redis, shards: keys.queues, log });
   // Admission control: a submit the deployment cannot start within its deadline is refused (OVERLOADED).
   const overload = startOverloadGuard({ startWaitMs: () => queue.startWaitMs(), maxWaitMs: config.admissionMaxWaitMs, log });
   const feed = createOrderFeed({ loadAfter: store.eventsAfter, log });

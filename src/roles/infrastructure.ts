@@ -11,7 +11,8 @@ import type { Logger } from '../log.js';
 import { withTimeout } from '../util/with-timeout.js';
 
 /** Every Redis key of one deployment, under one prefix (REDIS_PREFIX; tests use one per test). */
-export function redisKeys(namespace: string, options: { cluster?: boolean } = {}) {
+export function redisKeys(namespace: string, options: { cluster?: boolean; shards?: number } = {}) {
+  const queuePrefix = options.cluster ? `{${namespace}:bull}` : `${namespace}:bull`;
   return {
     namespace,
     /**
@@ -19,8 +20,16 @@ export function redisKeys(namespace: string, options: { cluster?: boolean } = {}
      * every key of the queue is in one slot, as BullMQ's scripts need (a single Redis keeps the
      * prefix it always had: its queued jobs stay where they are).
      */
-    queuePrefix: options.cluster ? `{${namespace}:bull}` : `${namespace}:bull`,
+    queuePrefix,
     queueName: 'orders',
+    /**
+     * The queue's shards (QUEUE_SHARDS): the first is the queue above; shard i after it is
+     * `orders-<i>`, on a Redis Cluster under its own tag `{<namespace>:bull:<i>}`, so that the
+     * shards spread over the masters.
+     */
+    queues: Array.from({ length: options.shards ?? 1 }, (_, i) =>
+      i === 0 ? { prefix: queuePrefix, name: 'orders' } : { prefix: options.cluster ? `{${namespace}:bull:${i}}` : queuePrefix, name: `orders-${i}` },
+    ),
     /** The stream of persisted order events, read by every gateway. */
     events: `${namespace}:events`,
     /** The simulated chain's ledger of transactions. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { RedisClient as Redis } from '../adapters/redis/connect.js';
-import { createOrderQueue } from '../adapters/bullmq/order-queue.js';
+import { createShardedQueue } from '../adapters/bullmq/sharded-queue.js';
 import { createOrderStore } from '../adapters/postgres/order-store.js';
 import type { EngineMetrics } from '../adapters/prometheus/engine-metrics.js';
 import { observedStore } from '../orders/observed-store.js';
@@ -55,7 +55,7 @@ export function startTrigger(deps: TriggerDeps) {
   const { infra, keys, clock } = deps;
   const log = deps.log.child({ role: 'trigger' });
   const store = observedStore(createOrderStore(infra.sql), deps.metrics.onMoved);
-  const queue = createOrderQueue({ connection: infra.redis, prefix: keys.queuePrefix, name: keys.queueName, log });
+  const queue = createShardedQueue({ connection: infra.redis, shards: keys.queues, log });
   const component = createTriggerComponent({ store, queue, events: createEventPublisher(infra.commands, keys.events), clock, cpuMs, log });
   const lease = createLease(infra.commands, `${keys.namespace}:trigger:leader`, randomUUID(), LEASE_MS);
 

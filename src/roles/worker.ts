@@ -1,5 +1,5 @@
 import { startOrderWorker } from '../adapters/bullmq/order-worker.js';
-import { createOrderQueue } from '../adapters/bullmq/order-queue.js';
+import { createShardedQueue } from '../adapters/bullmq/sharded-queue.js';
 import { createOrderStore } from '../adapters/postgres/order-store.js';
 import { createSwitchStore } from '../adapters/postgres/switch-store.js';
 import { createCancelAll } from '../orders/cancel-all.js';
@@ -54,10 +54,10 @@ export function startWorker(deps: WorkerDeps) {
   // statements to plan. (The gateway's own store never lingers: acks wait on its inserts.)
   const lingerMs = config.workerBatchLingerMs;
   const store = observedStore(createOrderStore(infra.sql, { lingerMs }), deps.metrics.onMoved);
-  const queueOptions = { connection: infra.redis, prefix: keys.queuePrefix, name: keys.queueName };
+  const queueOptions = { connection: infra.redis, shards: keys.queues, log };
   // The longest start wait of the last 100 ms goes to Redis, where every gateway's admission control reads it.
   let longestWait = 0;
-  const reporter = createOrderQueue({ ...queueOptions, log });
+  const reporter = createShardedQueue(queueOptions);
   const reportTimer = setInterval(() => {
     if (longestWait === 0) return;
     const wait = longestWait;
@@ -77,9 +77,14 @@ export function startWorker(deps: WorkerDeps) {
     onStarted: (waitMs) => (longestWait = Math.max(longestWait, waitMs, 1)),
     log,
   });
-  const worker = startOrderWorker({ ...queueOptions, concurrency: config.workerConcurrency, processOrder, log });
+  // One BullMQ worker per queue shard, each with its share of WORKER_CONCURRENCY: the orders hash
+  // evenly over the shards, so every shard is served alike.
+  const shareOfConcurrency = Math.max(1, Math.ceil(config.workerConcurrency / keys.queues.length));
+  const workers = keys.queues.map((shard) =>
+    startOrderWorker({ connection: infra.redis, prefix: shard.prefix, name: shard.name, concurrency: shareOfConcurrency, processOrder, log }),
+  );
 
-  const sweepQueue = createOrderQueue({ ...queueOptions, log });
+  const sweepQueue = createShardedQueue(queueOptions);
   const sweepEvents = createEventPublisher(infra.commands, keys.events);
   const sweep = () =>
     failUnqueuedOrders({ store, queue: sweepQueue, events: sweepEvents, clock, log }).catch((err: unknown) => log.warn({ err }, 'sweep for unqueued orders failed'));
@@ -101,7 +106,7 @@ export function startWorker(deps: WorkerDeps) {
 
   return {
     /** Stops taking jobs and lets running ones finish within the time given (they are re-delivered otherwise). */
-    drain: (timeoutMs: number) => worker.close(timeoutMs),
+    drain: async (timeoutMs: number) => void (await Promise.all(workers.map((worker) => worker.close(timeoutMs)))),
     shutdownSteps: [
       closeStep('stop the unqueued-order sweep and the dead-man switches', async () => {
         clearInterval(sweeper);

@@ -127,10 +127,19 @@ describe('resting orders across kill -9 of every process', () => {
     );
     expect(expired).toBe(GTD);
 
-    // Each order triggered (a routing event) at most once; only the amended ones did; none of the rest moved.
-    const routed = await sql<{ order_id: string; n: number }[]>`
-      select order_id, count(*)::int as n from order_events where status = 'routing' group by order_id`;
-    expect(routed.every((row) => row.n === 1)).toBe(true);
+    // Each order triggered at most once per time it rested: every routing event follows an `open`
+    // event, and no `open` event (placed, amended, or reopened after a trigger that could not fill
+    // in time on a slow machine) is followed by two. Only the amended orders triggered at all.
+    const history = await sql<{ order_id: string; seq: number; status: string; reason: string | null }[]>`
+      select order_id, seq, status, payload->>'reason' as reason from order_events where order_id = any(${amendedIds}::uuid[]) order by order_id, seq`;
+    const twice: string[] = [];
+    for (const [i, event] of history.entries()) {
+      if (event.status !== 'routing') continue;
+      const before = history[i - 1];
+      if (!before || before.order_id !== event.order_id || before.status !== 'open') twice.push(`${event.order_id}: routing at seq ${event.seq} after ${before?.status}`);
+    }
+    expect(twice).toEqual([]);
+    const routed = await sql<{ order_id: string }[]>`select distinct order_id from order_events where status = 'routing'`;
     expect(routed.map((row) => row.order_id).sort()).toEqual([...amendedIds].sort());
     const byStatus = await sql<{ status: string; n: number }[]>`select status, count(*)::int as n from orders group by status order by status`;
     expect(Object.fromEntries(byStatus.map((row) => [row.status, row.n]))).toEqual({ confirmed: AMENDED, expired: GTD, open: ORDERS - AMENDED - GTD });

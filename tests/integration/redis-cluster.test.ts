@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
+import { redisKeys } from '../../src/roles/infrastructure.js';
 import { ask, connectClient } from '../helpers/ws-client.js';
 import { startRedisCluster, type RedisClusterFixture } from '../helpers/redis-cluster.js';
 import { ROOT, startTestEngine } from '../helpers/test-engine.js';
@@ -100,6 +101,22 @@ describe('on a Redis Cluster of three masters', () => {
       await expect
         .poll(async () => ((await ask(client, { op: 'pairs' })).pairs as Array<{ symbol: string }>).some((pair) => pair.symbol === 'CLU/USDC'), { timeout: 10_000, interval: 200 })
         .toBe(true);
+      await client.close();
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('spreads QUEUE_SHARDS queues over the masters, each under its own hash tag, and runs every order to its end', async () => {
+    // Eight shards: the chance that all eight tags hash to one master of three is 1 in 2,187.
+    const app = await startTestEngine({ redisUrl: cluster.target, env: { QUEUE_SHARDS: '8' } });
+    try {
+      const shards = redisKeys(app.namespace, { cluster: true, shards: 8 }).queues;
+      const nodes = new Set(await Promise.all(shards.map((shard) => cluster.portOf(`${shard.prefix}:${shard.name}:wait`))));
+      expect(nodes.size).toBeGreaterThanOrEqual(2);
+      const client = await connectClient(app.wsUrl);
+      const acks = await Promise.all(Array.from({ length: 30 }, () => ask(client, market)));
+      for (const ack of acks) expect((await client.settle(ack.orderId as string)).at(-1)!.status).toBe('confirmed');
       await client.close();
     } finally {
       await app.close();

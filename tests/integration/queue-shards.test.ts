@@ -1,0 +1,44 @@
+import { Redis } from 'ioredis';
+import { describe, expect, it } from 'vitest';
+import { shardIndex } from '../../src/adapters/bullmq/sharded-queue.js';
+import { redisKeys } from '../../src/roles/infrastructure.js';
+import { ask, connectClient } from '../helpers/ws-client.js';
+import { startTestEngine } from '../helpers/test-engine.js';
+
+const market = { op: 'submit', type: 'market', side: 'buy', pair: 'SOL/USDC', amount: '1', slippageBps: 300 } as const;
+
+describe('queue shards (QUEUE_SHARDS)', () => {
+  it('names each shard its own queue, and on a Redis Cluster its own hash tag; one shard is the queue as it always was', () => {
+    expect(redisKeys('dex').queues).toEqual([{ prefix: 'dex:bull', name: 'orders' }]);
+    expect(redisKeys('dex', { shards: 3 }).queues).toEqual([
+      { prefix: 'dex:bull', name: 'orders' },
+      { prefix: 'dex:bull', name: 'orders-1' },
+      { prefix: 'dex:bull', name: 'orders-2' },
+    ]);
+    expect(redisKeys('dex', { shards: 3, cluster: true }).queues.map((shard) => shard.prefix)).toEqual(['{dex:bull}', '{dex:bull:1}', '{dex:bull:2}']);
+    // An order's shard is the same in every process: it depends on its id only.
+    expect(shardIndex('6f1c2a8e-4b7d-4c3a-9e21-0d5b7a9c1f42', 3)).toBe(shardIndex('6f1c2a8e-4b7d-4c3a-9e21-0d5b7a9c1f42', 3));
+  });
+
+  it('spreads the orders over every shard, and every order is taken up and confirmed once', async () => {
+    const app = await startTestEngine({ env: { QUEUE_SHARDS: '3' } });
+    const redis = new Redis(app.redisUrl);
+    try {
+      const client = await connectClient(app.wsUrl);
+      // Sent one at a time, so each is its own job and the jobs show how the orders spread.
+      const acks = [];
+      for (let i = 0; i < 30; i++) acks.push(await ask(client, market));
+      for (const ack of acks) {
+        const updates = await client.settle(ack.orderId as string);
+        expect(updates.map((update) => update.status)).toEqual(['pending', 'routing', 'building', 'submitted', 'confirmed']);
+      }
+      const jobsPerShard = await Promise.all(redisKeys(app.namespace, { shards: 3 }).queues.map(async (shard) => Number(await redis.get(`${shard.prefix}:${shard.name}:id`))));
+      for (const jobs of jobsPerShard) expect(jobs).toBeGreaterThan(0);
+      expect(jobsPerShard.reduce((sum, jobs) => sum + jobs, 0)).toBe(30);
+      await client.close();
+    } finally {
+      redis.disconnect();
+      await app.close();
+    }
+  });
+});
