@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { startHttpServer } from './adapters/uws/http-server.js';
 import { loadUws } from './adapters/uws/load-uws.js';
 import { loadStaticFiles } from './adapters/uws/static-files.js';
-import type { Config, Role } from './config.js';
+import { ConfigError, type Config, type Role } from './config.js';
 import { runShutdown, type ShutdownStep } from './lifecycle.js';
 import type { Logger } from './log.js';
 import { startGateway } from './roles/gateway.js';
@@ -12,6 +12,7 @@ import { redisKeys, startInfrastructure } from './roles/infrastructure.js';
 import { startWorker } from './roles/worker.js';
 import { startTrigger } from './roles/trigger.js';
 import { clusterNodesOf, connectRedis } from './adapters/redis/connect.js';
+import { recordQueueShards } from './adapters/redis/queue-shards.js';
 import { createEngineMetrics, type MetricsSnapshot } from './adapters/prometheus/engine-metrics.js';
 import { marketNowOf } from './gateway/market-now.js';
 import { systemClock } from './adapters/os/system-clock.js';
@@ -71,6 +72,7 @@ export async function startApp(options: AppOptions) {
   // The thread that serves HTTP also exports the process's own metrics (CPU, memory, event loop).
   const metrics = createEngineMetrics({ processMetrics: options.serveHttp !== false });
   const infra = await startInfrastructure({ databaseUrl: options.databaseUrl, redisUrl: options.redisUrl, rootDir: options.rootDir, keys, log, metrics });
+  if (parts.has('gateway') || parts.has('worker') || parts.has('trigger')) await checkQueueShards(infra, keys, config.queueShards, log);
   // The chain first: workers and gateways read its slots.
   const chain = parts.has('chain') ? startChain({ config, redis: infra.commands, keys, clock, log }) : null;
   const access =
@@ -181,3 +183,14 @@ export async function startApp(options: AppOptions) {
 }
 
 export type App = Awaited<ReturnType<typeof startApp>>;
+
+/** Every process of a deployment must spread the queue over as many shards as the others, or more. */
+async function checkQueueShards(infra: Awaited<ReturnType<typeof startInfrastructure>>, keys: ReturnType<typeof redisKeys>, count: number, log: Logger): Promise<void> {
+  const recorded = await recordQueueShards(infra.commands, keys.queueShards, count);
+  if (recorded === null) return;
+  // Refused before anything else started: only the shared connections are to close.
+  await runShutdown(infra.shutdownSteps, 2_000, log).catch(() => undefined);
+  throw new ConfigError(
+    `QUEUE_SHARDS is ${count} here, but this deployment's queue has ${recorded} shards (Redis key ${keys.queueShards}): every process must use at least that many. To lower it, drain the queue, stop every process, and delete the key.`,
+  );
+}

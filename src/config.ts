@@ -42,7 +42,7 @@ const clusterNodes = v.pipe(
   v.trim(),
   v.nonEmpty('must not be empty'),
   v.transform((text) => text.split(',').map((entry) => entry.trim())),
-  v.check((entries) => entries.every((entry) => /^[A-Za-z0-9.\-]+:\d{1,5}$/.test(entry)), 'must be host:port entries separated by commas, such as 10.0.0.1:7000,10.0.0.2:7000'),
+  v.check((entries) => entries.every((entry) => /^[A-Za-z0-9._\-]+:\d{1,5}$/.test(entry)), 'must be host:port entries separated by commas, such as 10.0.0.1:7000,10.0.0.2:7000'),
   v.transform((entries) => entries.map((entry) => ({ host: entry.slice(0, entry.lastIndexOf(':')), port: Number(entry.slice(entry.lastIndexOf(':') + 1)) }))),
   v.check((nodes) => nodes.every((node) => node.port >= 1 && node.port <= 65535), 'every port must be from 1 to 65535'),
 );
@@ -107,6 +107,11 @@ const EnvSchema = v.object({
  */
 const ConfigSchema = v.pipe(
   EnvSchema,
+  // Each shard's worker gets a share of WORKER_CONCURRENCY: at least one order at a time.
+  v.forward(
+    v.check((env) => env.QUEUE_SHARDS <= env.WORKER_CONCURRENCY, 'must be at most WORKER_CONCURRENCY'),
+    ['QUEUE_SHARDS'],
+  ),
   v.transform((env) => ({
     port: env.PORT,
     host: env.HOST,

@@ -8,7 +8,7 @@ export const USAGE = `usage: npm run chain -- launch BASE/QUOTE --price P --liqu
   launch     schedules a pair's launch on the simulated chain: pools worth L QUOTE (split over both
              venues, or all on --dex) at P QUOTE per BASE, in the first slot from now + --in (default now)
   launches   lists the launches asked for (pending, launched, ignored) and the random ones
-Uses REDIS_URL and REDIS_PREFIX like the engine (without REDIS_URL: the running embedded Redis under DATA_DIR).`;
+Uses REDIS_URL (or REDIS_CLUSTER_NODES) and REDIS_PREFIX like the engine (with neither: the running embedded Redis under DATA_DIR).`;
 
 /** "30s", "500ms", "2m", "1h", or a number of seconds → ms. */
 const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/;

@@ -30,6 +30,8 @@ export function redisKeys(namespace: string, options: { cluster?: boolean; shard
     queues: Array.from({ length: options.shards ?? 1 }, (_, i) =>
       i === 0 ? { prefix: queuePrefix, name: 'orders' } : { prefix: options.cluster ? `{${namespace}:bull:${i}}` : queuePrefix, name: `orders-${i}` },
     ),
+    /** The deployment's QUEUE_SHARDS, as the processes that use the queue recorded it. */
+    queueShards: `${namespace}:queue-shards`,
     /** The stream of persisted order events, read by every gateway. */
     events: `${namespace}:events`,
     /** The simulated chain's ledger of transactions. */

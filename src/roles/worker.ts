@@ -77,11 +77,13 @@ export function startWorker(deps: WorkerDeps) {
     onStarted: (waitMs) => (longestWait = Math.max(longestWait, waitMs, 1)),
     log,
   });
-  // One BullMQ worker per queue shard, each with its share of WORKER_CONCURRENCY: the orders hash
-  // evenly over the shards, so every shard is served alike.
-  const shareOfConcurrency = Math.max(1, Math.ceil(config.workerConcurrency / keys.queues.length));
-  const workers = keys.queues.map((shard) =>
-    startOrderWorker({ connection: infra.redis, prefix: shard.prefix, name: shard.name, concurrency: shareOfConcurrency, processOrder, log }),
+  // One BullMQ worker per queue shard, each with its share of WORKER_CONCURRENCY (the shares add up
+  // to it; config refuses more shards than that): the orders hash evenly over the shards, so every
+  // shard is served alike.
+  const shards = keys.queues.length;
+  const shareOf = (i: number) => Math.floor(config.workerConcurrency / shards) + (i < config.workerConcurrency % shards ? 1 : 0);
+  const workers = keys.queues.map((shard, i) =>
+    startOrderWorker({ connection: infra.redis, prefix: shard.prefix, name: shard.name, concurrency: shareOf(i), processOrder, log }),
   );
 
   const sweepQueue = createShardedQueue(queueOptions);

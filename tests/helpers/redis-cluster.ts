@@ -19,13 +19,23 @@ const execute = promisify(execFile);
 export async function startRedisCluster() {
   const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'warn');
   const root = await mkdtemp(join(tmpdir(), 'dex-redis-cluster-'));
+  // Each node has a client port and a cluster bus port, both free. (Without `--cluster-port` the bus
+  // is the port + 10000, which Redis refuses above 55535 and which nobody checked was free.)
   const ports = [await freePort(), await freePort(), await freePort()];
+  const busPorts = new Map<number, number>();
+  for (const port of ports) busPorts.set(port, await freePort());
   const start = (port: number) =>
     startRedisServer({
       dir: join(root, String(port)),
       log,
       port,
-      extraArgs: ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '2000', '--appendfsync', 'always'],
+      extraArgs: [
+        '--cluster-enabled', 'yes',
+        '--cluster-port', String(busPorts.get(port)),
+        '--cluster-config-file', 'nodes.conf',
+        '--cluster-node-timeout', '2000',
+        '--appendfsync', 'always',
+      ],
     });
   const nodes: LocalRedis[] = await Promise.all(ports.map(start));
   await execute('redis-cli', ['--cluster', 'create', ...ports.map((port) => `127.0.0.1:${port}`), '--cluster-replicas', '0', '--cluster-yes']);
@@ -48,6 +58,11 @@ export async function startRedisCluster() {
         if (/^\d+$/.test(from!) && /^\d+$/.test(to!) && Number(from) <= slot && slot <= Number(to) && /^\d+$/.test(port!) && ports.includes(Number(port))) return Number(port);
       }
       throw new Error(`no master found for slot ${slot}`);
+    },
+    /** Whether `key` exists, asked of the cluster (redis-cli follows the redirection to its master). */
+    async exists(key: string): Promise<boolean> {
+      const { stdout } = await execute('redis-cli', ['-c', '-p', String(ports[0]), 'exists', key]);
+      return stdout.trim() === '1';
     },
     /** Kills a master with SIGKILL (no goodbye) and starts it again on its port, from its own data. */
     async killAndRestart(port: number, downMs: number): Promise<void> {

@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { shardIndex } from '../../src/adapters/bullmq/sharded-queue.js';
+import { recordQueueShards } from '../../src/adapters/redis/queue-shards.js';
 import { redisKeys } from '../../src/roles/infrastructure.js';
 import { ask, connectClient } from '../helpers/ws-client.js';
 import { startTestEngine } from '../helpers/test-engine.js';
@@ -39,6 +40,23 @@ describe('queue shards (QUEUE_SHARDS)', () => {
     } finally {
       redis.disconnect();
       await app.close();
+    }
+  });
+});
+
+describe('the deployment-wide QUEUE_SHARDS record', () => {
+  it('takes the first count and a higher one, and refuses a lower one with the count recorded', async () => {
+    const redis = new Redis(inject('redisUrl'));
+    const key = `queue-shards-test-${Date.now()}`;
+    try {
+      expect(await recordQueueShards(redis, key, 3)).toBeNull();
+      expect(await recordQueueShards(redis, key, 3)).toBeNull();
+      expect(await recordQueueShards(redis, key, 1)).toBe(3);
+      expect(await recordQueueShards(redis, key, 4)).toBeNull();
+      expect(await redis.get(key)).toBe('4');
+    } finally {
+      await redis.del(key);
+      redis.disconnect();
     }
   });
 });

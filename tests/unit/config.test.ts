@@ -10,6 +10,8 @@ describe('loadConfig', () => {
       redisUrl: undefined,
       role: 'all',
       workerConcurrency: 5000,
+      queueShards: 1,
+      redisClusterNodes: undefined,
       workerThreads: 1,
       workerBatchLingerMs: 3,
       admissionMaxWaitMs: 1000,

@@ -30,6 +30,9 @@ export function createShardedQueue(options: { connection: Redis; shards: readonl
   return {
     enqueue: (orderId) => shardOf(orderId).enqueue(orderId),
 
+    // All or nothing per shard only: when one shard fails, this throws and the trigger component
+    // puts every fired order back, so those queued in other shards may be queued twice. That is
+    // safe: a trigger moves its order only at the seq it was seen at, so the second is dropped.
     async enqueueTriggers(triggers) {
       const byShard = new Map<ShardedQueue, QueuedTrigger[]>();
       for (const trigger of triggers) {

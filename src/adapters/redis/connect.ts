@@ -45,9 +45,14 @@ export function connectRedis(target: string, log: Logger, name: string, options:
         redisOptions: common,
         enableAutoPipelining: options.autoPipelining ?? false,
         clusterRetryStrategy: retryStrategy,
-        // A node that restarts comes back with the same slots: keep asking it (and the others).
+        // Each node's connection reconnects like a single Redis's (ioredis gives up on a node otherwise).
+        clusterNodeRetryStrategy: retryStrategy,
+        // A master that restarts comes back with the same slots: a command retries every 200 ms
+        // meanwhile, for up to a minute (each retry spends one redirection), then fails.
         retryDelayOnClusterDown: 200,
         retryDelayOnFailover: 200,
+        retryDelayOnTryAgain: 200,
+        maxRedirections: 300,
       })
     : new Redis(target, { ...common, enableAutoPipelining: options.autoPipelining ?? false, retryStrategy });
   let down = false;
