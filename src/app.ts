@@ -13,6 +13,7 @@ import { startWorker } from './roles/worker.js';
 import { startTrigger } from './roles/trigger.js';
 import { clusterNodesOf, connectRedis } from './adapters/redis/connect.js';
 import { recordQueueShards } from './adapters/redis/queue-shards.js';
+import { withTimeout } from './util/with-timeout.js';
 import { createEngineMetrics, type MetricsSnapshot } from './adapters/prometheus/engine-metrics.js';
 import { marketNowOf } from './gateway/market-now.js';
 import { systemClock } from './adapters/os/system-clock.js';
@@ -184,10 +185,32 @@ export async function startApp(options: AppOptions) {
 
 export type App = Awaited<ReturnType<typeof startApp>>;
 
-/** Every process of a deployment must spread the queue over as many shards as the others, or more. */
+/** How long start-up waits for Redis to check QUEUE_SHARDS before going on (a process starts while Redis is down). */
+const SHARD_CHECK_MS = 3_000;
+const SHARD_RECHECK_MS = 5_000;
+
+/**
+ * Every process of a deployment must spread the queue over as many shards as the others, or more:
+ * with fewer, start-up is refused. While Redis does not answer, the process starts anyway (it
+ * reports Redis down, and serves nothing that needs it) and checks again in the background, then
+ * logs a mismatch as an error, since it is running by then.
+ */
 async function checkQueueShards(infra: Awaited<ReturnType<typeof startInfrastructure>>, keys: ReturnType<typeof redisKeys>, count: number, log: Logger): Promise<void> {
-  const recorded = await recordQueueShards(infra.commands, keys.queueShards, count);
+  const check = () => recordQueueShards(infra.commands, keys.queueShards, count);
+  const recorded = await withTimeout(check(), SHARD_CHECK_MS).catch(() => 'unknown' as const);
   if (recorded === null) return;
+  if (recorded === 'unknown') {
+    log.warn({ key: keys.queueShards }, 'could not check QUEUE_SHARDS against the deployment (Redis does not answer); checking again in the background');
+    // Bounded (about 10 minutes), so a process that stopped meanwhile is not asked forever.
+    let tries = 120;
+    const again = async (): Promise<void> => {
+      const later = await withTimeout(check(), SHARD_CHECK_MS).catch(() => 'unknown' as const);
+      if (later === 'unknown') return void (--tries > 0 && setTimeout(() => void again(), SHARD_RECHECK_MS).unref());
+      if (later !== null) log.error({ key: keys.queueShards, queueShards: count, recorded: later }, 'QUEUE_SHARDS is lower here than the deployment\'s: this process leaves the higher shards to the others');
+    };
+    setTimeout(() => void again(), SHARD_RECHECK_MS).unref();
+    return;
+  }
   // Refused before anything else started: only the shared connections are to close.
   await runShutdown(infra.shutdownSteps, 2_000, log).catch(() => undefined);
   throw new ConfigError(

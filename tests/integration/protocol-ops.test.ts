@@ -15,6 +15,8 @@ describe('protocol operations', () => {
 
   describe('pairs', () => {
     it('lists every pair with its tokens, decimals and venues', async () => {
+      // Live once the engine has a fresh slot of the chain (a busy machine may take a moment after start).
+      await expect.poll(async () => ((await ask(client, { op: 'pairs' })).pairs as Array<{ live: boolean }>)[0]!.live, { timeout: 10_000, interval: 100 }).toBe(true);
       const reply = await ask(client, { op: 'pairs' });
       expect(reply.type).toBe('pairs');
       const pairs = reply.pairs as Array<{ symbol: string; base: { decimals: number }; venues: string[] }>;
