@@ -55,6 +55,8 @@ export async function startTestEngine(
   };
   const account = await newKey();
   const base = `ws://127.0.0.1:${engine.port}/ws`;
+  // Tests trade at once: wait for the gateway's first fresh slot of the chain (a busy machine may take a moment).
+  if (config.role === 'all' || config.role === 'gateway') await untilLive(config.auth ? `${base}?key=${account.key}` : base).catch(() => undefined);
   return {
     engine,
     namespace,
@@ -79,3 +81,18 @@ export async function startTestEngine(
 }
 
 export type TestEngine = Awaited<ReturnType<typeof startTestEngine>>;
+
+/** Resolves once `pairs` says the first pair is live (quotes and routing have a fresh slot), within 15 s. */
+async function untilLive(url: string): Promise<void> {
+  const { connectClient, ask } = await import('./ws-client.js');
+  const client = await connectClient(url);
+  try {
+    for (let i = 0; i < 150; i++) {
+      const reply = await ask(client, { op: 'pairs' });
+      if ((reply.pairs as Array<{ live: boolean }> | undefined)?.[0]?.live) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  } finally {
+    await client.close();
+  }
+}
