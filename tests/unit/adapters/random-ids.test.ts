@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { base58, randomIds } from '../../../src/adapters/os/random-ids.js';
+import { base58, randomIds, uuidV7 } from '../../../src/adapters/os/random-ids.js';
 
 /** The textbook definition, for comparison: the bytes as one big number, written in base 58. */
 function reference(bytes: Uint8Array): string {
@@ -30,5 +30,30 @@ describe('base58', () => {
 
   it('gives Solana-shaped signatures', () => {
     expect(randomIds.signature()).toMatch(/^[1-9A-HJ-NP-Za-km-z]{86,88}$/);
+  });
+});
+
+describe('uuidV7', () => {
+  it('gives RFC 9562 version 7 ids that start with the time in milliseconds', () => {
+    const id = uuidV7(Date.UTC(2030, 0, 2, 3, 4, 5, 678));
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(Number.parseInt(id.replaceAll('-', '').slice(0, 12), 16)).toBeGreaterThanOrEqual(Date.UTC(2030, 0, 2, 3, 4, 5, 678));
+  });
+
+  it('keeps the ids of one process in order, even past 4,096 in one millisecond', () => {
+    const at = Date.UTC(2031, 5, 6);
+    const ids = Array.from({ length: 10_000 }, () => uuidV7(at));
+    expect([...ids].sort()).toEqual(ids);
+    expect(new Set(ids).size).toBe(ids.length);
+    const first = Number.parseInt(ids[0]!.replaceAll('-', '').slice(0, 12), 16);
+    const last = Number.parseInt(ids.at(-1)!.replaceAll('-', '').slice(0, 12), 16);
+    expect(first).toBe(at);
+    expect(last).toBe(at + 2); // 10,000 ids: two borrowed milliseconds
+  });
+
+  it('gives the order ids', () => {
+    const [a, b] = [randomIds.orderId(), randomIds.orderId()];
+    expect(a).toMatch(/^[0-9a-f-]{14}7/);
+    expect(a < b).toBe(true);
   });
 });
