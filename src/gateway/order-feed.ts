@@ -27,6 +27,11 @@ interface Watch {
 
 export interface OrderFeedOptions {
   readonly loadAfter: (orderId: string, afterSeq: number) => Promise<OrderUpdate[]>;
+  /**
+   * Makes this gateway a follower of the order (its events are published here from then on); a
+   * subscribe calls it before it replays the stored updates, so none falls between the two.
+   */
+  readonly follow?: (orderId: string) => Promise<void>;
   readonly log: Logger;
   /** How long an early update waits for the one before it before the store is asked. */
   readonly gapMs?: number;
@@ -131,7 +136,9 @@ export function createOrderFeed(options: OrderFeedOptions) {
      * meanwhile are held and merged by seq: no gap, no duplicate.
      */
     async subscribe(orderId: string, sink: Sink, fromSeq: number): Promise<void> {
-      await catchUp(watch(orderId, sink, fromSeq), 'replay');
+      const created = watch(orderId, sink, fromSeq);
+      await options.follow?.(orderId);
+      await catchUp(created, 'replay');
     },
 
     isWatching: (orderId: string, sink: Sink): boolean => watches.get(orderId)?.has(sink) ?? false,

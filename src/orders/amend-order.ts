@@ -42,7 +42,7 @@ export function createAmendOrder(deps: AmendDeps) {
     // Guarded by the seq it was read at: two amends at once never leave an event with the other's terms left out.
     const result = await store.transition(order.id, 'open', checked, openEvent(amended, 'amended', quote, clock.now()), { expectedSeq: order.lastSeq });
     if (!result) return notAmendable((await store.get(order.id))?.status ?? order.status);
-    await events.publish(result.event);
+    await events.publish(result.event, result.order);
     return { ok: true, orderId: order.id, seq: result.event.seq };
   };
 }

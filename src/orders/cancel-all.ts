@@ -12,7 +12,7 @@ export function createCancelAll(deps: { store: OrderStore; events: EventPublishe
     const candidates = await store.cancellableOf(accountId, pair);
     const results = await Promise.all(candidates.map((orderId) => store.cancel(orderId, cancelledEvent(orderId, reason, clock.now()))));
     const cancelled = results.filter((result) => result !== null);
-    await Promise.all(cancelled.map((result) => events.publish(result.event)));
+    await Promise.all(cancelled.map((result) => events.publish(result.event, result.order)));
     return cancelled.map((result) => result.order.id);
   };
 }

@@ -28,7 +28,7 @@ export function createCancelOrder(deps: { store: OrderStore; events: EventPublis
         status: current,
       };
     }
-    await events.publish(result.event);
+    await events.publish(result.event, result.order);
     return { ok: true, orderId: order.id, seq: result.event.seq };
   };
 }

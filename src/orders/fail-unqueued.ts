@@ -34,7 +34,7 @@ export async function failUnqueuedOrders(deps: {
     );
     if (!result) continue;
     await store.releaseClientOrderId(orderId);
-    await events.publish(result.event);
+    await events.publish(result.event, result.order);
     log.warn({ orderId }, 'failed an order that was stored but never queued');
     failed.push(orderId);
   }

@@ -77,8 +77,8 @@ export function createOrderMoves(deps: { readonly store: OrderStore; readonly ev
       : await store.transition(order.id, from, changes, draft);
     if (!result) return reload(order.id); // another delivery of this job moved it first; carry on from there
     // Issued together, the two go out in order (in one stream entry, as a rule).
-    if (result.via) await Promise.all([events.publish(result.via), events.publish(result.event)]);
-    else await events.publish(result.event);
+    if (result.via) await Promise.all([events.publish(result.via, result.order), events.publish(result.event, result.order)]);
+    else await events.publish(result.event, result.order);
     return result.order;
   }
 

@@ -42,6 +42,11 @@ export interface Order {
   readonly failureCode: string | null;
   readonly failureReason: string | null;
   readonly attempts: number;
+  /**
+   * The gateways following it (opaque ids): the one that took it first, then the latest others a
+   * client subscribed to it on. Its events are published to each of them.
+   */
+  readonly followers: readonly string[];
   /** The seq of the last event written for this order. */
   readonly lastSeq: number;
   /** Milliseconds since the epoch. */

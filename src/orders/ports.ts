@@ -53,6 +53,11 @@ export interface OrderStore {
   openOrders(afterId: string | undefined, limit: number): Promise<Order[]>;
   /** How many orders the account has resting (`open`). */
   restingCountOf(accountId: string): Promise<number>;
+  /**
+   * Adds `follower` to the order's followers (unless it is one, or the order has ended), so that
+   * every event stored after this returns is published to it too.
+   */
+  follow(orderId: string, follower: string): Promise<void>;
   /** Saves a signed transaction's hash before it is sent; guarded on status and on the previous hash. */
   saveTx(orderId: string, status: OrderStatus, previousTxHash: string | null, tx: { txHash: string; lastValidBlockHeight: number }): Promise<Order | null>;
   /**
@@ -98,10 +103,13 @@ export interface OpenOrderSlots {
   acquire(accountId: string): OpenOrderSlot | null;
 }
 
-/** Carries persisted events from workers to every gateway. */
+/** Where an order's events go: the gateways following it, and (for a resting type) the trigger component. */
+export type EventRoute = Pick<Order, 'type' | 'followers'>;
+
+/** Carries persisted events from workers to the gateways that follow their orders. */
 export interface EventPublisher {
-  /** Publishes an event that is already durable. */
-  publish(event: OrderEvent): Promise<void>;
+  /** Publishes an event that is already durable, to where its order's row (as the store returned it with the event) says. */
+  publish(event: OrderEvent, order: EventRoute): Promise<void>;
 }
 
 /** Time, injected so the core is deterministic under test. */

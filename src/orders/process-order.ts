@@ -81,7 +81,7 @@ export function createProcessOrder(deps: ProcessDeps) {
 
   async function republishLast(order: Order): Promise<Order> {
     const [last] = await store.eventsAfter(order.id, order.lastSeq - 1);
-    if (last && last.type === 'order') await events.publish(last);
+    if (last && last.type === 'order') await events.publish(last, order);
     return order;
   }
 

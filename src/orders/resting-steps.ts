@@ -84,7 +84,7 @@ export function createRestingSteps(deps: RestingDeps) {
       const draft = expiredEvent(order.id, failureMessage('EXPIRED', reason), clock.now(), 'EXPIRED');
       const ended = await store.transition(order.id, 'open', { failureCode: 'EXPIRED', failureReason: reason }, draft, { expectedSeq: trigger.seq });
       if (!ended) return reload(order.id);
-      await deps.events.publish(ended.event);
+      await deps.events.publish(ended.event, ended.order);
       return ended.order;
     }
     const triggered = { triggeredAt: trigger.triggeredAt, price: formatPrice(trigger.price, pair.quote.decimals) };
@@ -96,7 +96,7 @@ export function createRestingSteps(deps: RestingDeps) {
       { expectedSeq: trigger.seq },
     );
     if (!result) return reload(order.id); // amended, cancelled or triggered meanwhile: this trigger is stale
-    await deps.events.publish(result.event);
+    await deps.events.publish(result.event, result.order);
     return result.order;
   }
 

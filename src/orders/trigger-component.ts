@@ -142,7 +142,7 @@ export function createTriggerComponent(deps: TriggerComponentDeps) {
     const moved = await store.transition(order.orderId, 'open', { failureCode: 'EXPIRED', failureReason: reason }, draft, { expectedSeq: order.seq });
     if (!moved) return false;
     // Stored: the gateways' gap check finds it even if this publish is lost.
-    await events.publish(moved.event).catch((err: unknown) => log.warn({ err, orderId: order.orderId }, 'could not publish an expiry'));
+    await events.publish(moved.event, moved.order).catch((err: unknown) => log.warn({ err, orderId: order.orderId }, 'could not publish an expiry'));
     return true;
   }
 
@@ -160,7 +160,7 @@ export function createTriggerComponent(deps: TriggerComponentDeps) {
       const draft = expiredEvent(orderId, failureMessage('DEADLINE_EXCEEDED', reason), clock.now());
       const moved = await store.transition(orderId, 'pending', { failureCode: 'DEADLINE_EXCEEDED', failureReason: reason }, draft);
       if (!moved) return false;
-      await events.publish(moved.event).catch((err: unknown) => log.warn({ err, orderId }, 'could not publish an expiry'));
+      await events.publish(moved.event, moved.order).catch((err: unknown) => log.warn({ err, orderId }, 'could not publish an expiry'));
       return true;
     };
     let count = 0;

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { RedisClient as Redis } from '../adapters/redis/connect.js';
 import { createAuthenticator } from '../accounts/authenticate.js';
 import { createShardedQueue } from '../adapters/bullmq/sharded-queue.js';
@@ -73,17 +74,21 @@ export async function startGateway(deps: GatewayDeps) {
   // The gateway's own pool: acks wait for their insert, never behind a worker's batch.
   const sql = connectPostgres(deps.databaseUrl, log, GATEWAY_POOL_SIZE);
   const { metrics } = deps;
-  const store = observedStore(createOrderStore(sql), metrics.onMoved);
+  // This gateway's id: the orders it takes, and those a client subscribes to here, name it among
+  // their followers, and their events come to its inbox (a new one each start: nothing stale in it).
+  const gatewayId = randomBytes(9).toString('base64url');
+  const store = observedStore(createOrderStore(sql, { follower: gatewayId }), metrics.onMoved);
   const queue = createShardedQueue({ connection: deps.redis, shards: keys.queues, log });
   // Admission control: a submit the deployment cannot start within its deadline is refused (OVERLOADED).
   const overload = startOverloadGuard({ startWaitMs: () => queue.startWaitMs(), maxWaitMs: config.admissionMaxWaitMs, log });
-  const feed = createOrderFeed({ loadAfter: store.eventsAfter, log });
+  const feed = createOrderFeed({ loadAfter: store.eventsAfter, follow: (orderId) => store.follow(orderId, gatewayId), log });
   const openOrders = startOpenOrders({ maxPerAccount: config.maxOpenOrdersPerAccount, finishedAmong: store.finishedAmong, log });
   metrics.gaugeAtScrape('dex_queue_jobs', 'Jobs in the order queue, by state (deployment-wide)', () => queue.jobCounts(), 'state');
   metrics.gaugeAtScrape('dex_admission_start_wait_seconds', 'How long orders wait to be started, as admission control last measured it (deployment-wide)', () => overload.startWaitMs / 1000);
   const subscriber = startEventSubscriber({
     redis: connectRedis(deps.redisUrl, log, `${keys.namespace}:events`),
-    streamKey: keys.events,
+    streamKey: keys.events.inboxOf(gatewayId),
+    fromId: '0-0',
     log,
     onEvent: (event) => {
       openOrders.observe(event);
@@ -96,6 +101,7 @@ export async function startGateway(deps: GatewayDeps) {
   const inFlight = new Set<Promise<unknown>>();
   const submitOrder = createSubmitOrder({ store, queue, clock, ids: randomIds, findPair: deps.findPair, quoteToken, log, openOrders, maxResting: config.maxRestingOrdersPerAccount, overloaded: overload.refuse });
   const cancelEvents = createEventPublisher(deps.commands, keys.events);
+  log.info({ gatewayId }, 'gateway reading its inbox');
   const switches = createSwitchStore(sql);
   const sessionDeps: SessionDeps = {
     submitOrder: async (message, accountId, watcher) => {

@@ -32,8 +32,11 @@ export function redisKeys(namespace: string, options: { cluster?: boolean; shard
     ),
     /** The deployment's QUEUE_SHARDS, as the processes that use the queue recorded it. */
     queueShards: `${namespace}:queue-shards`,
-    /** The stream of persisted order events, read by every gateway. */
-    events: `${namespace}:events`,
+    /** The streams of persisted order events: each gateway's inbox, and the resting orders' for the trigger component. */
+    events: {
+      inboxOf: (gateway: string) => `${namespace}:events:gw:${gateway}`,
+      resting: `${namespace}:events:resting`,
+    },
     /** The simulated chain's ledger of transactions. */
     chain: `${namespace}:chain`,
   } as const;

@@ -73,9 +73,9 @@ export function startTrigger(deps: TriggerDeps) {
   /** Follows the stream from its position now, then loads the store: a change made meanwhile comes by the stream. */
   async function takeOver(myTerm: number): Promise<void> {
     component.clear();
-    const fromId = await lastEventId(infra.commands, keys.events);
+    const fromId = await lastEventId(infra.commands, keys.events.resting);
     if (myTerm !== term) return;
-    subscriber = startEventSubscriber({ redis: deps.connect(`${keys.namespace}:trigger-events`), streamKey: keys.events, log, onEvent: component.onEvent, fromId });
+    subscriber = startEventSubscriber({ redis: deps.connect(`${keys.namespace}:trigger-events`), streamKey: keys.events.resting, log, onEvent: component.onEvent, fromId });
     const loaded = await component.load(false, () => myTerm === term);
     if (myTerm !== term) return;
     leading = true;

@@ -30,6 +30,7 @@ export function createMemoryStore() {
         attempts: 0,
         triggeredAt: null,
         lastSeq: 1,
+        followers: [],
         createdAt: ack.ts,
         updatedAt: ack.ts,
       });
@@ -55,6 +56,10 @@ export function createMemoryStore() {
     },
     async get(orderId) {
       return orders.get(orderId) ?? null;
+    },
+    async follow(orderId, follower) {
+      const current = orders.get(orderId);
+      if (current && !isTerminal(current.status) && !current.followers.includes(follower)) orders.set(orderId, { ...current, followers: [...current.followers, follower] });
     },
     async transition(orderId, from, changes, draft, guard) {
       const current = orders.get(orderId);

@@ -4,6 +4,7 @@ import pino from 'pino';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createEventPublisher, startEventSubscriber, toBusEvents } from '../../src/adapters/redis/event-bus.js';
 import type { BusEvent } from '../../src/gateway/order-feed.js';
+import type { EventRoute } from '../../src/orders/ports.js';
 import type { OrderEvent } from '../../src/protocol/server-messages.js';
 
 const log = pino({ level: 'silent' });
@@ -12,20 +13,24 @@ function event(orderId: string, seq: number, status: 'routing' | 'confirmed'): O
   return { type: 'order', orderId, seq, status, ts: seq } as OrderEvent;
 }
 
-describe('event bus on a Redis Stream', () => {
+const market = (...followers: string[]): EventRoute => ({ type: 'market', followers });
+
+describe('event bus on Redis Streams', () => {
   const redis = new Redis(inject('redisUrl'));
-  const streamKey = `bus-test-${randomUUID()}:events`;
+  const ns = `bus-test-${randomUUID()}`;
+  const streams = { inboxOf: (gateway: string) => `${ns}:events:gw:${gateway}`, resting: `${ns}:events:resting` };
+  const streamKey = streams.inboxOf('g1');
   afterAll(() => redis.disconnect());
 
   it('carries events published together in one entry, and hands each to the subscriber in order', async () => {
     const received: BusEvent[] = [];
     const subscriber = startEventSubscriber({ redis: new Redis(inject('redisUrl')), streamKey, log, onEvent: (e) => received.push(e) });
     await new Promise((resolve) => setTimeout(resolve, 100)); // the subscriber reads from "now"
-    const publisher = createEventPublisher(redis, streamKey);
+    const publisher = createEventPublisher(redis, streams);
     const [a, b] = [randomUUID(), randomUUID()];
     const sent = [event(a, 2, 'routing'), event(b, 2, 'routing'), event(a, 3, 'confirmed')];
-    await Promise.all(sent.map((e) => publisher.publish(e)));
-    await publisher.publish(event(b, 3, 'confirmed'));
+    await Promise.all(sent.map((e) => publisher.publish(e, market('g1'))));
+    await publisher.publish(event(b, 3, 'confirmed'), market('g1'));
 
     expect(await redis.xlen(streamKey)).toBe(2);
     for (let i = 0; i < 50 && received.length < 4; i++) await new Promise((resolve) => setTimeout(resolve, 20));
@@ -37,6 +42,25 @@ describe('event bus on a Redis Stream', () => {
       [b, 3, 'confirmed'],
     ]);
     expect(JSON.parse(received[2]!.text)).toMatchObject({ type: 'order', orderId: a, seq: 3, status: 'confirmed' });
+  });
+
+  it("sends each event to the inbox of each of its order's followers only, and a resting order's to the trigger's stream too", async () => {
+    const publisher = createEventPublisher(redis, streams);
+    const [a, b, c] = [randomUUID(), randomUUID(), randomUUID()];
+    await Promise.all([
+      publisher.publish(event(a, 2, 'routing'), market('g2')),
+      publisher.publish(event(b, 2, 'routing'), market('g2', 'g3')),
+      publisher.publish(event(c, 2, 'routing'), { type: 'limit', followers: ['g3'] }),
+      publisher.publish(event(randomUUID(), 2, 'routing'), market()),
+    ]);
+    const read = async (key: string) =>
+      (await redis.xrange(key, '-', '+')).flatMap(([, fields]) => toBusEvents(fields) ?? []).map((e) => e.orderId);
+    expect(await read(streams.inboxOf('g2'))).toEqual([a, b]);
+    expect(await read(streams.inboxOf('g3'))).toEqual([b, c]);
+    expect(await read(streams.resting)).toEqual([c]);
+    // An inbox expires once nobody publishes to it (its gateway is gone); the resting stream does not.
+    expect(await redis.pttl(streams.inboxOf('g2'))).toBeGreaterThan(60_000);
+    expect(await redis.pttl(streams.resting)).toBe(-1);
   });
 
   it('reads entries of one event (as earlier versions wrote them) and refuses malformed ones', () => {

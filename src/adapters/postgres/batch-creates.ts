@@ -8,9 +8,10 @@ type CreateItem = { order: NewOrder; ack: AckMessage };
 
 /**
  * Inserts orders with their acks as event seq 1, many in one statement; resolves true for an order
- * inserted, false for one whose account's clientOrderId already names an order.
+ * inserted, false for one whose account's clientOrderId already names an order. The orders start
+ * with `follower` (the gateway taking them) as their one follower.
  */
-export function batchCreates(sql: Sql) {
+export function batchCreates(sql: Sql, follower: string | null) {
   const json = jsonOf(sql);
   return createBatcher<CreateItem, boolean>({
     // Two submits of one clientOrderId never share a batch: the second then sees the first's row.
@@ -42,9 +43,10 @@ export function batchCreates(sql: Sql) {
             trigger_direction text, time_in_force text, expire_at timestamptz, ack jsonb)
         ), inserted as (
           insert into orders (id, account_id, client_order_id, type, side, pair, amount, slippage_bps, deadline_ms,
-                              limit_price, trigger_price, trigger_direction, time_in_force, expire_at, status)
+                              limit_price, trigger_price, trigger_direction, time_in_force, expire_at, status, followers)
           select i.id, i.account_id, i.client_order_id, i.type, i.side, i.pair, i.amount, i.slippage_bps, i.deadline_ms,
-                 i.limit_price, i.trigger_price, i.trigger_direction, i.time_in_force, i.expire_at, 'pending'
+                 i.limit_price, i.trigger_price, i.trigger_direction, i.time_in_force, i.expire_at, 'pending',
+                 array_remove(array[${follower}::text], null)
           from input i
           on conflict (account_id, client_order_id) where client_order_id is not null do nothing
           returning id

@@ -32,6 +32,7 @@ export interface OrderRow {
   failure_reason: string | null;
   attempts: number;
   last_seq: number;
+  followers: string[] | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -107,6 +108,7 @@ export function toOrder(row: OrderRow): Order {
     failureReason: row.failure_reason,
     attempts: row.attempts,
     lastSeq: row.last_seq,
+    followers: row.followers ?? [],
     createdAt: row.created_at.getTime(),
     updatedAt: row.updated_at.getTime(),
   };

@@ -17,11 +17,11 @@ export const MAX_CANCEL_ALL = 10_000;
  * writes (create, transition, saveTx, startAttempt) are coalesced into multi-row statements when
  * many are issued at once, so a busy engine pays one round trip and one commit per batch.
  */
-export function createOrderStore(sql: Sql, options: { lingerMs?: number } = {}): OrderStore {
+export function createOrderStore(sql: Sql, options: { lingerMs?: number; follower?: string } = {}): OrderStore {
   // Creates never linger (an ack waits on them); the worker's steps may, to write bigger batches.
   const linger = { lingerMs: options.lingerMs ?? 0 };
   const json = jsonOf(sql);
-  const createBatch = batchCreates(sql);
+  const createBatch = batchCreates(sql, options.follower ?? null);
   const transitionBatch = batchTransitions(sql, linger);
   const saveTxBatch = batchSaveTxs(sql, linger);
   const startBatch = batchStartAttempts(sql, linger);
@@ -92,6 +92,17 @@ export function createOrderStore(sql: Sql, options: { lingerMs?: number } = {}):
         order by created_at, id
         limit ${MAX_CANCEL_ALL}`;
       return rows.map((row) => row.id);
+    },
+
+    async follow(orderId, follower) {
+      // The one that took it stays first; of the others, the latest three (a client that hops
+      // between gateways leaves no long trail). A finished order has nothing left to publish.
+      await sql`
+        update orders set followers = case
+            when cardinality(followers) >= 4 then followers[1:1] || followers[cardinality(followers) - 1:cardinality(followers)] || ${follower}::text
+            else followers || ${follower}::text
+          end
+        where id = ${orderId} and not (${follower}::text = any(followers)) and status <> all(${TERMINAL_STATUSES}::text[])`;
     },
 
     saveTx: (orderId, status, previousTxHash, tx) => saveTxBatch({ orderId, status, previousTxHash, ...tx }),

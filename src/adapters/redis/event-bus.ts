@@ -1,6 +1,6 @@
 import type { RedisClient as Redis } from './connect.js';
 import type { Logger } from '../../log.js';
-import type { EventPublisher } from '../../orders/ports.js';
+import type { EventPublisher, EventRoute } from '../../orders/ports.js';
 import { encodeServerMessage, type OrderEvent } from '../../protocol/server-messages.js';
 import { createBatcher } from '../../util/batcher.js';
 
@@ -10,31 +10,59 @@ import type { BusEvent } from '../../gateway/order-feed.js';
 const HISTORY_MS = 30_000;
 /** Most events one stream entry carries. */
 const MAX_EVENTS_PER_ENTRY = 200;
+/** A gateway's inbox outlives its last event by this much: the inbox of a gateway that is gone goes away. */
+const INBOX_TTL_MS = 10 * 60_000;
+
+/** The streams events go to. */
+export interface EventStreams {
+  /** A gateway's inbox: the events of the orders it follows. */
+  inboxOf(follower: string): string;
+  /** The events of resting-type orders (limit, stop, sniper), for the trigger component. */
+  readonly resting: string;
+}
 
 /**
- * Events travel over a Redis Stream rather than pub/sub: a reader that falls behind resumes from
- * the last id it saw instead of being disconnected and silently losing messages. Events published
- * in the same turn of the event loop share one entry (fields `o s st e` repeated per event), each
- * serialized once here and sent to clients as is. The stream keeps the last 30 s of entries.
+ * Events travel over Redis Streams rather than pub/sub: a reader that falls behind resumes from the
+ * last id it saw instead of being disconnected and silently losing messages. Each gateway reads its
+ * own inbox, and an event goes to the inbox of each gateway following its order (the order's row
+ * names them), so a gateway reads what its sockets need, not the whole deployment's events. Events
+ * published in the same turn of the event loop share one entry per stream (fields `o s st e`
+ * repeated per event), each serialized once here and sent to clients as is. A stream keeps the last
+ * 30 s of entries.
  */
-export function createEventPublisher(redis: Redis, streamKey: string, options: { lingerMs?: number } = {}): EventPublisher {
+export function createEventPublisher(redis: Redis, streams: EventStreams, options: { lingerMs?: number } = {}): EventPublisher {
   // Entry ids are Redis's clock in ms: the history is cut at a time read from Redis itself, so a
   // worker whose clock is off never trims what gateways have yet to read.
   let trimBelowMs = 0;
-  const publish = createBatcher<OrderEvent, void>({
+  const publish = createBatcher<{ event: OrderEvent; order: EventRoute }, void>({
     maxSize: MAX_EVENTS_PER_ENTRY,
     maxInFlight: 4,
     lingerMs: options.lingerMs ?? 0,
-    run: async (events) => {
-      const fields: string[] = [];
-      for (const event of events) fields.push('o', event.orderId, 's', String(event.seq), 'st', event.status, 'e', encodeServerMessage(event));
-      const id = await redis.xadd(streamKey, 'MINID', '~', String(trimBelowMs), '*', ...fields);
-      const addedAtMs = Number.parseInt(id ?? '', 10);
-      if (addedAtMs > trimBelowMs + HISTORY_MS) trimBelowMs = addedAtMs - HISTORY_MS;
-      return events.map(() => undefined);
+    run: async (items) => {
+      const entries = new Map<string, string[]>();
+      const add = (key: string, event: OrderEvent, text: string) => {
+        let fields = entries.get(key);
+        if (!fields) entries.set(key, (fields = []));
+        fields.push('o', event.orderId, 's', String(event.seq), 'st', event.status, 'e', text);
+      };
+      for (const { event, order } of items) {
+        const text = encodeServerMessage(event);
+        for (const follower of order.followers) add(streams.inboxOf(follower), event, text);
+        if (order.type !== 'market') add(streams.resting, event, text);
+      }
+      await Promise.all(
+        [...entries].map(async ([key, fields]) => {
+          const sent = redis.xadd(key, 'MINID', '~', String(trimBelowMs), '*', ...fields);
+          const expiring = key === streams.resting ? undefined : redis.pexpire(key, INBOX_TTL_MS);
+          const [id] = await Promise.all([sent, expiring]);
+          const addedAtMs = Number.parseInt(id ?? '', 10);
+          if (addedAtMs > trimBelowMs + HISTORY_MS) trimBelowMs = addedAtMs - HISTORY_MS;
+        }),
+      );
+      return items.map(() => undefined);
     },
   });
-  return { publish };
+  return { publish: (event, order) => publish({ event, order }) };
 }
 
 /** The id of the stream's newest entry ("0-0" while it is empty): read from it, a subscriber misses nothing published after. */
