@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Reproduces the benchmark figures of docs/performance.md on this machine:
-#   npm run bench [-- engine|realistic|connections|split|resting|capacity|realistic-capacity|ceiling]
+#   npm run bench [-- engine|realistic|connections|split|resting|capacity|realistic-capacity|ceiling|history]
 # Starts the engine (ROLE=all, embedded Redis and PostgreSQL in a temporary DATA_DIR, auth off, limits
 # raised) on 127.0.0.1, runs the load-test script against it, reports CPU per order, and stops it all.
 # `ceiling` also runs the bare-parts ceiling (scripts/ceiling.ts) on the engine's PostgreSQL and Redis.
@@ -224,5 +224,14 @@ if [ "$only" = all ] || [ "$only" = resting ]; then
   # Redis for the queueing (REDIS_URL; left out when unset). No engine is started for it.
   echo "== resting: npx tsx scripts/bench-resting.ts --orders 100000 --slots 750"
   npx tsx scripts/bench-resting.ts --orders 100000 --slots 750
+fi
+if [ "$only" = history ]; then
+  # Insert cost on an order_events of 50 million events against a fresh one (BENCH_HISTORY_ROWS,
+  # BENCH_HISTORY_IDS=v7|v4), on the embedded PostgreSQL of an engine started for it.
+  start_engine 0 0 100
+  embedded_urls
+  echo "== history: npx tsx scripts/bench-history.ts --rows ${BENCH_HISTORY_ROWS:-50000000} --ids ${BENCH_HISTORY_IDS:-v7}"
+  DATABASE_URL="$database_url" npx tsx scripts/bench-history.ts --rows "${BENCH_HISTORY_ROWS:-50000000}" --ids "${BENCH_HISTORY_IDS:-v7}"
+  stop_engine
 fi
 echo "reports: $out/*.html, figures: $out/*.json"

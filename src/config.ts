@@ -83,6 +83,8 @@ const EnvSchema = v.object({
     v.pipe(intString(0, 7 * 86_400_000), v.check((ms) => ms === 0 || ms >= 1_000, 'must be 0 (off) or at least 1000')),
     '0',
   ),
+  HISTORY_RETENTION_DAYS: v.optional(intString(1, 36_500), '90'),
+  HISTORY_AFTER_RETENTION: v.optional(v.picklist(['drop', 'detach'], 'must be drop or detach'), 'drop'),
   SHUTDOWN_TIMEOUT_MS: v.optional(intString(100, 600_000), '10000'),
   WS_IDLE_TIMEOUT_SECONDS: v.optional(intString(8, 960), '60'),
   WS_MAX_BUFFERED_BYTES: v.optional(intString(64 * 1024, 1024 * 1024 * 1024), String(8 * 1024 * 1024)),
@@ -142,6 +144,8 @@ const ConfigSchema = v.pipe(
     mockChainRetentionHours: env.MOCK_CHAIN_RETENTION_HOURS,
     /** Mean time between the simulated chain's random token launches; 0: none. */
     chainRandomLaunchEveryMs: env.CHAIN_RANDOM_LAUNCH_EVERY_MS,
+    /** Days of order events kept (daily partitions), and what becomes of an older day: dropped, or detached for an operator to archive. */
+    history: Object.freeze({ retentionDays: env.HISTORY_RETENTION_DAYS, afterRetention: env.HISTORY_AFTER_RETENTION }),
     /** The whole shutdown's budget, from the signal to the exit. */
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     redisPrefix: env.REDIS_PREFIX,

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { RedisClient as Redis } from '../adapters/redis/connect.js';
 import type { Sql } from 'postgres';
 import { connectPostgres } from '../adapters/postgres/connect.js';
+import { startHistoryMaintenance, type HistoryPolicy } from '../adapters/postgres/history-partitions.js';
 import { migrate } from '../adapters/postgres/migrate.js';
 import { connectRedis } from '../adapters/redis/connect.js';
 import type { HealthReport } from '../adapters/uws/http-server.js';
@@ -54,10 +55,13 @@ const PING_EVERY_MS = 5_000;
  * The connections every role shares: a migrated PostgreSQL pool, BullMQ's Redis connection, and a
  * pipelined one for our own commands (event stream, chain ledger). Closed last, after every role.
  */
-export async function startInfrastructure(options: { databaseUrl: string; redisUrl: string; rootDir: string; keys: RedisKeys; log: Logger; metrics: EngineMetrics }) {
+export async function startInfrastructure(options: { databaseUrl: string; redisUrl: string; rootDir: string; keys: RedisKeys; log: Logger; metrics: EngineMetrics; history: HistoryPolicy }) {
   const { log, keys } = options;
   const sql: Sql = connectPostgres(options.databaseUrl, log);
   await migrate(sql, join(options.rootDir, 'sql'), log);
+  // Today's partition of the history and the next week's exist before anything writes (then hourly).
+  const history = startHistoryMaintenance(sql, options.history, log);
+  await history.first;
   const redis: Redis = connectRedis(options.redisUrl, log, `${keys.namespace}:queue`);
   const commands: Redis = connectRedis(options.redisUrl, log, `${keys.namespace}:commands`, { autoPipelining: true });
 
@@ -86,6 +90,7 @@ export async function startInfrastructure(options: { databaseUrl: string; redisU
   /** Closing steps: Redis quits politely if it can within the step's time, else disconnects. */
   const shutdownSteps: ShutdownStep[] = [
     { name: 'stop the round-trip pings', run: () => clearInterval(pings) },
+    { name: 'stop the history maintenance', run: () => history.stop() },
     closeStep('close Redis connections', (ms) => Promise.all([quit(redis, ms), quit(commands, ms)])),
     closeStep('close the PostgreSQL pool', (ms) => sql.end({ timeout: ms / 1000 })),
   ];

@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import type { Cluster, Redis as RedisNode } from 'ioredis';
 import type { Logger } from '../../log.js';
-import type { QueuedTrigger } from '../../orders/ports.js';
 import { createOrderQueue } from './order-queue.js';
 
 type Redis = RedisNode | Cluster;
@@ -16,8 +15,10 @@ export type ShardedQueue = ReturnType<typeof createOrderQueue>;
 
 /**
  * The order queue over several BullMQ queues (QUEUE_SHARDS), each under its own hash tag on a
- * Redis Cluster, so that no queue is one hot key on one node. An order goes to the shard its id
- * hashes to (a gateway batch becomes one job per shard it touches). Orders of one account may be
+ * Redis Cluster, so that no queue is one hot key on one node. The orders queued in one turn of the
+ * event loop (a gateway's batch of submits, a slot's triggers) go to one shard, and the next turn's
+ * to the next shard: a batch stays one job (BullMQ's cost is per job, so splitting a batch over
+ * the shards would multiply it), and the shards take turns. Orders of one account may be
  * in different shards: the engine promises no order between orders (they run concurrently
  * anyway), only the order of each order's own events. Reads that span the queue ask every shard:
  * the start wait is the longest of any shard, job counts are summed, and an order is queued if any
@@ -26,20 +27,24 @@ export type ShardedQueue = ReturnType<typeof createOrderQueue>;
 export function createShardedQueue(options: { connection: Redis; shards: readonly QueueShard[]; log: Logger }): ShardedQueue {
   const queues = options.shards.map((shard) => createOrderQueue({ connection: options.connection, prefix: shard.prefix, name: shard.name, log: options.log }));
   if (queues.length === 1) return queues[0]!;
-  const shardOf = (orderId: string) => queues[shardIndex(orderId, queues.length)]!;
+  // Each process starts at a shard of its own, so that the gateways do not all begin on the first.
+  let next = randomInt(queues.length);
+  let ofThisTurn: ShardedQueue | undefined;
+  const shardOfTurn = (): ShardedQueue => {
+    if (!ofThisTurn) {
+      ofThisTurn = queues[next++ % queues.length]!;
+      setImmediate(() => (ofThisTurn = undefined));
+    }
+    return ofThisTurn;
+  };
   return {
-    enqueue: (orderId) => shardOf(orderId).enqueue(orderId),
+    enqueue: (orderId) => shardOfTurn().enqueue(orderId),
 
     // All or nothing per shard only: when one shard fails, this throws and the trigger component
     // puts every fired order back, so those queued in other shards may be queued twice. That is
     // safe: a trigger moves its order only at the seq it was seen at, so the second is dropped.
     async enqueueTriggers(triggers) {
-      const byShard = new Map<ShardedQueue, QueuedTrigger[]>();
-      for (const trigger of triggers) {
-        const queue = shardOf(trigger.orderId);
-        byShard.set(queue, [...(byShard.get(queue) ?? []), trigger]);
-      }
-      await Promise.all([...byShard].map(([queue, batch]) => queue.enqueueTriggers(batch)));
+      await shardOfTurn().enqueueTriggers(triggers);
     },
 
     async queuedAmong(orderIds) {
@@ -64,9 +69,4 @@ export function createShardedQueue(options: { connection: Redis; shards: readonl
 
     close: async () => void (await Promise.all(queues.map((queue) => queue.close()))),
   };
-}
-
-/** The shard an order's id hashes to: stable across processes and restarts. */
-export function shardIndex(orderId: string, shards: number): number {
-  return createHash('sha1').update(orderId).digest().readUInt32BE(0) % shards;
 }

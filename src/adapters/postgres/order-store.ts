@@ -111,7 +111,12 @@ export function createOrderStore(sql: Sql, options: { lingerMs?: number; followe
 
     async eventsAfter(orderId, afterSeq) {
       const rows = await sql<{ payload: OrderUpdate }[]>`
-        select payload from order_events where order_id = ${orderId} and seq > ${afterSeq} order by seq`;
+        select payload from order_events
+        where order_id = ${orderId} and seq > ${afterSeq}
+          -- Only the partitions from the order's creation on are searched (a day's margin for a
+          -- database clock set back), not every day of the retention.
+          and created_at >= (select created_at - interval '1 day' from orders where id = ${orderId})
+        order by seq`;
       return rows.map((row) => row.payload);
     },
 
