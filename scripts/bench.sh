@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Reproduces the benchmark figures of docs/performance.md on this machine:
-#   npm run bench [-- engine|realistic|connections|split|resting|capacity|realistic-capacity|ceiling|history]
+#   npm run bench [-- engine|realistic|connections|split|gateways|cluster|resting|capacity|realistic-capacity|ceiling|history]
 # Starts the engine (ROLE=all, embedded Redis and PostgreSQL in a temporary DATA_DIR, auth off, limits
 # raised) on 127.0.0.1, runs the load-test script against it, reports CPU per order, and stops it all.
 # `ceiling` also runs the bare-parts ceiling (scripts/ceiling.ts) on the engine's PostgreSQL and Redis.
@@ -137,6 +137,63 @@ if [ "$only" = split ]; then
     printf "CPU per confirmed order (1,000/s for 60 s): gateway %.3f ms, worker %.3f ms, chain %.3f ms, postgres %.3f ms, redis %.3f ms\n", g*1000/n, w*1000/n, c*1000/n, p*1000/n, r*1000/n }'
   kill -TERM "$gateway_pid" "$worker_pid" 2>/dev/null || true; wait "$gateway_pid" "$worker_pid" 2>/dev/null || true
   engine=$chain_pid
+fi
+if [ "$only" = gateways ]; then
+  # Four gateways, one worker and the chain as processes; all the load on the first gateway, none
+  # on the other three (each on a port of its own): what an idle gateway pays for the others'
+  # orders' events. With inboxes it is only its own idle cost.
+  start_engine 0 0 5000 chain; chain_pid=$engine
+  embedded_urls
+  EXTRA_ENV="REDIS_URL=$redis_url DATABASE_URL=$database_url"
+  port=$((port + 1)); start_engine 0 0 5000 worker; worker_pid=$engine
+  gateway_pids=()
+  for _ in 1 2 3 4; do port=$((port + 1)); start_engine 0 0 5000 gateway; gateway_pids+=("$engine"); done
+  loaded_port=$((port - 3))
+  ticks() { for pid in "$@"; do awk '{ print $14 + $15 }' "/proc/$pid/stat"; done | tr '\n' ' '; }
+  warm_up 10 600 "$loaded_port"
+  read -r -a t0 <<< "$(ticks "${gateway_pids[@]}" "$worker_pid")"
+  npm run --silent load -- --url "ws://127.0.0.1:$loaded_port/ws" --quiet --json "$out/gateways.json" --connections 40 --duration 60 --rate 600 || true
+  read -r -a t1 <<< "$(ticks "${gateway_pids[@]}" "$worker_pid")"
+  orders=$(node -e "console.log(require(require('node:path').resolve(process.argv[1])).confirmed)" "$out/gateways.json")
+  hz=$(getconf CLK_TCK)
+  names=("loaded gateway" "idle gateway 1" "idle gateway 2" "idle gateway 3" "worker")
+  for i in 0 1 2 3 4; do
+    awk -v d=$((t1[i] - t0[i])) -v hz="$hz" -v n="$orders" -v name="${names[i]}" 'BEGIN {
+      printf "== gateways: %-15s %6.2f s CPU over 60 s (%4.1f %% of a core), %.3f ms per confirmed order\n", name, d / hz, 100 * d / hz / 60, 1000 * d / hz / n }'
+  done
+  kill -TERM "${gateway_pids[@]}" "$worker_pid" 2>/dev/null || true; wait "${gateway_pids[@]}" "$worker_pid" 2>/dev/null || true
+  engine=$chain_pid
+fi
+if [ "$only" = cluster ]; then
+  # The engine (ROLE=all, QUEUE_SHARDS=3, embedded PostgreSQL) on a Redis Cluster of three local
+  # masters (redis-server --cluster-enabled yes, redis-cli --cluster create): Redis CPU per order
+  # on each master, what it holds, and its costliest commands.
+  cluster_dir="$data/cluster"; cluster_ports=()
+  for i in 1 2 3; do
+    p=$((port + 100 + i)); cluster_ports+=("$p"); mkdir -p "$cluster_dir/$p"
+    redis-server --port "$p" --bind 127.0.0.1 --cluster-enabled yes --cluster-port $((p + 10)) --cluster-config-file nodes.conf \
+      --save '' --appendonly yes --appendfsync everysec --dir "$cluster_dir/$p" --logfile "$cluster_dir/$p/log" --daemonize yes
+  done
+  stop_cluster() { for p in "${cluster_ports[@]}"; do redis-cli -p "$p" shutdown nosave > /dev/null 2>&1 || true; done; }
+  trap 'stop_cluster; stop_engine; rm -rf "$data"' EXIT
+  sleep 1
+  redis-cli --cluster create "${cluster_ports[@]/#/127.0.0.1:}" --cluster-replicas 0 --cluster-yes > /dev/null
+  for _ in $(seq 1 100); do redis-cli -p "${cluster_ports[0]}" cluster info | grep -q cluster_state:ok && break; sleep 0.2; done
+  nodes=$(IFS=,; echo "${cluster_ports[*]/#/127.0.0.1:}")
+  EXTRA_ENV="REDIS_CLUSTER_NODES=$nodes QUEUE_SHARDS=3" start_engine 0 0 5000
+  warm_up 5 500
+  redis_cpu() { redis-cli -p "$1" info cpu | tr -d '\r' | awk -F: '/used_cpu_(sys|user):/ { s += $2 } END { printf "%.3f", s }'; }
+  declare -A before
+  for p in "${cluster_ports[@]}"; do before[$p]=$(redis_cpu "$p"); redis-cli -p "$p" config resetstat > /dev/null; done
+  npm run --silent load -- --url "ws://127.0.0.1:$port/ws" --quiet --json "$out/cluster.json" --connections 40 --duration 20 --rate 500 || true
+  orders=$(node -e "console.log(require(require('node:path').resolve(process.argv[1])).confirmed)" "$out/cluster.json")
+  for p in "${cluster_ports[@]}"; do
+    keys=$(redis-cli -p "$p" --scan | sed -E 's/^\{([^}]*)\}.*/{\1}/; s/^(.*:events:gw):.*/\1:<id>/' | sort | uniq -c | sort -rn | head -5 | awk '{ printf "%s (%s) ", $2, $1 }')
+    awk -v a="${before[$p]}" -v b="$(redis_cpu "$p")" -v n="$orders" -v p="$p" -v keys="$keys" 'BEGIN {
+      printf "== cluster: master %s: %.3f ms of Redis CPU per confirmed order; keys: %s\n", p, (b - a) * 1000 / n, keys }'
+    redis-cli -p "$p" info commandstats | tr -d '\r' | grep cmdstat | awk -F'[:,=]' -v n="$orders" '{ sub("cmdstat_", "", $1); printf "     %-10s %5.2f calls, %6.1f us per order\n", $1, $3 / n, $5 / n }' | sort -k4 -rn | head -3
+  done
+  stop_engine
 fi
 if [ "$only" = capacity ]; then
   # The capacity C of this machine in engine mode: the load script steps the rate (doubling from

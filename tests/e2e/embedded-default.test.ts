@@ -81,5 +81,5 @@ describe('the embedded default (no DATABASE_URL, no REDIS_URL)', () => {
     } finally {
       expect(await second.stop('SIGTERM')).toBe(0);
     }
-  });
+  }, 90_000); // two starts of an embedded PostgreSQL and Redis
 });

@@ -24,6 +24,7 @@ describe('loadConfig', () => {
       mockSeed: 'dex-order-engine',
       chainSlotMs: 400,
       mockChainRetentionHours: 168,
+      history: { retentionDays: 90, afterRetention: 'drop' },
       chainRandomLaunchEveryMs: 0,
       shutdownTimeoutMs: 10000,
       redisPrefix: 'dex',
