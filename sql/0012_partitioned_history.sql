@@ -12,9 +12,12 @@
 -- order's row lock.
 --
 -- The events there are now stay where they are: the old table becomes the partition of everything
--- before tomorrow (UTC), after a check that proves it (validated without blocking writes), so the
--- attach scans nothing. Its primary key is replaced by the partitioned one (built here: quick on a
--- young database; on a large one, plan for it).
+-- before tomorrow (UTC), after a check that proves it, and its primary key is replaced by the
+-- partitioned one. The rename holds the table's exclusive lock to the end of the migration, so
+-- event writes wait for the check's scan and the key's build: quick on a young database; on a
+-- large one, plan a window for it.
+-- Day arithmetic in UTC, whatever the server's time zone (a DST change would shift the bounds).
+set local timezone = 'UTC';
 set local lock_timeout = '5s';
 alter table order_events rename to order_events_before_partitioning;
 alter table order_events_before_partitioning drop constraint order_events_pkey;

@@ -15,7 +15,7 @@ export interface OpenOrdersOptions {
 /**
  * Owns the slots of the per-account cap on orders in flight through this gateway, so a submit
  * costs no count query. A submit takes a slot before it is stored; the slot is tied to the order
- * once stored, and freed by the order's terminal event (every event passes every gateway) or when
+ * once stored, and freed by the order's terminal event (which reaches this gateway's inbox: the gateway that took an order is always its first follower) or when
  * the submit is refused. A terminal event lost on its way (Redis failing right after the commit)
  * must not hold a slot forever, so slots held longer than `reconcileAfterMs` are checked against the
  * store on a timer. Per process and in memory: a restarted gateway starts from zero.

@@ -95,6 +95,8 @@ export function createOrderFeed(options: OrderFeedOptions) {
     if (why === 'gap') watch.gapTimer = undefined;
     if (!live(watch)) return;
     try {
+      // Still a follower (one cut off by newer followers is added again), then what was missed.
+      if (why === 'quiet') await options.follow?.(watch.orderId);
       const updates = await loadAfter(watch.orderId, watch.next - 1);
       if (why !== 'replay' && updates.length > 0) log.debug({ orderId: watch.orderId, why, count: updates.length }, 'recovered updates from the store');
       for (const update of updates) if (live(watch)) offer(watch, toBusEvent(update));

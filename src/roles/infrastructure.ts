@@ -62,6 +62,7 @@ export async function startInfrastructure(options: { databaseUrl: string; redisU
   // Today's partition of the history and the next week's exist before anything writes (then hourly).
   const history = startHistoryMaintenance(sql, options.history, log);
   await history.first;
+  options.metrics.gaugeAtScrape('dex_history_days_ahead', 'Whole days ahead that order_events has partitions for: event writes fail past them (NaN: not seen yet)', () => history.daysAhead() ?? Number.NaN);
   const redis: Redis = connectRedis(options.redisUrl, log, `${keys.namespace}:queue`);
   const commands: Redis = connectRedis(options.redisUrl, log, `${keys.namespace}:commands`, { autoPipelining: true });
 

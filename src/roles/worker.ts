@@ -78,8 +78,8 @@ export function startWorker(deps: WorkerDeps) {
     log,
   });
   // One BullMQ worker per queue shard, each with its share of WORKER_CONCURRENCY (the shares add up
-  // to it; config refuses more shards than that): the orders hash evenly over the shards, so every
-  // shard is served alike.
+  // to it; config refuses more shards than that): each process's batches take the shards in turn,
+  // so every shard is served alike.
   const shards = keys.queues.length;
   const shareOf = (i: number) => Math.floor(config.workerConcurrency / shards) + (i < config.workerConcurrency % shards ? 1 : 0);
   const workers = keys.queues.map((shard, i) =>

@@ -55,7 +55,9 @@ describe('order history partitioned by day', () => {
     for (let day = 1; day <= DAYS_AHEAD; day++) expect(names).toContain(dayName(today + day * DAY));
     // Today's maintenance has nothing to add (today is in the first partition), and a second run nothing either.
     expect(await maintainHistory(sql, { retentionDays: 30, afterRetention: 'drop' }, log)).toMatchObject({ removed: [], ordersDeleted: 0 });
-    expect(await maintainHistory(sql, { retentionDays: 30, afterRetention: 'drop' }, log)).toEqual({ created: [], removed: [], ordersDeleted: 0 });
+    const again = await maintainHistory(sql, { retentionDays: 30, afterRetention: 'drop' }, log);
+    expect(again).toMatchObject({ created: [], removed: [], ordersDeleted: 0 });
+    expect(again.daysAhead).toBeGreaterThanOrEqual(DAYS_AHEAD); // what event writes have left before they fail
   });
 
   it('keeps get and the event history working for an order whose events span several days', async () => {
@@ -73,7 +75,7 @@ describe('order history partitioned by day', () => {
     expect(plan).toMatch(new RegExp(`${dayName(today + 2 * DAY)} order_events_\\d+ \\(never executed\\)`)); // the days before the order's (but one) are not searched
   });
 
-  it('past the retention, removes whole days and the finished orders of them; a resting order keeps its row and its later events', async () => {
+  it('past the retention, removes whole days and the finished orders of them; a resting order keeps its row and its whole history', async () => {
     const old = today + 2 * DAY;
     const finished = await orderWith('confirmed', old, [old + 1_000, old + 2_000]);
     const later = today + 40 * DAY;
@@ -82,6 +84,8 @@ describe('order history partitioned by day', () => {
     expect(first).toMatchObject({ removed: [], ordersDeleted: 0 });
     expect(first.created).toContain(dayName(later));
     const resting = await orderWith('open', old, [old + 3_000, later + 5_000]);
+    const lateFill = await orderWith('confirmed', old, [old + 4_000, later + 6_000]);
+    await sql`update orders set updated_at = ${iso(later + 6_000)} where id = ${lateFill}`;
 
     // Run again 41 days on: every day before day 11 is past a 30-day retention.
     const run = await maintainHistory(sql, { retentionDays: 30, afterRetention: 'drop' }, log, later + DAY);
@@ -96,7 +100,11 @@ describe('order history partitioned by day', () => {
     expect(await store.get(finished)).toBeNull();
     expect(await sql`select 1 from order_events where order_id = ${finished}`).toHaveLength(0);
     expect((await store.get(resting))?.status).toBe('open');
-    expect((await store.eventsAfter(resting, 0)).map((event) => event.seq)).toEqual([2]);
+    // Its events of the day that went were copied forward first: a subscribe from seq 0 replays it all.
+    expect((await store.eventsAfter(resting, 0)).map((event) => event.seq)).toEqual([1, 2]);
+    expect(await sql`select 1 from order_events where order_id = ${resting}`).toHaveLength(2);
+    // A long-resting order that ended yesterday is not deleted with the orders of its creation day.
+    expect(await store.get(lateFill)).not.toBeNull();
     // Dropped: the day's table is gone, not only detached.
     expect(await sql`select 1 from pg_class where relname = ${dayName(old)}`).toHaveLength(0);
   });
@@ -110,6 +118,40 @@ describe('order history partitioned by day', () => {
     expect(run.removed).toContain(dayName(day));
     expect(await partitions()).not.toContain(dayName(day));
     expect(await sql.unsafe(`select order_id from ${dayName(day)}`)).toEqual([{ order_id: id }]);
+  });
+
+  it('finalizes a detach a killed run left pending, before any other', async () => {
+    const day = today + 300 * DAY;
+    await maintainHistory(sql, { retentionDays: 365, afterRetention: 'drop' }, log, day);
+    // A DETACH ... CONCURRENTLY waits for every transaction that may still see the partition: kill
+    // it while it waits (as a process killed mid-run would), and the partition stays pending.
+    const reader = postgres(database.url, { max: 1, onnotice: () => undefined });
+    const detacher = postgres(database.url, { max: 1, onnotice: () => undefined });
+    try {
+      await reader.begin(async (tx) => {
+        await tx`select 1 from order_events limit 1`;
+        const [me] = await detacher<{ pid: number }[]>`select pg_backend_pid() as pid`;
+        const detaching = detacher.unsafe(`alter table order_events detach partition ${dayName(day)} concurrently`).then(
+          () => 'detached',
+          () => 'killed',
+        );
+        for (let i = 0; i < 100; i++) {
+          const [row] = await sql<{ pending: boolean }[]>`select inhdetachpending as pending from pg_inherits where inhrelid = ${dayName(day)}::regclass`;
+          if (row?.pending) break;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        await sql`select pg_terminate_backend(${me!.pid})`;
+        expect(await detaching).toBe('killed');
+      });
+    } finally {
+      await Promise.all([reader.end(), detacher.end({ timeout: 1 })]);
+    }
+    const [left] = await sql<{ pending: boolean }[]>`select inhdetachpending as pending from pg_inherits where inhrelid = ${dayName(day)}::regclass`;
+    expect(left?.pending).toBe(true);
+    // Past the retention of every earlier day too: the pending one goes first, then the others.
+    const run = await maintainHistory(sql, { retentionDays: 30, afterRetention: 'drop' }, log, day + 40 * DAY);
+    expect(run.removed[0]).toBe(dayName(day));
+    expect(await partitions()).not.toContain(dayName(day));
   });
 
   it('runs in one process at a time: two at once create each day once', async () => {

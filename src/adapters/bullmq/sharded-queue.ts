@@ -40,9 +40,9 @@ export function createShardedQueue(options: { connection: Redis; shards: readonl
   return {
     enqueue: (orderId) => shardOfTurn().enqueue(orderId),
 
-    // All or nothing per shard only: when one shard fails, this throws and the trigger component
-    // puts every fired order back, so those queued in other shards may be queued twice. That is
-    // safe: a trigger moves its order only at the seq it was seen at, so the second is dropped.
+    // A slot's triggers are one job on one shard: all queued or, when it fails, none (the trigger
+    // component then puts every fired order back). A trigger queued twice would still be safe: it
+    // moves its order only at the seq it was seen at, so the second is dropped.
     async enqueueTriggers(triggers) {
       await shardOfTurn().enqueueTriggers(triggers);
     },

@@ -95,11 +95,12 @@ export function createOrderStore(sql: Sql, options: { lingerMs?: number; followe
     },
 
     async follow(orderId, follower) {
-      // The one that took it stays first; of the others, the latest three (a client that hops
-      // between gateways leaves no long trail). A finished order has nothing left to publish.
+      // The one that took it stays first; of the others, the latest seven (a client that hops
+      // between gateways leaves no long trail; one cut off follows again at its next quiet check).
+      // A finished order has nothing left to publish.
       await sql`
         update orders set followers = case
-            when cardinality(followers) >= 4 then followers[1:1] || followers[cardinality(followers) - 1:cardinality(followers)] || ${follower}::text
+            when cardinality(followers) >= 8 then followers[1:1] || followers[cardinality(followers) - 5:cardinality(followers)] || ${follower}::text
             else followers || ${follower}::text
           end
         where id = ${orderId} and not (${follower}::text = any(followers)) and status <> all(${TERMINAL_STATUSES}::text[])`;
@@ -111,7 +112,8 @@ export function createOrderStore(sql: Sql, options: { lingerMs?: number; followe
 
     async eventsAfter(orderId, afterSeq) {
       const rows = await sql<{ payload: OrderUpdate }[]>`
-        select payload from order_events
+        -- One row per seq: the retention copies a live order's old events forward before their day goes.
+        select distinct on (seq) payload from order_events
         where order_id = ${orderId} and seq > ${afterSeq}
           -- Only the partitions from the order's creation on are searched (a day's margin for a
           -- database clock set back), not every day of the retention.

@@ -31,9 +31,9 @@ export interface EventStreams {
  * 30 s of entries.
  */
 export function createEventPublisher(redis: Redis, streams: EventStreams, options: { lingerMs?: number } = {}): EventPublisher {
-  // Entry ids are Redis's clock in ms: the history is cut at a time read from Redis itself, so a
-  // worker whose clock is off never trims what gateways have yet to read.
-  let trimBelowMs = 0;
+  // Entry ids are Redis's clock in ms: each stream's history is cut at a time read from its own
+  // master, so neither a worker whose clock is off nor another master's trims what a reader has yet to read.
+  const trimBelowMs = new Map<string, number>();
   const publish = createBatcher<{ event: OrderEvent; order: EventRoute }, void>({
     maxSize: MAX_EVENTS_PER_ENTRY,
     maxInFlight: 4,
@@ -52,11 +52,14 @@ export function createEventPublisher(redis: Redis, streams: EventStreams, option
       }
       await Promise.all(
         [...entries].map(async ([key, fields]) => {
-          const sent = redis.xadd(key, 'MINID', '~', String(trimBelowMs), '*', ...fields);
+          const sent = redis.xadd(key, 'MINID', '~', String(trimBelowMs.get(key) ?? 0), '*', ...fields);
           const expiring = key === streams.resting ? undefined : redis.pexpire(key, INBOX_TTL_MS);
           const [id] = await Promise.all([sent, expiring]);
           const addedAtMs = Number.parseInt(id ?? '', 10);
-          if (addedAtMs > trimBelowMs + HISTORY_MS) trimBelowMs = addedAtMs - HISTORY_MS;
+          if (addedAtMs > (trimBelowMs.get(key) ?? 0) + HISTORY_MS) {
+            if (trimBelowMs.size >= 10_000) trimBelowMs.clear(); // inboxes of gateways long gone: start over
+            trimBelowMs.set(key, addedAtMs - HISTORY_MS);
+          }
         }),
       );
       return items.map(() => undefined);
