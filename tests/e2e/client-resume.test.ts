@@ -1,10 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createDexClient, type OrderUpdate } from '../../web/dex-client.js';
 import { checkServerMessage } from '../helpers/protocol-contract.js';
-import { createTestDatabase } from '../helpers/test-database.js';
-import { spawnEngine } from '../helpers/spawn-engine.js';
+import { startSplitDeployment } from '../helpers/split-deployment.js';
 
 describe('the client module when its gateway process is killed mid-order', () => {
   const cleanups: Array<() => Promise<unknown>> = [];
@@ -13,23 +11,7 @@ describe('the client module when its gateway process is killed mid-order', () =>
   });
 
   it('reconnects to another gateway by itself and resumes the order: every update once, in seq order, to the end', async () => {
-    const database = await createTestDatabase(inject('databaseUrl'));
-    cleanups.push(() => database.drop());
-    const env = {
-      DATABASE_URL: database.url,
-      REDIS_URL: inject('redisUrl'),
-      REDIS_PREFIX: `client-resume-${randomBytes(4).toString('hex')}`,
-      PORT: '0',
-      AUTH: 'off', // this test is about delivery across gateways; auth has its own tests
-      MOCK_QUOTE_LATENCY_MS: '300',
-      MOCK_EXEC_LATENCY_MS: '2500',
-    };
-    const chain = await spawnEngine({ ...env, ROLE: 'chain' });
-    cleanups.push(() => chain.stop('SIGKILL'));
-    const worker = await spawnEngine({ ...env, ROLE: 'worker' });
-    cleanups.push(() => worker.stop('SIGKILL'));
-    const first = await spawnEngine({ ...env, ROLE: 'gateway' });
-    cleanups.push(() => first.stop('SIGKILL'));
+    const { gateway: first, anotherGateway } = await startSplitDeployment('client-resume', cleanups);
 
     // Where the client connects: the gateway that is up (as a balancer in front of them would choose).
     let port = first.port;
@@ -48,8 +30,7 @@ describe('the client module when its gateway process is killed mid-order', () =>
       })();
       await expect.poll(() => updates.some((update) => update.status === 'routing'), { timeout: 10_000 }).toBe(true);
       expect(await first.stop('SIGKILL')).toBe(null); // killed, no goodbye
-      const second = await spawnEngine({ ...env, ROLE: 'gateway' });
-      cleanups.push(() => second.stop('SIGKILL'));
+      const second = await anotherGateway();
       port = second.port;
       await all;
       expect(updates.map((update) => update.seq)).toEqual([1, 2, 3, 4, 5]);

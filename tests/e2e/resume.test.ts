@@ -1,7 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { afterAll, describe, expect, inject, it } from 'vitest';
-import { createTestDatabase } from '../helpers/test-database.js';
-import { spawnEngine } from '../helpers/spawn-engine.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startSplitDeployment } from '../helpers/split-deployment.js';
 import { connectClient } from '../helpers/ws-client.js';
 
 describe('resume after the gateway process is killed mid-order', () => {
@@ -11,23 +9,7 @@ describe('resume after the gateway process is killed mid-order', () => {
   });
 
   it('delivers every missed event exactly once, in seq order, to a client that resubscribes on a new gateway', async () => {
-    const database = await createTestDatabase(inject('databaseUrl'));
-    cleanups.push(() => database.drop());
-    const env = {
-      DATABASE_URL: database.url,
-      REDIS_URL: inject('redisUrl'),
-      REDIS_PREFIX: `resume-${randomBytes(4).toString('hex')}`,
-      PORT: '0',
-      AUTH: 'off', // this test is about roles and delivery; auth has its own tests
-      MOCK_QUOTE_LATENCY_MS: '300',
-      MOCK_EXEC_LATENCY_MS: '2500',
-    };
-    const chain = await spawnEngine({ ...env, ROLE: 'chain' });
-    cleanups.push(() => chain.stop('SIGKILL'));
-    const worker = await spawnEngine({ ...env, ROLE: 'worker' });
-    cleanups.push(() => worker.stop('SIGKILL'));
-    const first = await spawnEngine({ ...env, ROLE: 'gateway' });
-    cleanups.push(() => first.stop('SIGKILL'));
+    const { gateway: first, anotherGateway } = await startSplitDeployment('resume', cleanups);
 
     const client = await connectClient(`ws://127.0.0.1:${first.port}/ws`);
     client.send({ op: 'submit', reqId: 'resume', type: 'market', side: 'buy', pair: 'SOL/USDC', amount: '2', slippageBps: 300 });
@@ -38,8 +20,7 @@ describe('resume after the gateway process is killed mid-order', () => {
     expect(await first.stop('SIGKILL')).toBe(null); // killed, no goodbye
     await client.closed;
 
-    const second = await spawnEngine({ ...env, ROLE: 'gateway' });
-    cleanups.push(() => second.stop('SIGKILL'));
+    const second = await anotherGateway();
     const again = await connectClient(`ws://127.0.0.1:${second.port}/ws`);
     again.send({ op: 'subscribe', reqId: 'sub', orderId: ack.orderId, fromSeq: lastSeq });
     expect(await again.waitFor((m) => m.reqId === 'sub')).toMatchObject({ type: 'subscribed', fromSeq: lastSeq });

@@ -1,9 +1,14 @@
+import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { describe, expect, inject, it } from 'vitest';
 import { recordQueueShards } from '../../src/adapters/redis/queue-shards.js';
+import { startApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/log.js';
 import { redisKeys } from '../../src/roles/infrastructure.js';
 import { ask, connectClient } from '../helpers/ws-client.js';
-import { startTestEngine } from '../helpers/test-engine.js';
+import { createTestDatabase } from '../helpers/test-database.js';
+import { ROOT, startTestEngine } from '../helpers/test-engine.js';
 
 const market = { op: 'submit', type: 'market', side: 'buy', pair: 'SOL/USDC', amount: '1', slippageBps: 300 } as const;
 
@@ -62,3 +67,23 @@ describe('the deployment-wide QUEUE_SHARDS record', () => {
     }
   });
 });
+
+describe('a process with fewer QUEUE_SHARDS than its deployment', () => {
+  it('refuses to start, naming both counts and the key, and leaves the record as it was', async () => {
+    const namespace = `shards-refusal-${randomBytes(4).toString('hex')}`;
+    const redis = new Redis(inject('redisUrl'));
+    const database = await createTestDatabase(inject('databaseUrl'));
+    try {
+      await redis.set(`${namespace}:queue-shards`, '3'); // as a deployment of three shards recorded it
+      const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', QUEUE_SHARDS: '1', LOG_LEVEL: 'fatal' });
+      const starting = startApp({ config, log: createLogger('fatal'), databaseUrl: database.url, redisUrl: inject('redisUrl'), rootDir: ROOT, namespace });
+      await expect(starting).rejects.toThrow(/QUEUE_SHARDS is 1 here, but this deployment's queue has 3 shards \(Redis key shards-refusal-\w+:queue-shards\)/);
+      expect(await redis.get(`${namespace}:queue-shards`)).toBe('3');
+    } finally {
+      await redis.del(`${namespace}:queue-shards`);
+      redis.disconnect();
+      await database.drop();
+    }
+  });
+});
+
