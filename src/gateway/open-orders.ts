@@ -15,10 +15,11 @@ export interface OpenOrdersOptions {
 /**
  * Owns the slots of the per-account cap on orders in flight through this gateway, so a submit
  * costs no count query. A submit takes a slot before it is stored; the slot is tied to the order
- * once stored, and freed by the order's terminal event (which reaches this gateway's inbox: the gateway that took an order is always its first follower) or when
- * the submit is refused. A terminal event lost on its way (Redis failing right after the commit)
- * must not hold a slot forever, so slots held longer than `reconcileAfterMs` are checked against the
- * store on a timer. Per process and in memory: a restarted gateway starts from zero.
+ * once stored, and freed by the order's terminal event (it reaches this gateway's inbox: the
+ * gateway that took an order is always its first follower) or when the submit is refused. A
+ * terminal event lost on its way (Redis failing right after the commit) must not hold a slot
+ * forever, so slots held longer than `reconcileAfterMs` are checked against the store on a timer.
+ * Per process and in memory: a restarted gateway starts from zero.
  */
 export function startOpenOrders(options: OpenOrdersOptions) {
   const { maxPerAccount, log } = options;
