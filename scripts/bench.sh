@@ -215,13 +215,42 @@ if [ "$only" = realistic-capacity ]; then
   warm_up 10 1000
   find_capacity capacity-realistic "$port"
   stop_engine
+  # A search's step is ~10 % and this VM's speed drifts over minutes, so the two searches alone land
+  # either side of the 85 % line. Beyond capacity, admission control holds each mode at what it can
+  # serve: the steady confirmed rate at 1.5 x the engine mode's C, in alternating rounds, each mode
+  # on a fresh process after a warm-up, compares the two on the same minutes.
+  engine_c=$(node -e 'try { const c = require(require("node:path").resolve(process.argv[1], "capacity-engine.json")).capacity; console.log(c ?? 0) } catch { console.log(0) }' "$out")
+  over=$(( engine_c > 0 ? engine_c * 3 / 2 : 1500 ))
+  rounds="${BENCH_ROUNDS:-3}"
+  for round in $(seq 1 "$rounds"); do
+    start_engine 0 0 5000
+    warm_up 10 1000
+    load "saturated-engine-$round" --connections 50 --duration 30 --rate "$over" --settle-timeout 60
+    stop_engine
+    start_engine 150-250 2000-3000 5000
+    warm_up 10 1000
+    load "saturated-realistic-$round" --connections 50 --duration 30 --rate "$over" --settle-timeout 60
+    stop_engine
+  done
   node -e '
     const { resolve } = require("node:path");
-    const read = (name) => { try { return require(resolve(process.argv[1], name + ".json")).capacity; } catch { return null; } };
-    const [engine, realistic] = [read("capacity-engine"), read("capacity-realistic")];
+    const read = (name) => { try { return require(resolve(process.argv[1], name + ".json")); } catch { return null; } };
+    const [engine, realistic] = [read("capacity-engine")?.capacity ?? null, read("capacity-realistic")?.capacity ?? null];
     const share = engine && realistic !== null ? (100 * realistic / engine).toFixed(0) + " %" : "n/a";
     console.log("== realistic-capacity: C engine mode " + engine + "/s, realistic mode " + realistic + "/s: " + share);
-  ' "$out"
+    const ratios = [];
+    for (let round = 1; round <= Number(process.argv[2]); round++) {
+      const [e, r] = [read("saturated-engine-" + round), read("saturated-realistic-" + round)];
+      if (!e || !r) continue;
+      const lost = e.lost + r.lost;
+      const expired = [e, r].reduce((sum, run) => sum + Object.values(run.expired).reduce((a, b) => a + b, 0), 0);
+      ratios.push(r.confirmedPerSSteady / e.confirmedPerSSteady);
+      console.log("== realistic-capacity: round " + round + " at " + process.argv[3] + "/s offered: confirmed/s steady engine mode " + e.confirmedPerSSteady.toFixed(0) +
+        ", realistic mode " + r.confirmedPerSSteady.toFixed(0) + ": " + (100 * ratios.at(-1)).toFixed(0) + " % (expired " + expired + ", lost " + lost + ")");
+    }
+    const sorted = [...ratios].sort((a, b) => a - b);
+    if (sorted.length > 0) console.log("== realistic-capacity: median of " + sorted.length + " rounds " + (100 * sorted[Math.floor(sorted.length / 2)]).toFixed(0) + " % (range " + (100 * sorted[0]).toFixed(0) + "-" + (100 * sorted.at(-1)).toFixed(0) + " %; target >= 85 %)");
+  ' "$out" "$rounds" "$over"
 fi
 if [ "$only" = ceiling ]; then
   # The engine's capacity as a share of the bare-parts ceiling (scripts/ceiling.ts: uWS, one
