@@ -17,8 +17,8 @@ export interface StreamEvent {
 
 /**
  * Publishes written events on the stream: those published in one turn of the event loop share one
- * entry (fields `o s e` repeated per event, like the engine's `o s st e`), one XADD that also trims
- * the history older than 30 s.
+ * entry, one field `events` holding a line per event (order id, seq and text, tab-separated, as
+ * the engine packs its entries), one XADD that also trims the history older than 30 s.
  */
 export function createEventPublisher(redis: Redis, streamKey: string) {
   let trimBelowMs = 0;
@@ -26,9 +26,8 @@ export function createEventPublisher(redis: Redis, streamKey: string) {
     maxSize: MAX_EVENTS_PER_ENTRY,
     maxInFlight: 4,
     run: async (events) => {
-      const fields: string[] = [];
-      for (const event of events) fields.push('o', event.orderId, 's', String(event.seq), 'e', event.text);
-      const id = await redis.xadd(streamKey, 'MINID', '~', String(trimBelowMs), '*', ...fields);
+      const lines = events.map((event) => `${event.orderId}\t${event.seq}\t${event.text}`);
+      const id = await redis.xadd(streamKey, 'MINID', '~', String(trimBelowMs), '*', 'events', lines.join('\n'));
       const addedAtMs = Number.parseInt(id ?? '', 10);
       if (addedAtMs > trimBelowMs + HISTORY_MS) trimBelowMs = addedAtMs - HISTORY_MS;
       return events.map(() => undefined);
@@ -48,13 +47,18 @@ export function startEventReader(options: { redis: Redis; streamKey: string; log
         for (const [, entries] of reply ?? []) {
           for (const [id, fields] of entries) {
             lastId = id;
-            for (let i = 0; i + 5 < fields.length; i += 6) {
-              const seq = Number(fields[i + 3]);
-              if (fields[i] !== 'o' || fields[i + 2] !== 's' || fields[i + 4] !== 'e' || !Number.isInteger(seq)) {
+            const packed = fields[0] === 'events' ? (fields[1] ?? '') : '';
+            for (let start = 0; start < packed.length; ) {
+              const end = packed.indexOf('\n', start) === -1 ? packed.length : packed.indexOf('\n', start);
+              const idEnd = packed.indexOf('\t', start);
+              const seqEnd = idEnd === -1 ? -1 : packed.indexOf('\t', idEnd + 1);
+              const seq = Number(packed.slice(idEnd + 1, seqEnd));
+              if (idEnd <= start || seqEnd === -1 || seqEnd >= end || !Number.isInteger(seq)) {
                 log.warn({ streamId: id }, 'malformed entry on the event stream');
                 break;
               }
-              onEvent({ orderId: fields[i + 1]!, seq, text: fields[i + 5]! });
+              onEvent({ orderId: packed.slice(start, idEnd), seq, text: packed.slice(seqEnd + 1, end) });
+              start = end + 1;
             }
           }
         }

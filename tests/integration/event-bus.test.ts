@@ -63,6 +63,22 @@ describe('event bus on Redis Streams', () => {
     expect(await redis.pttl(streams.resting)).toBe(-1);
   });
 
+  it('reads an entry of packed events (a line per event) and refuses a malformed one', () => {
+    const text = JSON.stringify({ type: 'order', note: 'a\ttab and a\nnewline stay escaped' });
+    expect(toBusEvents(['events', `x\t2\trouting\t{}\ny\t3\tbuilding\t${text}`])).toEqual([
+      { orderId: 'x', seq: 2, status: 'routing', text: '{}' },
+      { orderId: 'y', seq: 3, status: 'building', text },
+    ]);
+    expect(toBusEvents(['events', 'x\ttwo\trouting\t{}'])).toBeNull();
+    expect(toBusEvents(['events', 'x\t2\trouting\t'])).toBeNull();
+    expect(toBusEvents(['events', 'x\t2\trouting\t{}\n\ny\t3\tbuilding\t{}'])).toBeNull();
+    expect(toBusEvents(['events', '\t2\trouting\t{}'])).toBeNull();
+    expect(toBusEvents(['events', 'x\t\trouting\t{}'])).toBeNull();
+    expect(toBusEvents(['events', 'x\t2\t\t{}'])).toBeNull();
+    expect(toBusEvents(['events', ''])).toBeNull();
+    expect(toBusEvents(['events', 'x\t2\trouting\t{}', 'o', 'y'])).toBeNull();
+  });
+
   it('reads entries of one event (as earlier versions wrote them) and refuses malformed ones', () => {
     expect(toBusEvents(['o', 'x', 's', '2', 'st', 'routing', 'e', '{}'])).toEqual([{ orderId: 'x', seq: 2, status: 'routing', text: '{}' }]);
     expect(toBusEvents(['o', 'x', 's', 'two', 'st', 'routing', 'e', '{}'])).toBeNull();

@@ -26,9 +26,10 @@ export interface EventStreams {
  * last id it saw instead of being disconnected and silently losing messages. Each gateway reads its
  * own inbox, and an event goes to the inbox of each gateway following its order (the order's row
  * names them), so a gateway reads what its sockets need, not the whole deployment's events. Events
- * published in the same turn of the event loop share one entry per stream (fields `o s st e`
- * repeated per event), each serialized once here and sent to clients as is. A stream keeps the last
- * 30 s of entries.
+ * published in the same turn of the event loop share one entry per stream, each serialized once
+ * here and sent to clients as is. An entry is one field, `events`: a line per event, its order id,
+ * seq, status and text separated by tabs (JSON text never holds a raw tab or newline), so a reader
+ * decodes one string per entry rather than four per event. A stream keeps the last 30 s of entries.
  */
 export function createEventPublisher(redis: Redis, streams: EventStreams, options: { lingerMs?: number } = {}): EventPublisher {
   // Entry ids are Redis's clock in ms: each stream's history is cut at a time read from its own
@@ -40,19 +41,19 @@ export function createEventPublisher(redis: Redis, streams: EventStreams, option
     lingerMs: options.lingerMs ?? 0,
     run: async (items) => {
       const entries = new Map<string, string[]>();
-      const add = (key: string, event: OrderEvent, text: string) => {
-        let fields = entries.get(key);
-        if (!fields) entries.set(key, (fields = []));
-        fields.push('o', event.orderId, 's', String(event.seq), 'st', event.status, 'e', text);
+      const add = (key: string, line: string) => {
+        let lines = entries.get(key);
+        if (!lines) entries.set(key, (lines = []));
+        lines.push(line);
       };
       for (const { event, order } of items) {
-        const text = encodeServerMessage(event);
-        for (const follower of order.followers) add(streams.inboxOf(follower), event, text);
-        if (order.type !== 'market') add(streams.resting, event, text);
+        const line = `${event.orderId}\t${event.seq}\t${event.status}\t${encodeServerMessage(event)}`;
+        for (const follower of order.followers) add(streams.inboxOf(follower), line);
+        if (order.type !== 'market') add(streams.resting, line);
       }
       await Promise.all(
-        [...entries].map(async ([key, fields]) => {
-          const sent = redis.xadd(key, 'MINID', '~', String(trimBelowMs.get(key) ?? 0), '*', ...fields);
+        [...entries].map(async ([key, lines]) => {
+          const sent = redis.xadd(key, 'MINID', '~', String(trimBelowMs.get(key) ?? 0), '*', 'events', lines.join('\n'));
           const expiring = key === streams.resting ? undefined : redis.pexpire(key, INBOX_TTL_MS);
           const [id] = await Promise.all([sent, expiring]);
           const addedAtMs = Number.parseInt(id ?? '', 10);
@@ -127,6 +128,8 @@ export function startEventSubscriber(options: { redis: Redis; streamKey: string;
 
 /** The events of one entry, in the order they were published; null if any is malformed. */
 export function toBusEvents(fields: readonly string[]): BusEvent[] | null {
+  if (fields.length === 2 && fields[0] === 'events') return packedEvents(fields[1]!);
+  // Entries as earlier versions wrote them: fields `o s st e` repeated per event.
   const events: BusEvent[] = [];
   for (let i = 0; i + 7 < fields.length; i += 8) {
     if (fields[i] !== 'o' || fields[i + 2] !== 's' || fields[i + 4] !== 'st' || fields[i + 6] !== 'e') return null;
@@ -135,4 +138,23 @@ export function toBusEvents(fields: readonly string[]): BusEvent[] | null {
     events.push({ orderId: fields[i + 1]!, seq, status: fields[i + 5]!, text: fields[i + 7]! });
   }
   return events.length > 0 && events.length * 8 === fields.length ? events : null;
+}
+
+/** The lines of an `events` field: order id, seq, status and text, tab-separated. */
+function packedEvents(packed: string): BusEvent[] | null {
+  const events: BusEvent[] = [];
+  let start = 0;
+  while (start < packed.length) {
+    let end = packed.indexOf('\n', start);
+    if (end === -1) end = packed.length;
+    const idEnd = packed.indexOf('\t', start);
+    const seqEnd = idEnd === -1 ? -1 : packed.indexOf('\t', idEnd + 1);
+    const statusEnd = seqEnd === -1 ? -1 : packed.indexOf('\t', seqEnd + 1);
+    if (idEnd <= start || statusEnd === -1 || statusEnd >= end - 1) return null;
+    const seq = Number(packed.slice(idEnd + 1, seqEnd));
+    if (!Number.isInteger(seq) || seqEnd === idEnd + 1 || statusEnd === seqEnd + 1) return null;
+    events.push({ orderId: packed.slice(start, idEnd), seq, status: packed.slice(seqEnd + 1, statusEnd), text: packed.slice(statusEnd + 1, end) });
+    start = end + 1;
+  }
+  return events.length > 0 ? events : null;
 }
