@@ -17,8 +17,8 @@ export interface StreamEvent {
 
 /**
  * Publishes written events on the stream: those published in one turn of the event loop share one
- * entry, one field `events` holding a line per event (order id, seq and text, tab-separated, as
- * the engine packs its entries), one XADD that also trims the history older than 30 s.
+ * entry, one field `events` holding a line per event (order id, seq and text, tab-separated; the
+ * engine's lines carry the status too), one XADD that also trims the history older than 30 s.
  */
 export function createEventPublisher(redis: Redis, streamKey: string) {
   let trimBelowMs = 0;
@@ -47,13 +47,18 @@ export function startEventReader(options: { redis: Redis; streamKey: string; log
         for (const [, entries] of reply ?? []) {
           for (const [id, fields] of entries) {
             lastId = id;
-            const packed = fields[0] === 'events' ? (fields[1] ?? '') : '';
+            if (fields.length !== 2 || fields[0] !== 'events') {
+              log.warn({ streamId: id }, 'malformed entry on the event stream');
+              continue;
+            }
+            const packed = fields[1]!;
             for (let start = 0; start < packed.length; ) {
-              const end = packed.indexOf('\n', start) === -1 ? packed.length : packed.indexOf('\n', start);
+              const newline = packed.indexOf('\n', start);
+              const end = newline === -1 ? packed.length : newline;
               const idEnd = packed.indexOf('\t', start);
               const seqEnd = idEnd === -1 ? -1 : packed.indexOf('\t', idEnd + 1);
               const seq = Number(packed.slice(idEnd + 1, seqEnd));
-              if (idEnd <= start || seqEnd === -1 || seqEnd >= end || !Number.isInteger(seq)) {
+              if (idEnd <= start || seqEnd === -1 || seqEnd === idEnd + 1 || seqEnd >= end || !Number.isInteger(seq)) {
                 log.warn({ streamId: id }, 'malformed entry on the event stream');
                 break;
               }

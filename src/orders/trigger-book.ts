@@ -122,7 +122,9 @@ export function createTriggerBook() {
   function drop(orderId: string, seq: number): boolean {
     const known = orders.get(orderId);
     if (!known || known.seq > seq) return false;
-    forget(orderId, seq);
+    // The book's own copy of the id: the caller's may be a slice of a whole stream entry, which a
+    // remembered key would keep alive.
+    forget(known.orderId, seq);
     remove(orderId);
     return true;
   }

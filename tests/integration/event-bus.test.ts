@@ -58,6 +58,13 @@ describe('event bus on Redis Streams', () => {
     expect(await read(streams.inboxOf('g2'))).toEqual([a, b]);
     expect(await read(streams.inboxOf('g3'))).toEqual([b, c]);
     expect(await read(streams.resting)).toEqual([c]);
+    // Written packed: one field per entry, a line per event (readers still take the older fields).
+    const entries = await redis.xrange(streams.inboxOf('g2'), '-', '+');
+    expect(entries.map(([, fields]) => fields[0])).toEqual(entries.map(() => 'events'));
+    expect(entries.flatMap(([, fields]) => fields[1]!.split('\n')).map((line) => line.split('\t').slice(0, 3))).toEqual([
+      [a, '2', 'routing'],
+      [b, '2', 'routing'],
+    ]);
     // An inbox expires once nobody publishes to it (its gateway is gone); the resting stream does not.
     expect(await redis.pttl(streams.inboxOf('g2'))).toBeGreaterThan(60_000);
     expect(await redis.pttl(streams.resting)).toBe(-1);

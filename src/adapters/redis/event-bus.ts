@@ -29,7 +29,7 @@ export interface EventStreams {
  * published in the same turn of the event loop share one entry per stream, each serialized once
  * here and sent to clients as is. An entry is one field, `events`: a line per event, its order id,
  * seq, status and text separated by tabs (JSON text never holds a raw tab or newline), so a reader
- * decodes one string per entry rather than four per event. A stream keeps the last 30 s of entries.
+ * decodes one string per entry rather than eight per event. A stream keeps the last 30 s of entries.
  */
 export function createEventPublisher(redis: Redis, streams: EventStreams, options: { lingerMs?: number } = {}): EventPublisher {
   // Entry ids are Redis's clock in ms: each stream's history is cut at a time read from its own
