@@ -1,4 +1,5 @@
 import type { RedisClient as Redis } from '../../src/adapters/redis/connect.js';
+import { toBusEvents } from '../../src/adapters/redis/event-bus.js';
 import type { Logger } from '../../src/log.js';
 import { createBatcher } from '../../src/util/batcher.js';
 import type { EventText } from './order-events.js';
@@ -17,8 +18,8 @@ export interface StreamEvent {
 
 /**
  * Publishes written events on the stream: those published in one turn of the event loop share one
- * entry, one field `events` holding a line per event (order id, seq and text, tab-separated; the
- * engine's lines carry the status too), one XADD that also trims the history older than 30 s.
+ * entry, packed as the engine packs its own (one field `events`, a tab-separated line per event,
+ * read back with the engine's `toBusEvents`), one XADD that also trims the history older than 30 s.
  */
 export function createEventPublisher(redis: Redis, streamKey: string) {
   let trimBelowMs = 0;
@@ -26,7 +27,7 @@ export function createEventPublisher(redis: Redis, streamKey: string) {
     maxSize: MAX_EVENTS_PER_ENTRY,
     maxInFlight: 4,
     run: async (events) => {
-      const lines = events.map((event) => `${event.orderId}\t${event.seq}\t${event.text}`);
+      const lines = events.map((event) => `${event.orderId}\t${event.seq}\t${event.status}\t${event.text}`);
       const id = await redis.xadd(streamKey, 'MINID', '~', String(trimBelowMs), '*', 'events', lines.join('\n'));
       const addedAtMs = Number.parseInt(id ?? '', 10);
       if (addedAtMs > trimBelowMs + HISTORY_MS) trimBelowMs = addedAtMs - HISTORY_MS;
@@ -47,24 +48,9 @@ export function startEventReader(options: { redis: Redis; streamKey: string; log
         for (const [, entries] of reply ?? []) {
           for (const [id, fields] of entries) {
             lastId = id;
-            if (fields.length !== 2 || fields[0] !== 'events') {
-              log.warn({ streamId: id }, 'malformed entry on the event stream');
-              continue;
-            }
-            const packed = fields[1]!;
-            for (let start = 0; start < packed.length; ) {
-              const newline = packed.indexOf('\n', start);
-              const end = newline === -1 ? packed.length : newline;
-              const idEnd = packed.indexOf('\t', start);
-              const seqEnd = idEnd === -1 ? -1 : packed.indexOf('\t', idEnd + 1);
-              const seq = Number(packed.slice(idEnd + 1, seqEnd));
-              if (idEnd <= start || seqEnd === -1 || seqEnd === idEnd + 1 || seqEnd >= end || !Number.isInteger(seq)) {
-                log.warn({ streamId: id }, 'malformed entry on the event stream');
-                break;
-              }
-              onEvent({ orderId: packed.slice(start, idEnd), seq, text: packed.slice(seqEnd + 1, end) });
-              start = end + 1;
-            }
+            const events = toBusEvents(fields);
+            if (!events) log.warn({ streamId: id }, 'malformed entry on the event stream');
+            else for (const event of events) onEvent(event);
           }
         }
       } catch (err) {

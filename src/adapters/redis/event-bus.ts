@@ -126,7 +126,10 @@ export function startEventSubscriber(options: { redis: Redis; streamKey: string;
   };
 }
 
-/** The events of one entry, in the order they were published; null if any is malformed. */
+/**
+ * The events of one entry, in the order they were published; null if any is malformed. A packed
+ * entry's strings are slices of it: whatever keeps one for long (a map key) keeps its own copy.
+ */
 export function toBusEvents(fields: readonly string[]): BusEvent[] | null {
   if (fields.length === 2 && fields[0] === 'events') return packedEvents(fields[1]!);
   // Entries as earlier versions wrote them: fields `o s st e` repeated per event.

@@ -72,3 +72,14 @@ export function harness(options: { sendFailure?: (tx: SignedTx, attempt: number)
 export const first = { number: 1, max: 3 };
 /** The statuses of the events stored for order `id`, in seq order. */
 export const statuses = (h: ReturnType<typeof harness>, id: string) => h.events.get(id)!.map((e) => e.status);
+/** The harness's store, with `then` run once a move to `status` is stored (before the step that wrote it carries on). */
+export function afterMoveTo(h: ReturnType<typeof harness>, status: string, then: () => void): typeof h.store {
+  return {
+    ...h.store,
+    transition: async (...args) => {
+      const result = await h.store.transition(...args);
+      if (args[3].status === status) then();
+      return result;
+    },
+  };
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createProcessOrder } from '../../../src/orders/process-order.js';
 import { TransientSendError } from '../../helpers/simulated-chain.js';
-import { first, harness, statuses } from './process-order-harness.js';
+import { afterMoveTo, first, harness, statuses } from './process-order-harness.js';
 
 describe('processOrder', () => {
   it('re-sends the saved signature, not a new transaction, after a crash between signing and sending', async () => {
@@ -9,15 +9,10 @@ describe('processOrder', () => {
     const id = await h.newOrder();
     const crashing = createProcessOrder({
       ...h.deps,
-      store: {
-        ...h.store,
-        // Dies right after the route and its signed transaction are saved, before anything is sent.
-        transition: async (...args) => {
-          const result = await h.store.transition(...args);
-          if (args[3].status === 'building') throw new Error('worker killed');
-          return result;
-        },
-      },
+      // Dies right after the route and its signed transaction are saved, before anything is sent.
+      store: afterMoveTo(h, 'building', () => {
+        throw new Error('worker killed');
+      }),
     });
     await expect(crashing(id, first)).rejects.toThrow('worker killed');
     const signed = h.orders.get(id)!.txHash;
@@ -166,14 +161,7 @@ describe('processOrder', () => {
     const slow = createProcessOrder({
       ...h.deps,
       // The route's write takes longer than a blockhash lives (a stalled database).
-      store: {
-        ...h.store,
-        transition: async (...args) => {
-          const result = await h.store.transition(...args);
-          if (args[3].status === 'building') h.clock.advance(61_000);
-          return result;
-        },
-      },
+      store: afterMoveTo(h, 'building', () => h.clock.advance(61_000)),
       chain: {
         ...h.deps.chain,
         send: async (...args) => {
