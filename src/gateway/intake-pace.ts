@@ -1,0 +1,116 @@
+/** The pace is cut by this share when the queue shows the deployment at its capacity. */
+export const PACE_DECREASE = 0.9;
+/** While the queue is within its target, the pace grows at each measurement by this share of where the last cut put it. */
+export const PACE_INCREASE = 0.01;
+/** The wait must stay below a quarter of the target for this long before pacing ends. */
+export const CALM_MS = 2_000;
+/** Never paced below this many orders/s, and a gateway taking fewer is not paced (the bound on the wait still refuses what a slower deployment cannot take). */
+export const MIN_PACE_PER_S = 20;
+/** The least the pace grows by per measurement (a gateway cut from a small intake gets back within seconds). */
+const MIN_STEP_PER_S = 10;
+/** A cut shows in the wait only once the orders accepted after it start: never cut again sooner than this (or the wait itself). */
+const MIN_CUT_INTERVAL_MS = 500;
+/** Tokens a pace may save up: a tenth of a second of it (submits arrive in bursts within a turn). */
+const BURST_S = 0.1;
+/** The window this gateway's own intake rate is counted over. */
+const BUCKET_MS = 100;
+const BUCKETS = 10;
+
+/**
+ * Paces one gateway's intake near what the deployment can drain, once the queue shows it is at its
+ * capacity, so that a rate beyond it is refused smoothly rather than taken in bursts that then
+ * stop every intake until the queue has drained. It steers on the deployment-wide start wait, as
+ * TCP steers a flow on its round trips: the first time the wait passes its target, the pace is set
+ * to a tenth below what this gateway took over the last second; it is cut by a tenth again while
+ * the wait keeps growing (at most once per wait: what a cut lets in takes that long to start), and
+ * grows back by 1 % of where the last cut put it per measurement (10 % a second, at least
+ * 10 orders/s per measurement) while the wait is within the target. Gateways sharing a deployment
+ * each steer on the same wait, so what it drains is shared in proportion to what each was taking.
+ * Below capacity nothing is paced (a burst is what the queue is for): pacing ends once the wait
+ * has stayed under a quarter of its target for 2 s.
+ */
+export function createIntakePace(now: () => number) {
+  let pace = Infinity; // orders/s; Infinity: not paced
+  let tokens = 0;
+  let refilledAt = now();
+  let cutAt = -Infinity;
+  let waitAtCut = 0;
+  let pacedAtCut = 0;
+  let calmSince: number | null = null;
+  // This gateway's accepted submits over the last second, in 100 ms buckets.
+  const counts = new Array<number>(BUCKETS).fill(0);
+  let bucket = Math.floor(now() / BUCKET_MS);
+
+  function roll(at: number): void {
+    const current = Math.floor(at / BUCKET_MS);
+    for (let b = bucket + 1; b <= current && b <= bucket + BUCKETS; b++) counts[b % BUCKETS] = 0;
+    bucket = Math.max(bucket, current);
+  }
+
+  /** This gateway's intake over the last second, orders/s. */
+  function intakeRate(): number {
+    roll(now());
+    return counts.reduce((sum, n) => sum + n, 0);
+  }
+
+  return {
+    /**
+     * Told of each measurement of the start wait, with the wait above which the deployment is
+     * taken to be at its capacity.
+     */
+    observe(waitMs: number, targetMs: number): void {
+      const at = now();
+      if (waitMs > targetMs) {
+        calmSince = null;
+        // The first cut starts from what this gateway took over the last second. Later ones cut
+        // the pace again only once a wait has passed since the last (the orders accepted after a
+        // cut take that long to start, so a wait still high sooner says nothing of the new pace),
+        // and only while the wait still grows: a backlog already draining needs no deeper cut.
+        if (pace === Infinity) {
+          // A gateway taking next to nothing adds nothing to the backlog: it is left unpaced.
+          const rate = intakeRate();
+          if (rate < MIN_PACE_PER_S) return;
+          pace = rate;
+        } else if (at - cutAt < Math.max(MIN_CUT_INTERVAL_MS, waitMs) || waitMs < waitAtCut) return;
+        pace = Math.max(MIN_PACE_PER_S, pace * PACE_DECREASE);
+        tokens = Math.min(tokens, pace * BURST_S);
+        cutAt = at;
+        waitAtCut = waitMs;
+        pacedAtCut = pace;
+        return;
+      }
+      if (pace === Infinity) return;
+      // Never more than twice what this gateway takes (a pace nobody uses would let a burst through).
+      pace = Math.min(pace + Math.max(MIN_STEP_PER_S, pacedAtCut * PACE_INCREASE), Math.max(MIN_PACE_PER_S, 2 * intakeRate()));
+      if (waitMs > targetMs / 4) calmSince = null;
+      else if (calmSince === null) calmSince = at;
+      else if (at - calmSince >= CALM_MS) {
+        pace = Infinity; // well below capacity for a while: no pacing
+        calmSince = null;
+      }
+    },
+
+    /** Takes one submit's place in the pace; false: refuse it. Counts what it lets through. */
+    take(): boolean {
+      const at = now();
+      if (pace !== Infinity) {
+        tokens = Math.min(pace * BURST_S, tokens + ((at - refilledAt) / 1000) * pace);
+        refilledAt = at;
+        if (tokens < 1) return false;
+        tokens -= 1;
+      } else {
+        refilledAt = at;
+      }
+      roll(at);
+      counts[bucket % BUCKETS]! += 1;
+      return true;
+    },
+
+    /** Orders/s this gateway takes at most now (Infinity: not paced). */
+    get pace() {
+      return pace;
+    },
+  };
+}
+
+export type IntakePace = ReturnType<typeof createIntakePace>;
