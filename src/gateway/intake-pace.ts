@@ -2,7 +2,8 @@
 export const PACE_DECREASE = 0.9;
 /** While the queue is within its target, the pace grows at each measurement by this share of where the last cut put it. */
 export const PACE_INCREASE = 0.01;
-/** The wait must stay below a quarter of the target for this long before pacing ends. */
+/** Pacing ends once the wait has stayed within this share of the target for CALM_MS. */
+export const CALM_SHARE = 0.5;
 export const CALM_MS = 2_000;
 /** Never paced below this many orders/s, and a gateway taking fewer is not paced (the bound on the wait still refuses what a slower deployment cannot take). */
 export const MIN_PACE_PER_S = 20;
@@ -27,7 +28,7 @@ const BUCKETS = 10;
  * 10 orders/s per measurement) while the wait is within the target. Gateways sharing a deployment
  * each steer on the same wait, so what it drains is shared in proportion to what each was taking.
  * Below capacity nothing is paced (a burst is what the queue is for): pacing ends once the wait
- * has stayed under a quarter of its target for 2 s.
+ * has stayed within half its target for 2 s.
  */
 export function createIntakePace(now: () => number) {
   let pace = Infinity; // orders/s; Infinity: not paced
@@ -39,7 +40,8 @@ export function createIntakePace(now: () => number) {
   let calmSince: number | null = null;
   // This gateway's accepted submits over the last second, in 100 ms buckets.
   const counts = new Array<number>(BUCKETS).fill(0);
-  let bucket = Math.floor(now() / BUCKET_MS);
+  const startedAt = now();
+  let bucket = Math.floor(startedAt / BUCKET_MS);
 
   function roll(at: number): void {
     const current = Math.floor(at / BUCKET_MS);
@@ -47,10 +49,18 @@ export function createIntakePace(now: () => number) {
     bucket = Math.max(bucket, current);
   }
 
-  /** This gateway's intake over the last second, orders/s. */
+  /** This gateway's intake over the last second, orders/s (the buckets cover 0.9-1 s of it, or less just after the start). */
   function intakeRate(): number {
-    roll(now());
-    return counts.reduce((sum, n) => sum + n, 0);
+    const at = now();
+    roll(at);
+    const coveredMs = Math.max(BUCKET_MS, Math.min((BUCKETS - 1) * BUCKET_MS + (at % BUCKET_MS), at - startedAt));
+    return (counts.reduce((sum, n) => sum + n, 0) * 1000) / coveredMs;
+  }
+
+  function reset(): void {
+    pace = Infinity;
+    calmSince = null;
+    waitAtCut = 0;
   }
 
   return {
@@ -62,33 +72,40 @@ export function createIntakePace(now: () => number) {
       const at = now();
       if (waitMs > targetMs) {
         calmSince = null;
-        // The first cut starts from what this gateway took over the last second. Later ones cut
-        // the pace again only once a wait has passed since the last (the orders accepted after a
-        // cut take that long to start, so a wait still high sooner says nothing of the new pace),
-        // and only while the wait still grows: a backlog already draining needs no deeper cut.
         if (pace === Infinity) {
-          // A gateway taking next to nothing adds nothing to the backlog: it is left unpaced.
+          // The first cut starts from what this gateway took over the last second. A gateway
+          // taking next to nothing adds nothing to the backlog: it is left unpaced.
           const rate = intakeRate();
           if (rate < MIN_PACE_PER_S) return;
-          pace = rate;
-        } else if (at - cutAt < Math.max(MIN_CUT_INTERVAL_MS, waitMs) || waitMs < waitAtCut) return;
-        pace = Math.max(MIN_PACE_PER_S, pace * PACE_DECREASE);
-        tokens = Math.min(tokens, pace * BURST_S);
+          pace = Math.max(MIN_PACE_PER_S, rate * PACE_DECREASE);
+          tokens = pace * BURST_S; // a full burst to start with: the next submits are not refused for an empty bucket
+          refilledAt = at;
+        } else {
+          // Cut again only once a wait has passed since the last cut (the orders accepted after it
+          // take that long to start, so a wait still high sooner says nothing of the new pace), and
+          // only while the wait still grows: a backlog already draining needs no deeper cut.
+          if (at - cutAt < Math.max(MIN_CUT_INTERVAL_MS, waitMs) || waitMs < waitAtCut) return;
+          pace = Math.max(MIN_PACE_PER_S, pace * PACE_DECREASE);
+          tokens = Math.min(tokens, pace * BURST_S);
+        }
         cutAt = at;
         waitAtCut = waitMs;
         pacedAtCut = pace;
         return;
       }
       if (pace === Infinity) return;
-      // Never more than twice what this gateway takes (a pace nobody uses would let a burst through).
-      pace = Math.min(pace + Math.max(MIN_STEP_PER_S, pacedAtCut * PACE_INCREASE), Math.max(MIN_PACE_PER_S, 2 * intakeRate()));
-      if (waitMs > targetMs / 4) calmSince = null;
+      waitAtCut = 0; // within the target: the next wait past it is a new congestion, cut when due
+      // Grown towards twice what this gateway takes and no further (a pace far above its use would
+      // let a flood through at once); never lowered here, so a lull costs a client nothing.
+      const step = Math.max(MIN_STEP_PER_S, pacedAtCut * PACE_INCREASE);
+      pace = Math.max(pace, Math.min(pace + step, 2 * intakeRate()));
+      if (waitMs > targetMs * CALM_SHARE) calmSince = null;
       else if (calmSince === null) calmSince = at;
-      else if (at - calmSince >= CALM_MS) {
-        pace = Infinity; // well below capacity for a while: no pacing
-        calmSince = null;
-      }
+      else if (at - calmSince >= CALM_MS) reset(); // well below capacity for a while: no pacing
     },
+
+    /** Ends pacing (the wait cannot be measured: nothing is refused for overload meanwhile). */
+    reset,
 
     /** Takes one submit's place in the pace; false: refuse it. Counts what it lets through. */
     take(): boolean {

@@ -59,6 +59,7 @@ export function startOverloadGuard(options: OverloadGuardOptions) {
       failing = false;
     } catch (err) {
       waitMs = 0; // unknown: let the submit go (a queue that is down refuses it by itself)
+      pace.reset();
       if (!failing) log.warn({ err }, 'could not measure the queue; not refusing for overload meanwhile');
       failing = true;
     } finally {

@@ -33,9 +33,7 @@ describe('the intake pace', () => {
     const { pace, offer } = paced();
     expect(offer(1_000, 1_000)).toBe(1_000);
     pace.observe(300, 250);
-    // The last second is counted in 100 ms buckets, the current one partly: 900-1,000 of the 1,000.
-    expect(pace.pace).toBeGreaterThanOrEqual(900 * PACE_DECREASE);
-    expect(pace.pace).toBeLessThanOrEqual(1_000 * PACE_DECREASE);
+    expect(pace.pace).toBeCloseTo(1_000 * PACE_DECREASE, -1);
     const taken = offer(2_000, 1_000);
     expect(taken).toBeGreaterThan(pace.pace * 0.95);
     expect(taken).toBeLessThanOrEqual(pace.pace * 1.1); // the pace and at most a tenth of a second saved up
@@ -90,6 +88,32 @@ describe('the intake pace', () => {
     }
     expect(pace.pace).toBe(MIN_PACE_PER_S);
     advance(1_000);
-    expect(offer(1_000, 1_000)).toBeGreaterThanOrEqual(MIN_PACE_PER_S - 1);
+    const taken = offer(1_000, 1_000);
+    expect(taken).toBeGreaterThanOrEqual(MIN_PACE_PER_S - 1);
+    expect(taken).toBeLessThanOrEqual(MIN_PACE_PER_S + 3); // the pace and its tenth of a second saved up
+  });
+
+  it('cuts again when the wait passes its target anew after it had come back within it', () => {
+    const { pace, offer, advance } = paced();
+    offer(1_000, 1_000);
+    pace.observe(1_500, 250); // a spike
+    const first = pace.pace;
+    advance(2_000);
+    pace.observe(150, 250); // back within the target (but not calm)
+    offer(1_000, 1_000);
+    pace.observe(600, 250); // a new congestion, below the spike's wait: still a cut
+    expect(pace.pace).toBeLessThan(first);
+  });
+
+  it('keeps its pace through a lull in the submits', () => {
+    const { pace, offer, advance } = paced();
+    offer(1_000, 1_000);
+    pace.observe(300, 250);
+    const cut = pace.pace;
+    for (let i = 0; i < 10; i++) {
+      advance(100); // a second with no submit at all, the wait within the target but not calm
+      pace.observe(200, 250);
+    }
+    expect(pace.pace).toBeGreaterThanOrEqual(cut);
   });
 });

@@ -24,7 +24,9 @@ describe('the overload guard', () => {
   it('paces its intake once the wait passes a quarter of the cap, refusing the submits beyond the pace, still within the bound', async () => {
     let clock = 0;
     let wait = 100;
-    guard = startOverloadGuard({ startWaitMs: async () => wait, maxWaitMs: 1_000, log, everyMs: 5, now: () => clock });
+    let failing = false;
+    const startWaitMs = async () => (failing ? Promise.reject(new Error('redis down')) : wait);
+    guard = startOverloadGuard({ startWaitMs, maxWaitMs: 1_000, log, everyMs: 5, now: () => clock });
     await settle();
     for (let i = 0; i < 1_000; i++) {
       clock += 1;
@@ -44,6 +46,11 @@ describe('the overload guard', () => {
     }
     expect(refused).toBeGreaterThan(400);
     expect(refused).toBeLessThan(700);
+    // The wait can no longer be measured: nothing is refused for overload meanwhile, paced or not.
+    failing = true;
+    await settle();
+    expect(guard.pace).toBe(Infinity);
+    expect(guard.refuse(10_000)).toBeNull();
   });
 
   it('never refuses when admission control is off, or while the wait cannot be measured', async () => {
