@@ -1,10 +1,7 @@
 import type { Logger } from '../util/logger.js';
-import { createIntakePace } from './intake-pace.js';
 
 /** Share of an order's deadline the queue may already be taking: past it, new submits are refused. */
 export const QUEUE_SHARE_OF_DEADLINE = 0.5;
-/** Share of ADMISSION_MAX_WAIT_MS past which the deployment is taken to be at its capacity: intake is paced from there. */
-export const PACE_TARGET_SHARE = 0.25;
 /** How often the queue's wait is measured. */
 const MEASURE_EVERY_MS = 100;
 /** The bounds of the retryAfterMs an OVERLOADED refusal suggests. */
@@ -23,8 +20,6 @@ export interface OverloadGuardOptions {
   readonly maxWaitMs: number;
   readonly log: Logger;
   readonly everyMs?: number;
-  /** The clock the intake is paced by, ms (performance.now by default). */
-  readonly now?: () => number;
 }
 
 /**
@@ -36,15 +31,9 @@ export interface OverloadGuardOptions {
  * one script, across every gateway's orders. When that wait is past the bound (half the order's
  * deadline, and at most ADMISSION_MAX_WAIT_MS), the order is refused with OVERLOADED and a
  * retryAfterMs: the engine serves what it can start in time, and says so at once for the rest.
- * Before the wait reaches that bound, once it passes a quarter of ADMISSION_MAX_WAIT_MS (the
- * deployment is at its capacity), this gateway's intake is paced near what drains
- * (intake-pace.ts), and the submits beyond the pace are refused the same way: the excess is
- * refused smoothly, instead of the intake swinging between taking everything and nothing.
  */
 export function startOverloadGuard(options: OverloadGuardOptions) {
   const { log } = options;
-  const pace = createIntakePace(options.now ?? (() => performance.now()));
-  const targetMs = options.maxWaitMs * PACE_TARGET_SHARE;
   let waitMs = 0;
   let measuring = false;
   let failing = false;
@@ -54,12 +43,10 @@ export function startOverloadGuard(options: OverloadGuardOptions) {
     try {
       const measured = await options.startWaitMs();
       waitMs = measured ?? 0;
-      pace.observe(waitMs, targetMs);
       if (failing) log.info('measuring the queue again');
       failing = false;
     } catch (err) {
       waitMs = 0; // unknown: let the submit go (a queue that is down refuses it by itself)
-      pace.reset();
       if (!failing) log.warn({ err }, 'could not measure the queue; not refusing for overload meanwhile');
       failing = true;
     } finally {
@@ -75,12 +62,8 @@ export function startOverloadGuard(options: OverloadGuardOptions) {
     refuse(deadlineMs: number): number | null {
       if (options.maxWaitMs === 0) return null;
       const bound = Math.min(options.maxWaitMs, deadlineMs * QUEUE_SHARE_OF_DEADLINE);
-      if (waitMs > bound) return Math.round(Math.min(RETRY_MAX_MS, Math.max(RETRY_MIN_MS, waitMs - bound)));
-      return pace.take() ? null : RETRY_MIN_MS;
-    },
-    /** Orders/s this gateway takes at most now (Infinity: not paced). */
-    get pace() {
-      return pace.pace;
+      if (waitMs <= bound) return null;
+      return Math.round(Math.min(RETRY_MAX_MS, Math.max(RETRY_MIN_MS, waitMs - bound)));
     },
     /** The start wait as last measured, ms. */
     get startWaitMs() {

@@ -85,9 +85,6 @@ export async function startGateway(deps: GatewayDeps) {
   const openOrders = startOpenOrders({ maxPerAccount: config.maxOpenOrdersPerAccount, finishedAmong: store.finishedAmong, log });
   metrics.gaugeAtScrape('dex_queue_jobs', 'Jobs in the order queue, by state (deployment-wide)', () => queue.jobCounts(), 'state');
   metrics.gaugeAtScrape('dex_admission_start_wait_seconds', 'How long orders wait to be started, as admission control last measured it (deployment-wide)', () => overload.startWaitMs / 1000);
-  metrics.gaugeAtScrape('dex_admission_pace_per_second', 'The most submits a second this gateway takes while admission control paces it (the deployment at its capacity); 0 while not paced', () =>
-    overload.pace === Infinity ? 0 : overload.pace,
-  );
   const subscriber = startEventSubscriber({
     redis: connectRedis(deps.redisUrl, log, `${keys.namespace}:events`),
     streamKey: keys.events.inboxOf(gatewayId),

@@ -39,7 +39,6 @@ describe('/metrics', () => {
       // Gauges read at the scrape: the queue's jobs by state, admission control's wait, the stream lag.
       expect(samples.filter((s) => s.name === 'dex_queue_jobs').map((s) => s.labels.state).sort()).toEqual(['active', 'delayed', 'failed', 'prioritized', 'waiting']);
       expect(samples.some((s) => s.name === 'dex_admission_start_wait_seconds')).toBe(true);
-      expect(samples.find((s) => s.name === 'dex_admission_pace_per_second')?.value).toBe(0); // idle: not paced
       expect(samples.find((s) => s.name === 'dex_history_days_ahead')?.value).toBeGreaterThanOrEqual(6);
       expect(samples.some((s) => s.name === 'dex_event_stream_lag_seconds')).toBe(true);
       // The process's own metrics come with them (prom-client's defaults).
