@@ -91,16 +91,16 @@ find_capacity() { # name, port: the load script steps the rate (doubling from 50
 }
 
 if [ "$only" = all ] || [ "$only" = engine ]; then
-  start_engine 0 0 5000
+  start_engine 0 0 10000
   warm_up 10 1000
   load engine-1000 --connections 50 --duration 60 --rate 1000
   stop_engine
-  start_engine 0 0 5000
+  start_engine 0 0 10000
   load engine-sustained --connections 50 --duration 60 --rate 3300 --settle-timeout 60
   stop_engine
 fi
 if [ "$only" = all ] || [ "$only" = realistic ]; then
-  start_engine 150-250 2000-3000 5000
+  start_engine 150-250 2000-3000 10000
   load realistic --connections 50 --duration 60 --rate 1000 --settle-timeout 60
   stop_engine
 fi
@@ -122,11 +122,11 @@ fi
 if [ "$only" = split ]; then
   # The parts as processes of their own, to see what each costs per order: the chain process
   # provides the embedded Redis and PostgreSQL (it starts first), the worker and gateway use them.
-  start_engine 0 0 5000 chain; chain_pid=$engine
+  start_engine 0 0 10000 chain; chain_pid=$engine
   embedded_urls
   EXTRA_ENV="REDIS_URL=$redis_url DATABASE_URL=$database_url"
-  port=$((port + 1)); start_engine 0 0 5000 worker; worker_pid=$engine
-  port=$((port + 1)); start_engine 0 0 5000 gateway; gateway_pid=$engine
+  port=$((port + 1)); start_engine 0 0 10000 worker; worker_pid=$engine
+  port=$((port + 1)); start_engine 0 0 10000 gateway; gateway_pid=$engine
   part_cpu() { for pid in "$chain_pid" "$worker_pid" "$gateway_pid"; do ps -o cputimes= -p "$pid" | tr -d ' '; done | tr '\n' ' '; }
   warm_up 10 1000
   read -r c0 w0 g0 <<< "$(part_cpu)"; read -r _ p0 r0 <<< "$(cpu)"
@@ -142,12 +142,12 @@ if [ "$only" = gateways ]; then
   # Four gateways, one worker and the chain as processes; all the load on the first gateway, none
   # on the other three (each on a port of its own): what an idle gateway pays for the others'
   # orders' events. With inboxes it is only its own idle cost.
-  start_engine 0 0 5000 chain; chain_pid=$engine
+  start_engine 0 0 10000 chain; chain_pid=$engine
   embedded_urls
   EXTRA_ENV="REDIS_URL=$redis_url DATABASE_URL=$database_url"
-  port=$((port + 1)); start_engine 0 0 5000 worker; worker_pid=$engine
+  port=$((port + 1)); start_engine 0 0 10000 worker; worker_pid=$engine
   gateway_pids=()
-  for _ in 1 2 3 4; do port=$((port + 1)); start_engine 0 0 5000 gateway; gateway_pids+=("$engine"); done
+  for _ in 1 2 3 4; do port=$((port + 1)); start_engine 0 0 10000 gateway; gateway_pids+=("$engine"); done
   loaded_port=$((port - 3))
   ticks() { for pid in "$@"; do awk '{ print $14 + $15 }' "/proc/$pid/stat"; done | tr '\n' ' '; }
   warm_up 10 600 "$loaded_port"
@@ -180,7 +180,7 @@ if [ "$only" = cluster ]; then
   redis-cli --cluster create "${cluster_ports[@]/#/127.0.0.1:}" --cluster-replicas 0 --cluster-yes > /dev/null
   for _ in $(seq 1 100); do redis-cli -p "${cluster_ports[0]}" cluster info | grep -q cluster_state:ok && break; sleep 0.2; done
   nodes=$(IFS=,; echo "${cluster_ports[*]/#/127.0.0.1:}")
-  EXTRA_ENV="REDIS_CLUSTER_NODES=$nodes QUEUE_SHARDS=3" start_engine 0 0 5000
+  EXTRA_ENV="REDIS_CLUSTER_NODES=$nodes QUEUE_SHARDS=3" start_engine 0 0 10000
   warm_up 5 500
   redis_cpu() { redis-cli -p "$1" info cpu | tr -d '\r' | awk -F: '/used_cpu_(sys|user):/ { s += $2 } END { printf "%.3f", s }'; }
   declare -A before
@@ -198,7 +198,7 @@ fi
 if [ "$only" = capacity ]; then
   # The capacity C of this machine in engine mode: the load script steps the rate (doubling from
   # 500/s, then bisecting; 15 s a step) and reports the highest rate that keeps up.
-  start_engine 0 0 5000
+  start_engine 0 0 10000
   warm_up 10 1000
   find_capacity capacity "$port"
   stop_engine
@@ -207,11 +207,11 @@ if [ "$only" = realistic-capacity ]; then
   # The capacity C in engine mode and in realistic mode (quotes 150-250 ms, execution 2-3 s, about
   # 2.5 s x C orders in flight), one after the other in this run: the realistic mode should be bound
   # by the same CPU, not by worker concurrency or memory.
-  start_engine 0 0 5000
+  start_engine 0 0 10000
   warm_up 10 1000
   find_capacity capacity-engine "$port"
   stop_engine
-  start_engine 150-250 2000-3000 5000
+  start_engine 150-250 2000-3000 10000
   warm_up 10 1000
   find_capacity capacity-realistic "$port"
   stop_engine
@@ -225,7 +225,7 @@ if [ "$only" = realistic-capacity ]; then
   over=$(( engine_c > 0 ? engine_c * 3 / 2 : 1500 ))
   rounds="${BENCH_ROUNDS:-3}"
   saturated() { # mode (engine|realistic), round
-    if [ "$1" = engine ]; then start_engine 0 0 5000; else start_engine 150-250 2000-3000 5000; fi
+    if [ "$1" = engine ]; then start_engine 0 0 10000; else start_engine 150-250 2000-3000 10000; fi
     embedded_urls
     warm_up 10 1000
     settle
@@ -267,7 +267,7 @@ if [ "$only" = ceiling ]; then
   # warm-up at that rate; each capacity search starts once the database has caught up (settle):
   # the ceiling's search (it may step up to 8,000/s) would otherwise leave its vacuum and writeback to the engine's.
   ceiling_port="${CEILING_PORT:-$((port + 200))}"
-  start_engine 0 0 5000
+  start_engine 0 0 10000
   start_ceiling
   warm_up 10 1000 "$ceiling_port"
   target_port=$ceiling_port cpu_pid=$ceiling cpu_name=ceiling load ceiling-1000 --connections 50 --duration 30 --rate 1000

@@ -54,7 +54,7 @@ const EnvSchema = v.object({
   REDIS_URL: v.optional(url(['redis', 'rediss'])),
   REDIS_CLUSTER_NODES: v.optional(clusterNodes),
   ROLE: v.optional(v.picklist(['all', 'gateway', 'worker', 'chain'], 'must be one of all, gateway, worker, chain'), 'all'),
-  WORKER_CONCURRENCY: v.optional(intString(1, 10_000), '5000'),
+  WORKER_CONCURRENCY: v.optional(intString(1, 50_000), '10000'),
   QUEUE_SHARDS: v.optional(intString(1, 64), '1'),
   WORKER_THREADS: v.optional(intString(0, 16), '1'),
   WORKER_BATCH_LINGER_MS: v.optional(intString(0, 100), '3'),
