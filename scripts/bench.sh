@@ -205,7 +205,7 @@ if [ "$only" = capacity ]; then
 fi
 if [ "$only" = realistic-capacity ]; then
   # The capacity C in engine mode and in realistic mode (quotes 150-250 ms, execution 2-3 s, about
-  # 2.5 s x C orders in flight), one after the other in this run: the realistic mode should be bound
+  # 3.1 s x C (quote, execution, landing) orders in flight), one after the other in this run: the realistic mode should be bound
   # by the same CPU, not by worker concurrency or memory.
   start_engine 0 0 10000
   warm_up 10 1000
