@@ -204,9 +204,9 @@ if [ "$only" = capacity ]; then
   stop_engine
 fi
 if [ "$only" = realistic-capacity ]; then
-  # The capacity C in engine mode and in realistic mode (quotes 150-250 ms, execution 2-3 s, about
-  # 3.1 s x C (quote, execution, landing) orders in flight), one after the other in this run: the realistic mode should be bound
-  # by the same CPU, not by worker concurrency or memory.
+  # The capacity C in engine mode and in realistic mode (quotes 150-250 ms, execution 2-3 s: about
+  # 3.1 s x C orders in flight, counting the landing), one after the other in this run: the
+  # realistic mode should be bound by the same CPU, not by worker concurrency or memory.
   start_engine 0 0 10000
   warm_up 10 1000
   find_capacity capacity-engine "$port"
