@@ -1,52 +1,126 @@
+import type { QueueReading } from '../orders/ports.js';
 import type { Logger } from '../util/logger.js';
 
 /** Share of an order's deadline the queue may already be taking: past it, new submits are refused. */
 export const QUEUE_SHARE_OF_DEADLINE = 0.5;
-/** How often the queue's wait is measured. */
+/** How often the queue is measured. */
 const MEASURE_EVERY_MS = 100;
+/** The drain rate is the orders taken up over this long (a few of the workers' clumps of starts). */
+export const DRAIN_WINDOW_MS = 2_000;
+/** The drain rate the deployment has shown lately is remembered with this half-life (a lull does not forget it). */
+export const CAPACITY_HALF_LIFE_MS = 60_000;
 /** The bounds of the retryAfterMs an OVERLOADED refusal suggests. */
 const RETRY_MIN_MS = 250;
 const RETRY_MAX_MS = 10_000;
 
+/**
+ * The admission rule, without I/O or timers. Orders are started first in, first out, so a new
+ * order waits for the backlog ahead of it to drain: backlog / drain rate (Little's law). The
+ * backlog is read every 100 ms and, in between, follows this gateway's own admissions and the
+ * drain: each submit is judged on the backlog as it stands, and the intake settles at the rate the
+ * deployment drains instead of swinging between taking everything and refusing everything. The
+ * drain rate is the orders taken up over the last 2 s; the rate divided by is the higher of that
+ * and the rate shown lately (remembered with a half-life of a minute), so a burst after a lull is
+ * judged against what the deployment can do, not against the lull. The oldest job still waiting
+ * in the queue counts as well: with no worker taking anything, its age grows and refuses.
+ */
+export function createAdmission(options: { readonly maxWaitMs: number }) {
+  // Readings of the taken-up counter over the drain window: [time, takenUp].
+  const samples: Array<[number, number]> = [];
+  let backlog = 0;
+  let measuredAt = 0;
+  let drainPerMs = 0;
+  let capacityPerMs = 0;
+  let oldestQueuedMs = 0;
+  let admittedSince = 0;
+  let measured = false;
+
+  /** The backlog now: as read, plus what this gateway admitted since, less what drained since. */
+  const backlogAt = (nowMs: number) => Math.max(0, backlog + admittedSince - drainPerMs * Math.max(0, nowMs - measuredAt));
+  const waitAt = (nowMs: number) => {
+    const queued = capacityPerMs > 0 ? backlogAt(nowMs) / capacityPerMs : 0;
+    return Math.max(queued, oldestQueuedMs);
+  };
+
+  return {
+    /** Takes a reading; `admittedDuring` is what this gateway admitted while it was being read. */
+    observe(reading: QueueReading, nowMs: number, admittedDuring = 0): void {
+      const last = samples.at(-1);
+      // A counter that went back (Redis lost it) starts the window again.
+      if (last && reading.takenUp < last[1]) samples.length = 0;
+      samples.push([nowMs, reading.takenUp]);
+      while (samples.length > 2 && samples[1]![0] <= nowMs - DRAIN_WINDOW_MS) samples.shift();
+      const [firstAt, firstTaken] = samples[0]!;
+      drainPerMs = nowMs > firstAt ? (reading.takenUp - firstTaken) / (nowMs - firstAt) : 0;
+      const decay = measured ? 0.5 ** (Math.max(0, nowMs - measuredAt) / CAPACITY_HALF_LIFE_MS) : 0;
+      capacityPerMs = Math.max(drainPerMs, capacityPerMs * decay);
+      backlog = Math.max(0, reading.backlog);
+      oldestQueuedMs = Math.max(0, reading.oldestQueuedMs);
+      measuredAt = nowMs;
+      admittedSince = admittedDuring;
+      measured = true;
+    },
+    /** The queue cannot be read: nothing is refused for overload meanwhile (a submit fails on its own when the queue is down). */
+    forget(): void {
+      backlog = 0;
+      oldestQueuedMs = 0;
+      admittedSince = 0;
+      drainPerMs = 0;
+    },
+    /** The retryAfterMs to refuse an order of this deadline with, or null to take it (and count it in the backlog). */
+    refuse(deadlineMs: number, nowMs: number): number | null {
+      if (options.maxWaitMs === 0) return null;
+      const bound = Math.min(options.maxWaitMs, deadlineMs * QUEUE_SHARE_OF_DEADLINE);
+      const waitMs = waitAt(nowMs);
+      if (waitMs <= bound) {
+        admittedSince += 1;
+        return null;
+      }
+      return Math.round(Math.min(RETRY_MAX_MS, Math.max(RETRY_MIN_MS, waitMs - bound)));
+    },
+    /** What the last reading and the admissions since give, for the metrics. */
+    state(nowMs: number) {
+      return { waitMs: waitAt(nowMs), backlog: backlogAt(nowMs), drainPerSecond: drainPerMs * 1000, capacityPerSecond: capacityPerMs * 1000 };
+    },
+  };
+}
+
 export interface OverloadGuardOptions {
-  /**
-   * How long orders wait before a worker starts them (across the deployment), ms: the longer of
-   * the oldest job still in the queue and the longest wait the workers reported for the orders they
-   * just started; 0 when nothing waits; null when it cannot be told (Redis down: the submit then
-   * fails on its own).
-   */
-  readonly startWaitMs: () => Promise<number | null>;
+  /** Reads the queue across the deployment; null when it cannot be told. */
+  readonly read: () => Promise<QueueReading | null>;
   /** The longest start wait taken whatever the deadline (ADMISSION_MAX_WAIT_MS; 0: no admission control). */
   readonly maxWaitMs: number;
   readonly log: Logger;
   readonly everyMs?: number;
+  readonly now?: () => number;
 }
 
 /**
  * Admission control: refuses a submit the deployment cannot start in time, before anything is
- * stored. Orders are started first in, first out, so how long the orders being started now have
- * waited since their ack is what a new order can expect to wait too: the oldest job still in the
- * queue, and the longest wait the workers reported for the orders they just started (jobs a
- * worker took but cannot start yet, its CPU busy, count there). It is measured every 100 ms, in
- * one script, across every gateway's orders. When that wait is past the bound (half the order's
- * deadline, and at most ADMISSION_MAX_WAIT_MS), the order is refused with OVERLOADED and a
+ * stored (the rule: createAdmission). The queue is read every 100 ms, in one script per shard,
+ * across every gateway's orders. When the wait a new order faces is past its bound (half the
+ * order's deadline, and at most ADMISSION_MAX_WAIT_MS), the order is refused with OVERLOADED and a
  * retryAfterMs: the engine serves what it can start in time, and says so at once for the rest.
  */
 export function startOverloadGuard(options: OverloadGuardOptions) {
   const { log } = options;
-  let waitMs = 0;
+  const now = options.now ?? Date.now;
+  const admission = createAdmission({ maxWaitMs: options.maxWaitMs });
+  let admitted = 0;
   let measuring = false;
   let failing = false;
   const measure = async () => {
     if (measuring) return;
     measuring = true;
+    const admittedBefore = admitted;
     try {
-      const measured = await options.startWaitMs();
-      waitMs = measured ?? 0;
+      const reading = await options.read();
+      if (reading) admission.observe(reading, now(), admitted - admittedBefore);
+      else admission.forget();
       if (failing) log.info('measuring the queue again');
       failing = false;
     } catch (err) {
-      waitMs = 0; // unknown: let the submit go (a queue that is down refuses it by itself)
+      admission.forget(); // unknown: let the submit go (a queue that is down refuses it by itself)
       if (!failing) log.warn({ err }, 'could not measure the queue; not refusing for overload meanwhile');
       failing = true;
     } finally {
@@ -60,15 +134,12 @@ export function startOverloadGuard(options: OverloadGuardOptions) {
   return {
     /** The retryAfterMs to refuse an order of this deadline with, or null to take it. */
     refuse(deadlineMs: number): number | null {
-      if (options.maxWaitMs === 0) return null;
-      const bound = Math.min(options.maxWaitMs, deadlineMs * QUEUE_SHARE_OF_DEADLINE);
-      if (waitMs <= bound) return null;
-      return Math.round(Math.min(RETRY_MAX_MS, Math.max(RETRY_MIN_MS, waitMs - bound)));
+      const retryAfterMs = admission.refuse(deadlineMs, now());
+      if (retryAfterMs === null) admitted += 1;
+      return retryAfterMs;
     },
-    /** The start wait as last measured, ms. */
-    get startWaitMs() {
-      return waitMs;
-    },
+    /** The wait a new order faces, the backlog ahead of it and the drain rate, as last measured and followed since. */
+    state: () => admission.state(now()),
     close(): void {
       clearInterval(timer);
     },

@@ -89,6 +89,16 @@ export interface OrderQueue {
   queuedAmong(orderIds: readonly string[]): Promise<Set<string>>;
 }
 
+/** What admission control reads of the queue, deployment-wide. */
+export interface QueueReading {
+  /** Orders acked and queued that no worker has taken up yet. */
+  readonly backlog: number;
+  /** Orders taken up since the counter began (a counter: its rise over time is the drain rate). */
+  readonly takenUp: number;
+  /** How long the oldest job still in the wait list has waited, ms (0: none waits). */
+  readonly oldestQueuedMs: number;
+}
+
 /** A place in the account's cap of orders in flight: tied to the order once stored; released when the submit is refused or the order ends. */
 export interface OpenOrderSlot {
   /** Ties the slot to the stored order, whose terminal event then frees it. */

@@ -27,8 +27,8 @@ export interface ProcessDeps {
   readonly findPair: (symbol: string) => PairSpec | undefined;
   /** The latest slot's market without the quote latency: resting orders' quotes and a sniper's size. */
   readonly market: MarketNow;
-  /** Told how long each order this worker starts had waited since its ack (admission control reads it). */
-  readonly onStarted?: (waitMs: number) => void;
+  /** Told of each order this worker takes up from its job, whatever it stands at (admission control counts the drain). */
+  readonly onTakenUp?: () => void;
   readonly log: Logger;
 }
 
@@ -51,11 +51,10 @@ export function createProcessOrder(deps: ProcessDeps) {
   return async function processOrder(orderId: string, attempt: Attempt, trigger?: TriggerOrder): Promise<Order> {
     const takenUpAt = clock.now();
     let order = await store.startAttempt(orderId, attempt.number);
+    deps.onTakenUp?.();
     if (!order) throw new EngineError('ORDER_NOT_FOUND', `order ${orderId} does not exist`);
     // A pending market order is taken up now: its routing event is written with its first move.
     const takenUp = order.status === 'pending' && order.type === 'market';
-    // Reported on a first attempt only: a retry's wait includes its backoff, not the queue's.
-    if (takenUp && attempt.number === 1) deps.onStarted?.(takenUpAt - order.createdAt);
     // Delivered again after it ended (or while it rests, without a trigger of its own): its last
     // event may never have been published (Redis failed right after the commit), so publish it
     // again; gateways and the trigger component drop what they already have.

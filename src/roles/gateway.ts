@@ -80,11 +80,13 @@ export async function startGateway(deps: GatewayDeps) {
   const store = observedStore(createOrderStore(sql, { follower: gatewayId }), metrics.onMoved);
   const queue = createShardedQueue({ connection: deps.redis, shards: keys.queues, log });
   // Admission control: a submit the deployment cannot start within its deadline is refused (OVERLOADED).
-  const overload = startOverloadGuard({ startWaitMs: () => queue.startWaitMs(), maxWaitMs: config.admissionMaxWaitMs, log });
+  const overload = startOverloadGuard({ read: () => queue.readAdmission(), maxWaitMs: config.admissionMaxWaitMs, log });
   const feed = createOrderFeed({ loadAfter: store.eventsAfter, follow: (orderId) => store.follow(orderId, gatewayId), log });
   const openOrders = startOpenOrders({ maxPerAccount: config.maxOpenOrdersPerAccount, finishedAmong: store.finishedAmong, log });
   metrics.gaugeAtScrape('dex_queue_jobs', 'Jobs in the order queue, by state (deployment-wide)', () => queue.jobCounts(), 'state');
-  metrics.gaugeAtScrape('dex_admission_start_wait_seconds', 'How long orders wait to be started, as admission control last measured it (deployment-wide)', () => overload.startWaitMs / 1000);
+  metrics.gaugeAtScrape('dex_admission_start_wait_seconds', 'How long a new order would wait to be started, as admission control judges it (deployment-wide)', () => overload.state().waitMs / 1000);
+  metrics.gaugeAtScrape('dex_admission_backlog_orders', 'Orders acked and queued that no worker has taken up yet, as admission control follows it (deployment-wide)', () => overload.state().backlog);
+  metrics.gaugeAtScrape('dex_admission_drain_orders_per_second', 'Orders the workers took up per second over the last 2 s (deployment-wide)', () => overload.state().drainPerSecond);
   const subscriber = startEventSubscriber({
     redis: connectRedis(deps.redisUrl, log, `${keys.namespace}:events`),
     streamKey: keys.events.inboxOf(gatewayId),

@@ -22,7 +22,7 @@ import type { EngineMetrics } from '../adapters/prometheus/engine-metrics.js';
 const SWITCH_CHECK_EVERY_MS = 250;
 
 /** How often a worker reports the longest start wait it saw (for the gateways' admission control). */
-const START_WAIT_REPORT_MS = 100;
+const TAKEN_UP_REPORT_MS = 100;
 
 /** How often a worker looks for orders a gateway stored but never queued. */
 const UNQUEUED_SWEEP_EVERY_MS = 30_000;
@@ -55,15 +55,21 @@ export function startWorker(deps: WorkerDeps) {
   const lingerMs = config.workerBatchLingerMs;
   const store = observedStore(createOrderStore(infra.sql, { lingerMs }), deps.metrics.onMoved);
   const queueOptions = { connection: infra.redis, shards: keys.queues, log };
-  // The longest start wait of the last 100 ms goes to Redis, where every gateway's admission control reads it.
-  let longestWait = 0;
+  // The orders taken up in the last 100 ms are counted out of the deployment's backlog, in Redis,
+  // where every gateway's admission control reads it and the drain rate.
+  let takenUp = 0;
   const reporter = createShardedQueue(queueOptions);
   const reportTimer = setInterval(() => {
-    if (longestWait === 0) return;
-    const wait = longestWait;
-    longestWait = 0;
-    reporter.reportStartWait(wait).catch((err: unknown) => log.debug({ err }, 'could not report the start wait'));
-  }, START_WAIT_REPORT_MS);
+    if (takenUp === 0) return;
+    const count = takenUp;
+    takenUp = 0;
+    // Not counted (Redis down): counted with the next report. (One that did count but whose reply
+    // was lost is counted twice: the backlog then reads low, and its floor absorbs that.)
+    reporter.reportTakenUp(count).catch((err: unknown) => {
+      takenUp += count;
+      log.debug({ err }, 'could not count the orders taken up');
+    });
+  }, TAKEN_UP_REPORT_MS);
   reportTimer.unref();
   const processOrder = createProcessOrder({
     store,
@@ -74,7 +80,7 @@ export function startWorker(deps: WorkerDeps) {
     ids: randomIds,
     findPair: deps.findPair,
     market: deps.market,
-    onStarted: (waitMs) => (longestWait = Math.max(longestWait, waitMs, 1)),
+    onTakenUp: () => (takenUp += 1),
     log,
   });
   // One BullMQ worker per queue shard, each with its share of WORKER_CONCURRENCY (the shares add up

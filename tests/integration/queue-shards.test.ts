@@ -43,6 +43,12 @@ describe('queue shards (QUEUE_SHARDS)', () => {
       for (const ack of together) await client.settle(ack.orderId as string);
       const jobsAfter = await Promise.all(redisKeys(app.namespace, { shards: 3 }).queues.map(async (shard) => Number(await redis.get(`${shard.prefix}:${shard.name}:id`))));
       expect(jobsAfter.reduce((sum, jobs) => sum + jobs, 0) - 30).toBeLessThan(12);
+      // Admission control's counters, on the first shard for every shard: each order counted into
+      // the backlog when queued and out when taken up (reported every 100 ms).
+      const [first] = redisKeys(app.namespace, { shards: 3 }).queues;
+      await expect.poll(async () => Number(await redis.get(`${first!.prefix}:${first!.name}:taken-up`)), { timeout: 2_000 }).toBe(42);
+      expect(await redis.get(`${first!.prefix}:${first!.name}:backlog`)).toBe('0');
+      expect(await redis.exists(`${first!.prefix}:orders-1:taken-up`, `${first!.prefix}:orders-1:backlog`)).toBe(0);
       await client.close();
     } finally {
       redis.disconnect();

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { redisKeys } from '../../src/roles/infrastructure.js';
+import { scrape, valueOf } from '../helpers/prometheus-text.js';
 import { ask, connectClient } from '../helpers/ws-client.js';
 import { startRedisCluster, type RedisClusterFixture } from '../helpers/redis-cluster.js';
 import { ROOT, startTestEngine } from '../helpers/test-engine.js';
@@ -135,10 +136,26 @@ describe('on a Redis Cluster of three masters', () => {
       expect(new Set(shards.map((shard) => shard.prefix)).size).toBe(8);
       const client = await connectClient(app.wsUrl);
       const acks = await Promise.all(Array.from({ length: 30 }, () => ask(client, market)));
+      // Admission control reads its counters and every shard's wait list across the tags: the
+      // gateway sees the orders drain (a script crossing slots would fail, and show no drain).
+      expect(await drainSeen(app.httpUrl)).toBeGreaterThan(0);
       for (const ack of acks) expect((await client.settle(ack.orderId as string)).at(-1)!.status).toBe('confirmed');
+      // Counted on the first shard's tag: every order in and out of the backlog.
+      expect(Number(await cluster.get(`${shards[0]!.prefix}:${shards[0]!.name}:taken-up`))).toBeGreaterThanOrEqual(30);
+      expect(await cluster.get(`${shards[0]!.prefix}:${shards[0]!.name}:backlog`)).toBe('0');
       await client.close();
     } finally {
       await app.close();
     }
   });
 });
+
+/** The drain rate the gateway's admission control shows, once it shows one (or 0 after 3 s). */
+async function drainSeen(httpUrl: string): Promise<number> {
+  for (let tries = 0; tries < 30; tries++) {
+    const drain = valueOf(await scrape(httpUrl), 'dex_admission_drain_orders_per_second');
+    if (drain > 0) return drain;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return 0;
+}

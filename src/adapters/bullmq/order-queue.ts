@@ -21,28 +21,66 @@ const JOB_OPTIONS = {
 };
 
 /**
- * The job that has waited longest and when it was added (ms, the adder's clock), in one round trip.
- * BullMQ pushes new jobs on the left of its wait list and workers take them from the right, so the
- * oldest is the last one. KEYS: the wait list; ARGV: the prefix of job hashes.
+ * What admission control reads of one shard, in one round trip: when the job that has waited
+ * longest was added (ms, the adder's clock; BullMQ pushes new jobs on the left of its wait list and
+ * workers take them from the right, so the oldest is the last one), how many jobs wait and run, and
+ * the deployment's admission counters when this shard keeps them (else 0). KEYS: the wait list, the
+ * active list, then the backlog and taken-up counters (or none); ARGV: the prefix of job hashes.
  */
-const OLDEST_WAITING = `
-local lag = tonumber(redis.call('GET', KEYS[2]) or '0')
+const READ_SHARD = `
 local id = redis.call('LINDEX', KEYS[1], -1)
 local added = false
 if id then added = redis.call('HGET', ARGV[1] .. id, 'timestamp') end
-return { added, lag }`;
+local backlog, taken = '0', '0'
+if KEYS[3] then
+  backlog = redis.call('GET', KEYS[3]) or '0'
+  taken = redis.call('GET', KEYS[4]) or '0'
+end
+return { added, redis.call('LLEN', KEYS[1]) + redis.call('LLEN', KEYS[2]), backlog, taken }`;
 
 /**
- * Raises the start wait the workers report to at least ARGV[1] ms, for ARGV[2] ms: the key holds
- * the longest wait reported lately by any worker, and lapses when none reports one as long.
+ * Moves the admission counters: the backlog (orders queued, not taken up yet) by ARGV[1], never
+ * below 0, and the taken-up counter by ARGV[2]. An order taken up twice (a job re-delivered after
+ * a crash or a fault) is counted twice; the floor absorbs that the next time the backlog drains.
+ * KEYS: the backlog, the taken-up counter.
  */
-const REPORT_START_WAIT = `
-local current = tonumber(redis.call('GET', KEYS[1]) or '0')
-local wait = tonumber(ARGV[1])
-if wait >= current then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) end
+const MOVE_COUNTERS = `
+local backlog = tonumber(redis.call('GET', KEYS[1]) or '0') + tonumber(ARGV[1])
+if backlog < 0 then backlog = 0 end
+redis.call('SET', KEYS[1], backlog)
+if tonumber(ARGV[2]) > 0 then redis.call('INCRBY', KEYS[2], ARGV[2]) end
+return backlog`;
+
+/**
+ * Sets the backlog to 0 if it still holds ARGV[1]: the queue was seen with no job waiting or
+ * running, so an order counted in but never out (a gateway that died between its count and its
+ * add) is not counted for ever. KEYS: the backlog.
+ */
+const CLEAR_IDLE_BACKLOG = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[1], '0') end
 return 0`;
-/** How long a reported start wait counts. */
-const START_WAIT_TTL_MS = 500;
+
+/** Where the deployment's admission counters live (on one shard: every gateway and worker counts there). */
+export interface AdmissionCounters {
+  readonly backlog: string;
+  readonly takenUp: string;
+}
+
+/** The admission counters of a shard (`prefix`, `name`): kept on the first shard. */
+export function admissionCountersOf(prefix: string, name: string): AdmissionCounters {
+  return { backlog: `${prefix}:${name}:backlog`, takenUp: `${prefix}:${name}:taken-up` };
+}
+
+/** What one shard holds for admission control. */
+export interface ShardReading {
+  /** How long its oldest waiting job has waited, ms (by this process's clock; 0: none). */
+  readonly oldestQueuedMs: number;
+  /** Its jobs waiting or running (0: idle). */
+  readonly jobs: number;
+  /** The deployment's counters, when this shard keeps them (else 0). */
+  readonly backlog: number;
+  readonly takenUp: number;
+}
 
 /**
  * The OrderQueue port on BullMQ. Orders submitted in the same turn of the event loop travel in one
@@ -52,16 +90,51 @@ const START_WAIT_TTL_MS = 500;
  * Jobs take BullMQ's own ids: an order queued twice (a duplicate submit finding it still pending)
  * is in two jobs, which is safe, since every step of an order is a guarded change in the database.
  */
-export function createOrderQueue(options: { connection: Redis; prefix: string; name: string; log: Logger }): OrderQueue &
-  TriggerQueue & { startWaitMs(): Promise<number>; reportStartWait(waitMs: number): Promise<void>; jobCounts(): Promise<Record<string, number>>; close(): Promise<void> } {
-  const queue = new Queue(options.name, { connection: options.connection, prefix: options.prefix });
+export function createOrderQueue(options: {
+  connection: Redis;
+  prefix: string;
+  name: string;
+  log: Logger;
+  /** Where the orders queued are counted in (default: this queue's own counters). */
+  counters?: AdmissionCounters;
+}): OrderQueue &
+  TriggerQueue & {
+    readShard(): Promise<ShardReading>;
+    reportTakenUp(count: number): Promise<void>;
+    clearIdleBacklog(backlog: number): Promise<void>;
+    jobCounts(): Promise<Record<string, number>>;
+    close(): Promise<void>;
+  } {
+  const { connection } = options;
+  const queue = new Queue(options.name, { connection, prefix: options.prefix });
+  const own = admissionCountersOf(options.prefix, options.name);
+  const counters = options.counters ?? own;
+  const keepsCounters = counters.backlog === own.backlog;
+  const base = `${options.prefix}:${options.name}:`;
+  const moveCounters = (backlog: number, takenUp: number) => connection.eval(MOVE_COUNTERS, 2, counters.backlog, counters.takenUp, backlog, takenUp);
+  /**
+   * Adds jobs counted in the backlog first, so a worker never counts an order out before it was
+   * counted in (its count would be lost to the floor); a failed add counts them out again.
+   */
+  const countedAdd = async (orders: number, add: () => Promise<unknown>) => {
+    const counted = connection.incrby(counters.backlog, orders);
+    try {
+      await add();
+    } catch (err) {
+      await counted.then(() => moveCounters(-orders, 0)).catch(() => undefined);
+      throw err;
+    }
+    // Not counted (Redis failed between the two): the backlog reads low until the next count.
+    await counted.catch((err: unknown) => options.log.debug({ err }, 'could not count queued orders for admission control'));
+  };
   // The shared connection already reports its own errors; this only keeps them off stderr.
   queue.on('error', (err) => options.log.debug({ err }, 'queue error'));
   const add = createBatcher<string, void>({
     maxSize: MAX_ORDERS_PER_JOB,
     run: async (orderIds) => {
       // One order queued twice in one turn (a duplicate submit) is carried once.
-      await queue.add('execute', { orderIds: [...new Set(orderIds)] }, JOB_OPTIONS);
+      const unique = [...new Set(orderIds)];
+      await countedAdd(unique.length, () => queue.add('execute', { orderIds: unique }, JOB_OPTIONS));
       return orderIds.map(() => undefined);
     },
   });
@@ -71,12 +144,12 @@ export function createOrderQueue(options: { connection: Redis; prefix: string; n
     async enqueueTriggers(triggers) {
       // A slot's triggers travel together, MAX_ORDERS_PER_JOB to a job, all jobs in one MULTI (all
       // queued or none); each trigger is guarded by its seq in the store.
-      const jobs = [];
+      const jobs: Array<{ name: string; data: unknown; opts: typeof JOB_OPTIONS }> = [];
       for (let i = 0; i < triggers.length; i += MAX_ORDERS_PER_JOB) {
         const batch = triggers.slice(i, i + MAX_ORDERS_PER_JOB);
         jobs.push({ name: 'trigger', data: { orderIds: batch.map((t) => t.orderId), triggers: batch }, opts: JOB_OPTIONS });
       }
-      if (jobs.length > 0) await queue.addBulk(jobs);
+      if (jobs.length > 0) await countedAdd(triggers.length, () => queue.addBulk(jobs));
     },
 
     async queuedAmong(orderIds) {
@@ -92,24 +165,26 @@ export function createOrderQueue(options: { connection: Redis; prefix: string; n
       return found;
     },
 
-    /**
-     * How long orders wait to be started, ms (0: none waits): the longer of the oldest job's wait
-     * in the queue (by this process's clock) and the start wait workers reported lately.
-     */
-    async startWaitMs(): Promise<number> {
-      const base = `${options.prefix}:${options.name}:`;
-      const [added, lag] = (await options.connection.eval(OLDEST_WAITING, 2, `${base}wait`, `${base}start-wait`, base)) as [string | null, number];
-      const queued = added === null ? 0 : Math.max(0, Date.now() - Number(added));
-      return Math.max(queued, Number(lag) || 0);
+    /** This shard's oldest wait and jobs, and the deployment's admission counters if it keeps them. */
+    async readShard(): Promise<ShardReading> {
+      const keys = [`${base}wait`, `${base}active`, ...(keepsCounters ? [counters.backlog, counters.takenUp] : [])];
+      const [added, jobs, backlog, takenUp] = (await connection.eval(READ_SHARD, keys.length, ...keys, base)) as [string | null, number, string, string];
+      const oldestQueuedMs = added === null ? 0 : Math.max(0, Date.now() - Number(added));
+      return { oldestQueuedMs, jobs: Number(jobs), backlog: Number(backlog) || 0, takenUp: Number(takenUp) || 0 };
+    },
+
+    /** Counts orders a worker took up out of the backlog, and into the drain rate. */
+    async reportTakenUp(count: number): Promise<void> {
+      await moveCounters(-count, count);
+    },
+
+    /** The queue was seen idle with this backlog: clears it unless it moved since. */
+    async clearIdleBacklog(backlog: number): Promise<void> {
+      await connection.eval(CLEAR_IDLE_BACKLOG, 1, counters.backlog, backlog);
     },
 
     /** The queue's jobs by state (a job carries one batch of orders). */
     jobCounts: () => queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'failed'),
-
-    /** Reports how long an order just started had waited since its ack (the longest reported lately counts). */
-    async reportStartWait(waitMs: number): Promise<void> {
-      await options.connection.eval(REPORT_START_WAIT, 1, `${options.prefix}:${options.name}:start-wait`, Math.round(waitMs), START_WAIT_TTL_MS);
-    },
 
     close: () => queue.close(),
   };

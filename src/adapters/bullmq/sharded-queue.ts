@@ -1,7 +1,8 @@
 import { randomInt } from 'node:crypto';
 import type { Cluster, Redis as RedisNode } from 'ioredis';
 import type { Logger } from '../../log.js';
-import { createOrderQueue } from './order-queue.js';
+import type { QueueReading } from '../../orders/ports.js';
+import { admissionCountersOf, createOrderQueue } from './order-queue.js';
 
 type Redis = RedisNode | Cluster;
 
@@ -11,7 +12,12 @@ export interface QueueShard {
   readonly name: string;
 }
 
-export type ShardedQueue = ReturnType<typeof createOrderQueue>;
+type OrderQueueShard = ReturnType<typeof createOrderQueue>;
+
+export type ShardedQueue = Omit<OrderQueueShard, 'readShard' | 'clearIdleBacklog'> & {
+  /** What admission control reads, across every shard (see readAdmission). */
+  readAdmission(): Promise<QueueReading>;
+};
 
 /**
  * The order queue over several BullMQ queues (QUEUE_SHARDS), each under its own hash tag on a
@@ -21,16 +27,30 @@ export type ShardedQueue = ReturnType<typeof createOrderQueue>;
  * the shards would multiply it), and the shards take turns. Orders of one account may be
  * in different shards: the engine promises no order between orders (they run concurrently
  * anyway), only the order of each order's own events. Reads that span the queue ask every shard:
- * the start wait is the longest of any shard, job counts are summed, and an order is queued if any
+ * the admission counters are kept on the first shard and the oldest wait is the longest of any, job counts are summed, and an order is queued if any
  * shard holds it. With one shard this is the plain queue.
  */
 export function createShardedQueue(options: { connection: Redis; shards: readonly QueueShard[]; log: Logger }): ShardedQueue {
-  const queues = options.shards.map((shard) => createOrderQueue({ connection: options.connection, prefix: shard.prefix, name: shard.name, log: options.log }));
-  if (queues.length === 1) return queues[0]!;
+  // Every gateway and worker counts the deployment's backlog and drain on the first shard.
+  const first = options.shards[0]!;
+  const counters = admissionCountersOf(first.prefix, first.name);
+  const queues = options.shards.map((shard) => createOrderQueue({ connection: options.connection, prefix: shard.prefix, name: shard.name, log: options.log, counters }));
+  /**
+   * The backlog and the taken-up counter (kept on the first shard), and the oldest wait of any
+   * shard. A backlog read while no shard has a job waiting or running is cleared (unless it moved
+   * meanwhile): what was counted in and never out cannot build up.
+   */
+  const readAdmission = async (): Promise<QueueReading> => {
+    const shards = await Promise.all(queues.map((queue) => queue.readShard()));
+    const { backlog, takenUp } = shards[0]!;
+    if (backlog > 0 && shards.every((shard) => shard.jobs === 0)) await queues[0]!.clearIdleBacklog(backlog);
+    return { backlog, takenUp, oldestQueuedMs: Math.max(...shards.map((shard) => shard.oldestQueuedMs)) };
+  };
+  if (queues.length === 1) return { ...queues[0]!, readAdmission };
   // Each process starts at a shard of its own, so that the gateways do not all begin on the first.
   let next = randomInt(queues.length);
-  let ofThisTurn: ShardedQueue | undefined;
-  const shardOfTurn = (): ShardedQueue => {
+  let ofThisTurn: OrderQueueShard | undefined;
+  const shardOfTurn = (): OrderQueueShard => {
     if (!ofThisTurn) {
       ofThisTurn = queues[next++ % queues.length]!;
       setImmediate(() => (ofThisTurn = undefined));
@@ -52,12 +72,10 @@ export function createShardedQueue(options: { connection: Redis; shards: readonl
       return new Set(found.flatMap((set) => [...set]));
     },
 
-    async startWaitMs() {
-      return Math.max(...(await Promise.all(queues.map((queue) => queue.startWaitMs()))));
-    },
+    readAdmission,
 
-    // Workers report to the first shard: the start wait read back is the longest over every shard.
-    reportStartWait: (waitMs) => queues[0]!.reportStartWait(waitMs),
+    // Every queue counts on the first shard's counters.
+    reportTakenUp: (count) => queues[0]!.reportTakenUp(count),
 
     async jobCounts() {
       const counts: Record<string, number> = {};

@@ -1,32 +1,95 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startOverloadGuard, type OverloadGuard } from '../../../src/gateway/overload.js';
+import { createAdmission, startOverloadGuard, type OverloadGuard } from '../../../src/gateway/overload.js';
 
 const log = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, child: () => log } as never;
 const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
+
+/** An admission that has seen the deployment take up 2,000 orders in the last second (2 a ms). */
+function draining(backlog: number, options: { oldestQueuedMs?: number } = {}) {
+  const admission = createAdmission({ maxWaitMs: 1_000 });
+  admission.observe({ backlog: 0, takenUp: 10_000, oldestQueuedMs: 0 }, 0);
+  admission.observe({ backlog, takenUp: 12_000, oldestQueuedMs: options.oldestQueuedMs ?? 0 }, 1_000);
+  return admission;
+}
+
+describe('the admission rule', () => {
+  it('judges the wait as the backlog over the drain rate, against half the deadline and the cap, and says when to retry', () => {
+    const admission = draining(1_000); // 1,000 orders ahead, 2 taken up a ms: 500 ms
+    expect(admission.state(1_000)).toMatchObject({ waitMs: 500, backlog: 1_000, drainPerSecond: 2_000 });
+    expect(admission.refuse(600, 1_000)).toBe(250); // past half of 600 ms: refused, retry after at least 250 ms
+    expect(admission.refuse(10_000, 1_000)).toBeNull(); // within the 1 s cap
+    const far = draining(10_000); // 5 s of backlog
+    expect(far.refuse(60_000, 1_000)).toBe(4_000); // the cap (1 s) applies whatever the deadline
+  });
+
+  it('follows its own admissions and the drain between readings: offered five times the drain, it takes what drains', () => {
+    // At the bound already less 10 orders: 1,990 ahead, 2 a ms drain, 1 s bound (2,000 orders).
+    const admission = draining(1_990);
+    let admitted = 0;
+    let refused = 0;
+    // 100 ms before the next reading, 10 submits a ms (10,000/s offered against 2,000/s drained).
+    for (let ms = 0; ms < 100; ms++) {
+      for (let i = 0; i < 10; i++) {
+        if (admission.refuse(10_000, 1_000 + ms) === null) admitted += 1;
+        else refused += 1;
+      }
+    }
+    // The 10 (and the one at the bound) at once, then about the 2 a ms that drain: not 1,000, not 0.
+    expect(admitted).toBeGreaterThanOrEqual(205);
+    expect(admitted).toBeLessThanOrEqual(212);
+    expect(refused).toBe(1_000 - admitted);
+    // The next reading shows the admissions landed; what this gateway admitted while reading counts on top.
+    admission.observe({ backlog: 1_999, takenUp: 12_200, oldestQueuedMs: 0 }, 1_100, 1);
+    expect(admission.state(1_100).backlog).toBe(2_000); // at the bound
+    expect(admission.refuse(10_000, 1_100)).toBeNull();
+    expect(admission.refuse(10_000, 1_100)).not.toBeNull(); // past it
+  });
+
+  it('keeps the drain rate it has shown through a lull, and refuses when nothing is taken up while jobs wait', () => {
+    const admission = draining(0);
+    // Three quiet seconds: nothing taken up, a burst of 1,500 orders now queued.
+    admission.observe({ backlog: 0, takenUp: 12_000, oldestQueuedMs: 0 }, 2_000);
+    admission.observe({ backlog: 1_500, takenUp: 12_000, oldestQueuedMs: 0 }, 4_000);
+    expect(admission.state(4_000).drainPerSecond).toBe(0);
+    expect(admission.state(4_000).capacityPerSecond).toBeGreaterThan(1_900); // half-life a minute
+    expect(admission.refuse(10_000, 4_000)).toBeNull(); // ~770 ms at the rate shown: taken
+    // No worker takes anything up and the oldest job has waited 1.2 s: refused, whatever the backlog.
+    const stalled = draining(0, { oldestQueuedMs: 1_200 });
+    expect(stalled.refuse(10_000, 1_000)).toBe(250);
+  });
+
+  it('takes orders before any drain was seen, starts the window again when the counter goes back, and never refuses when off', () => {
+    const fresh = createAdmission({ maxWaitMs: 1_000 });
+    fresh.observe({ backlog: 500, takenUp: 0, oldestQueuedMs: 0 }, 0);
+    expect(fresh.refuse(10_000, 0)).toBeNull();
+    const reset = draining(0);
+    reset.observe({ backlog: 0, takenUp: 5, oldestQueuedMs: 0 }, 1_100); // Redis lost the counter
+    expect(reset.state(1_100).drainPerSecond).toBe(0);
+    const off = createAdmission({ maxWaitMs: 0 });
+    off.observe({ backlog: 1e9, takenUp: 0, oldestQueuedMs: 60_000 }, 0);
+    expect(off.refuse(1_000, 0)).toBeNull();
+  });
+});
 
 describe('the overload guard', () => {
   let guard: OverloadGuard | undefined;
   afterEach(() => guard?.close());
 
-  it('takes orders while the start wait is within half their deadline and the cap, and refuses beyond with a retryAfterMs', async () => {
-    let wait = 400;
-    guard = startOverloadGuard({ startWaitMs: async () => wait, maxWaitMs: 1_000, log, everyMs: 60_000 });
-    await settle();
-    expect(guard.refuse(10_000)).toBeNull();
-    expect(guard.refuse(600)).toBe(250); // 400 ms is past half of 600 ms: refused, retry after at least 250 ms
-    wait = 3_000;
-    guard.close();
-    guard = startOverloadGuard({ startWaitMs: async () => wait, maxWaitMs: 1_000, log, everyMs: 60_000 });
-    await settle();
-    expect(guard.refuse(10_000)).toBe(2_000); // the cap (1 s) applies, whatever the deadline
+  it('reads the queue and refuses past the bound', async () => {
+    let now = 0;
+    let takenUp = 0;
+    guard = startOverloadGuard({ read: async () => ({ backlog: 40_000, takenUp: (takenUp += 2_000), oldestQueuedMs: 0 }), maxWaitMs: 1_000, log, everyMs: 10, now: () => (now += 100) });
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(guard.state().drainPerSecond).toBeGreaterThan(0);
+    expect(guard.refuse(10_000)).not.toBeNull();
   });
 
-  it('never refuses when admission control is off, or while the wait cannot be measured', async () => {
-    guard = startOverloadGuard({ startWaitMs: async () => 30_000, maxWaitMs: 0, log, everyMs: 60_000 });
+  it('never refuses while the queue cannot be read', async () => {
+    guard = startOverloadGuard({ read: async () => Promise.reject(new Error('redis down')), maxWaitMs: 1_000, log, everyMs: 60_000 });
     await settle();
     expect(guard.refuse(1_000)).toBeNull();
     guard.close();
-    guard = startOverloadGuard({ startWaitMs: async () => Promise.reject(new Error('redis down')), maxWaitMs: 1_000, log, everyMs: 60_000 });
+    guard = startOverloadGuard({ read: async () => null, maxWaitMs: 1_000, log, everyMs: 60_000 });
     await settle();
     expect(guard.refuse(1_000)).toBeNull();
   });
