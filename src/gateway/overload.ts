@@ -7,7 +7,11 @@ export const QUEUE_SHARE_OF_DEADLINE = 0.5;
 const MEASURE_EVERY_MS = 100;
 /** The drain rate is the orders taken up over this long (a few of the workers' clumps of starts). */
 export const DRAIN_WINDOW_MS = 2_000;
-/** The drain rate the deployment has shown lately is remembered with this half-life (a lull does not forget it). */
+/** A reading shows the workers behind when the oldest job has waited a measuring interval or more. */
+export const BEHIND_AT_MS = MEASURE_EVERY_MS;
+/** A drain window measures the capacity when the workers were behind in at least this share of its readings. */
+const BEHIND_SHARE = 0.5;
+/** While the workers are behind, the capacity measured before fades with this half-life (a lower drain takes over). */
 export const CAPACITY_HALF_LIFE_MS = 60_000;
 /** The bounds of the retryAfterMs an OVERLOADED refusal suggests. */
 const RETRY_MIN_MS = 250;
@@ -15,25 +19,30 @@ const RETRY_MAX_MS = 10_000;
 
 /**
  * The admission rule, without I/O or timers. Orders are started first in, first out, so a new
- * order waits for the backlog ahead of it to drain: backlog / drain rate (Little's law). The
- * backlog is read every 100 ms and, in between, follows this gateway's own admissions and the
- * drain: each submit is judged on the backlog as it stands, and the intake settles at the rate the
- * deployment drains instead of swinging between taking everything and refusing everything. The
- * drain rate is the orders taken up over the last 2 s; the rate divided by is the higher of that
- * and the rate shown lately (remembered with a half-life of a minute), so a burst after a lull is
- * judged against what the deployment can do, not against the lull. The oldest job still waiting
- * in the queue counts as well: with no worker taking anything, its age grows and refuses.
+ * order waits for the backlog ahead of it to drain: backlog / capacity (Little's law). The backlog
+ * is read every 100 ms and, in between, follows this gateway's own admissions and the drain: each
+ * submit is judged on the backlog as it stands, and the intake settles at the rate the deployment
+ * drains instead of swinging between taking everything and refusing everything.
+ *
+ * The capacity is a drain rate (orders taken up over the last 2 s), but only a drain measured
+ * while the workers were behind (the oldest job waiting a measuring interval or more in at least
+ * half the window's readings) says what they can do: a drain with the workers keeping up is only
+ * what was offered, a floor. So the capacity is the drain of such a window (the one measured
+ * before fading with a half-life of a minute while the workers stay behind, so a lower drain takes
+ * over when a worker is lost), raised by any higher drain, and kept through a lull. Until the
+ * workers have been seen behind the capacity is not known and the backlog is not judged on it: a
+ * burst after light traffic is not measured against the light traffic. The oldest job still
+ * waiting counts as well, always: with no worker taking anything, its age grows and refuses.
  */
 export function createAdmission(options: { readonly maxWaitMs: number }) {
-  // Readings of the taken-up counter over the drain window: [time, takenUp].
-  const samples: Array<[number, number]> = [];
+  // Readings over the drain window: [time, takenUp, the workers were behind].
+  const samples: Array<[number, number, boolean]> = [];
   let backlog = 0;
   let measuredAt = 0;
   let drainPerMs = 0;
   let capacityPerMs = 0;
   let oldestQueuedMs = 0;
   let admittedSince = 0;
-  let measured = false;
 
   /** The backlog now: as read, plus what this gateway admitted since, less what drained since. */
   const backlogAt = (nowMs: number) => Math.max(0, backlog + admittedSince - drainPerMs * Math.max(0, nowMs - measuredAt));
@@ -48,17 +57,23 @@ export function createAdmission(options: { readonly maxWaitMs: number }) {
       const last = samples.at(-1);
       // A counter that went back (Redis lost it) starts the window again.
       if (last && reading.takenUp < last[1]) samples.length = 0;
-      samples.push([nowMs, reading.takenUp]);
+      samples.push([nowMs, reading.takenUp, reading.oldestQueuedMs >= BEHIND_AT_MS]);
       while (samples.length > 2 && samples[1]![0] <= nowMs - DRAIN_WINDOW_MS) samples.shift();
       const [firstAt, firstTaken] = samples[0]!;
-      drainPerMs = nowMs > firstAt ? (reading.takenUp - firstTaken) / (nowMs - firstAt) : 0;
-      const decay = measured ? 0.5 ** (Math.max(0, nowMs - measuredAt) / CAPACITY_HALF_LIFE_MS) : 0;
-      capacityPerMs = Math.max(drainPerMs, capacityPerMs * decay);
+      const spanMs = nowMs - firstAt;
+      drainPerMs = spanMs > 0 ? (reading.takenUp - firstTaken) / spanMs : 0;
+      const behind = samples.filter((sample) => sample[2]).length;
+      const measuresCapacity = spanMs >= DRAIN_WINDOW_MS / 2 && behind >= samples.length * BEHIND_SHARE;
+      if (measuresCapacity) {
+        const fade = 0.5 ** (Math.max(0, nowMs - measuredAt) / CAPACITY_HALF_LIFE_MS);
+        capacityPerMs = Math.max(drainPerMs, capacityPerMs * fade);
+      } else if (capacityPerMs > 0) {
+        capacityPerMs = Math.max(capacityPerMs, drainPerMs);
+      }
       backlog = Math.max(0, reading.backlog);
       oldestQueuedMs = Math.max(0, reading.oldestQueuedMs);
       measuredAt = nowMs;
       admittedSince = admittedDuring;
-      measured = true;
     },
     /** The queue cannot be read: nothing is refused for overload meanwhile (a submit fails on its own when the queue is down). */
     forget(): void {
@@ -78,7 +93,7 @@ export function createAdmission(options: { readonly maxWaitMs: number }) {
       }
       return Math.round(Math.min(RETRY_MAX_MS, Math.max(RETRY_MIN_MS, waitMs - bound)));
     },
-    /** What the last reading and the admissions since give, for the metrics. */
+    /** What the last reading and the admissions since give, for the metrics (capacity 0: not measured yet). */
     state(nowMs: number) {
       return { waitMs: waitAt(nowMs), backlog: backlogAt(nowMs), drainPerSecond: drainPerMs * 1000, capacityPerSecond: capacityPerMs * 1000 };
     },

@@ -1,14 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAdmission, startOverloadGuard, type OverloadGuard } from '../../../src/gateway/overload.js';
+import { BEHIND_AT_MS, createAdmission, startOverloadGuard, type OverloadGuard } from '../../../src/gateway/overload.js';
 
 const log = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, child: () => log } as never;
 const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
 
-/** An admission that has seen the deployment take up 2,000 orders in the last second (2 a ms). */
+/** An admission that has seen the workers, behind, take up 2,000 orders in the last second (2 a ms). */
 function draining(backlog: number, options: { oldestQueuedMs?: number } = {}) {
   const admission = createAdmission({ maxWaitMs: 1_000 });
-  admission.observe({ backlog: 0, takenUp: 10_000, oldestQueuedMs: 0 }, 0);
-  admission.observe({ backlog, takenUp: 12_000, oldestQueuedMs: options.oldestQueuedMs ?? 0 }, 1_000);
+  admission.observe({ backlog: 2_000, takenUp: 10_000, oldestQueuedMs: BEHIND_AT_MS }, 0);
+  admission.observe({ backlog, takenUp: 12_000, oldestQueuedMs: options.oldestQueuedMs ?? BEHIND_AT_MS }, 1_000);
   return admission;
 }
 
@@ -39,7 +39,7 @@ describe('the admission rule', () => {
     expect(admitted).toBeLessThanOrEqual(212);
     expect(refused).toBe(1_000 - admitted);
     // The next reading shows the admissions landed; what this gateway admitted while reading counts on top.
-    admission.observe({ backlog: 1_999, takenUp: 12_200, oldestQueuedMs: 0 }, 1_100, 1);
+    admission.observe({ backlog: 1_999, takenUp: 12_200, oldestQueuedMs: BEHIND_AT_MS }, 1_100, 1);
     expect(admission.state(1_100).backlog).toBe(2_000); // at the bound
     expect(admission.refuse(10_000, 1_100)).toBeNull();
     expect(admission.refuse(10_000, 1_100)).not.toBeNull(); // past it
@@ -56,6 +56,33 @@ describe('the admission rule', () => {
     // No worker takes anything up and the oldest job has waited 1.2 s: refused, whatever the backlog.
     const stalled = draining(0, { oldestQueuedMs: 1_200 });
     expect(stalled.refuse(10_000, 1_000)).toBe(250);
+  });
+
+  it('does not judge a burst after light traffic on what the light traffic drained: that is not the capacity', () => {
+    // Five orders a second for three seconds, each taken up at once (no job left waiting), then a burst of 30.
+    const admission = createAdmission({ maxWaitMs: 1_000 });
+    for (let ms = 0; ms <= 3_000; ms += 100) admission.observe({ backlog: 1, takenUp: Math.floor(ms / 200), oldestQueuedMs: 0 }, ms);
+    expect(admission.state(3_000)).toMatchObject({ drainPerSecond: 5, capacityPerSecond: 0 });
+    admission.observe({ backlog: 30, takenUp: 15, oldestQueuedMs: 3 }, 3_100);
+    for (let i = 0; i < 30; i++) expect(admission.refuse(10_000, 3_100)).toBeNull();
+    // Once the workers were seen behind, the capacity is what they drained then, and a burst is judged on it.
+    for (let ms = 3_200; ms <= 5_200; ms += 100) admission.observe({ backlog: 100, takenUp: 15 + (ms - 3_100) / 20, oldestQueuedMs: 400 }, ms);
+    expect(admission.state(5_200).capacityPerSecond).toBeCloseTo(50, 5);
+    admission.observe({ backlog: 100, takenUp: 120, oldestQueuedMs: 0 }, 5_300);
+    expect(admission.refuse(10_000, 5_300)).not.toBeNull(); // 100 orders at 50 a second: 2 s
+  });
+
+  it('lets a lower drain take over while the workers stay behind (a worker lost), and a higher one at any time', () => {
+    const admission = draining(2_000);
+    let takenUp = 12_000;
+    // Two minutes behind at half the rate (1 a ms).
+    for (let ms = 1_100; ms <= 121_000; ms += 100) admission.observe({ backlog: 2_000, takenUp: (takenUp += 100), oldestQueuedMs: 500 }, ms);
+    const lowered = admission.state(121_000).capacityPerSecond;
+    expect(lowered).toBeGreaterThanOrEqual(1_000);
+    expect(lowered).toBeLessThan(1_100);
+    // Keeping up at 3 a ms (nothing left waiting): the capacity is at least that.
+    for (let ms = 121_100; ms <= 124_000; ms += 100) admission.observe({ backlog: 50, takenUp: (takenUp += 300), oldestQueuedMs: 0 }, ms);
+    expect(admission.state(124_000).capacityPerSecond).toBeCloseTo(3_000, 5);
   });
 
   it('takes orders before any drain was seen, starts the window again when the counter goes back, and never refuses when off', () => {
@@ -78,7 +105,13 @@ describe('the overload guard', () => {
   it('reads the queue and refuses past the bound', async () => {
     let now = 0;
     let takenUp = 0;
-    guard = startOverloadGuard({ read: async () => ({ backlog: 40_000, takenUp: (takenUp += 2_000), oldestQueuedMs: 0 }), maxWaitMs: 1_000, log, everyMs: 10, now: () => (now += 100) });
+    guard = startOverloadGuard({
+      read: async () => ({ backlog: 40_000, takenUp: (takenUp += 5_000), oldestQueuedMs: BEHIND_AT_MS }),
+      maxWaitMs: 1_000,
+      log,
+      everyMs: 10,
+      now: () => (now += 250),
+    });
     await new Promise((resolve) => setTimeout(resolve, 60));
     expect(guard.state().drainPerSecond).toBeGreaterThan(0);
     expect(guard.refuse(10_000)).not.toBeNull();
