@@ -87,6 +87,11 @@ export async function startGateway(deps: GatewayDeps) {
   metrics.gaugeAtScrape('dex_admission_start_wait_seconds', 'How long a new order would wait to be started, as admission control judges it (deployment-wide)', () => overload.state().waitMs / 1000);
   metrics.gaugeAtScrape('dex_admission_backlog_orders', 'Orders acked and queued that no worker has taken up yet, as admission control follows it (deployment-wide)', () => overload.state().backlog);
   metrics.gaugeAtScrape('dex_admission_drain_orders_per_second', 'Orders the workers took up per second over the last 2 s (deployment-wide)', () => overload.state().drainPerSecond);
+  metrics.gaugeAtScrape(
+    'dex_admission_capacity_orders_per_second',
+    'The drain rate the workers showed while behind, which admission control divides the backlog by (0: not measured yet)',
+    () => overload.state().capacityPerSecond,
+  );
   const subscriber = startEventSubscriber({
     redis: connectRedis(deps.redisUrl, log, `${keys.namespace}:events`),
     streamKey: keys.events.inboxOf(gatewayId),

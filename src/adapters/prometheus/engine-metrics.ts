@@ -67,7 +67,7 @@ export function createEngineMetrics(options: { processMetrics: boolean }) {
 
     /** A gauge read when scraped: the queue's jobs by state, the admission control's wait, the stream lag. */
     gaugeAtScrape(
-      name: 'dex_queue_jobs' | 'dex_admission_start_wait_seconds' | 'dex_admission_backlog_orders' | 'dex_admission_drain_orders_per_second' | 'dex_event_stream_lag_seconds' | 'dex_history_days_ahead',
+      name: 'dex_queue_jobs' | 'dex_admission_start_wait_seconds' | 'dex_admission_backlog_orders' | 'dex_admission_drain_orders_per_second' | 'dex_admission_capacity_orders_per_second' | 'dex_event_stream_lag_seconds' | 'dex_history_days_ahead',
       help: string,
       read: () => Promise<Record<string, number> | number> | Record<string, number> | number,
       labelName?: string,
