@@ -9,10 +9,19 @@ const MEASURE_EVERY_MS = 100;
 export const DRAIN_WINDOW_MS = 2_000;
 /** A reading shows the workers behind when the oldest job has waited a measuring interval or more. */
 export const BEHIND_AT_MS = MEASURE_EVERY_MS;
-/** A drain window measures the capacity when the workers were behind in at least this share of its readings. */
+/** A drain window measures the capacity when the workers were behind in at least this share of its readings, */
 const BEHIND_SHARE = 0.5;
-/** While the workers are behind, the capacity measured before fades with this half-life (a lower drain takes over). */
-export const CAPACITY_HALF_LIFE_MS = 60_000;
+/**
+ * and took up at least this many orders in it, with work still queued at its end: workers just
+ * back from a stall (a restart, a Redis gap) that start the few jobs left waiting show a drain,
+ * not a capacity. Below 50 orders a second the oldest job's age judges alone.
+ */
+export const MIN_MEASURED_ORDERS = 100;
+/**
+ * Each reading that measures the capacity moves it this share of the way to the window's drain:
+ * the workers' clumps of starts are smoothed over a few seconds, and no single clump is held.
+ */
+const CAPACITY_SMOOTHING = 0.1;
 /** The bounds of the retryAfterMs an OVERLOADED refusal suggests. */
 const RETRY_MIN_MS = 250;
 const RETRY_MAX_MS = 10_000;
@@ -26,12 +35,13 @@ const RETRY_MAX_MS = 10_000;
  *
  * The capacity is a drain rate (orders taken up over the last 2 s), but only a drain measured
  * while the workers were behind (the oldest job waiting a measuring interval or more in at least
- * half the window's readings) says what they can do: a drain with the workers keeping up is only
- * what was offered, a floor. So the capacity is the drain of such a window (the one measured
- * before fading with a half-life of a minute while the workers stay behind, so a lower drain takes
- * over when a worker is lost), raised by any higher drain, and kept through a lull. Until the
- * workers have been seen behind the capacity is not known and the backlog is not judged on it: a
- * burst after light traffic is not measured against the light traffic. The oldest job still
+ * half the window's readings, 100 orders or more taken up, work still queued at its end) says what
+ * they can do: a drain with the workers keeping up is only what was offered. Each such reading
+ * moves the capacity a tenth of the way to its drain (the workers' clumps of starts smoothed, none
+ * held: an earlier version kept the highest drain seen, which one clump of starts could hold above
+ * what the workers drain). Between such readings the capacity is kept, through a lull too. Until
+ * the workers have been seen behind it is not known, and the backlog is not judged on it: a burst
+ * after light traffic is not measured against the light traffic. The oldest job still
  * waiting counts as well, always: with no worker taking anything, its age grows and refuses.
  */
 export function createAdmission(options: { readonly maxWaitMs: number }) {
@@ -63,13 +73,9 @@ export function createAdmission(options: { readonly maxWaitMs: number }) {
       const spanMs = nowMs - firstAt;
       drainPerMs = spanMs > 0 ? (reading.takenUp - firstTaken) / spanMs : 0;
       const behind = samples.filter((sample) => sample[2]).length;
-      const measuresCapacity = spanMs >= DRAIN_WINDOW_MS / 2 && behind >= samples.length * BEHIND_SHARE;
-      if (measuresCapacity) {
-        const fade = 0.5 ** (Math.max(0, nowMs - measuredAt) / CAPACITY_HALF_LIFE_MS);
-        capacityPerMs = Math.max(drainPerMs, capacityPerMs * fade);
-      } else if (capacityPerMs > 0) {
-        capacityPerMs = Math.max(capacityPerMs, drainPerMs);
-      }
+      const measuresCapacity =
+        spanMs >= DRAIN_WINDOW_MS / 2 && behind >= samples.length * BEHIND_SHARE && reading.takenUp - firstTaken >= MIN_MEASURED_ORDERS && reading.backlog > 0;
+      if (measuresCapacity) capacityPerMs = capacityPerMs > 0 ? capacityPerMs + CAPACITY_SMOOTHING * (drainPerMs - capacityPerMs) : drainPerMs;
       backlog = Math.max(0, reading.backlog);
       oldestQueuedMs = Math.max(0, reading.oldestQueuedMs);
       measuredAt = nowMs;
@@ -77,6 +83,7 @@ export function createAdmission(options: { readonly maxWaitMs: number }) {
     },
     /** The queue cannot be read: nothing is refused for overload meanwhile (a submit fails on its own when the queue is down). */
     forget(): void {
+      samples.length = 0; // a window does not span the gap
       backlog = 0;
       oldestQueuedMs = 0;
       admittedSince = 0;

@@ -27,8 +27,6 @@ export interface ProcessDeps {
   readonly findPair: (symbol: string) => PairSpec | undefined;
   /** The latest slot's market without the quote latency: resting orders' quotes and a sniper's size. */
   readonly market: MarketNow;
-  /** Told of each order this worker takes up from its job, whatever it stands at (admission control counts the drain). */
-  readonly onTakenUp?: () => void;
   readonly log: Logger;
 }
 
@@ -51,7 +49,6 @@ export function createProcessOrder(deps: ProcessDeps) {
   return async function processOrder(orderId: string, attempt: Attempt, trigger?: TriggerOrder): Promise<Order> {
     const takenUpAt = clock.now();
     let order = await store.startAttempt(orderId, attempt.number);
-    deps.onTakenUp?.();
     if (!order) throw new EngineError('ORDER_NOT_FOUND', `order ${orderId} does not exist`);
     // A pending market order is taken up now: its routing event is written with its first move.
     const takenUp = order.status === 'pending' && order.type === 'market';

@@ -21,7 +21,7 @@ import type { EngineMetrics } from '../adapters/prometheus/engine-metrics.js';
 /** How often a worker looks for dead-man switches that are due (they fire within this of their time). */
 const SWITCH_CHECK_EVERY_MS = 250;
 
-/** How often a worker reports the longest start wait it saw (for the gateways' admission control). */
+/** How often a worker counts the orders it took up out of the backlog (for the gateways' admission control). */
 const TAKEN_UP_REPORT_MS = 100;
 
 /** How often a worker looks for orders a gateway stored but never queued. */
@@ -80,7 +80,6 @@ export function startWorker(deps: WorkerDeps) {
     ids: randomIds,
     findPair: deps.findPair,
     market: deps.market,
-    onTakenUp: () => (takenUp += 1),
     log,
   });
   // One BullMQ worker per queue shard, each with its share of WORKER_CONCURRENCY (the shares add up
@@ -89,7 +88,7 @@ export function startWorker(deps: WorkerDeps) {
   const shards = keys.queues.length;
   const shareOf = (i: number) => Math.floor(config.workerConcurrency / shards) + (i < config.workerConcurrency % shards ? 1 : 0);
   const workers = keys.queues.map((shard, i) =>
-    startOrderWorker({ connection: infra.redis, prefix: shard.prefix, name: shard.name, concurrency: shareOf(i), processOrder, log }),
+    startOrderWorker({ connection: infra.redis, prefix: shard.prefix, name: shard.name, concurrency: shareOf(i), processOrder, onTakenUp: () => (takenUp += 1), log }),
   );
 
   const sweepQueue = createShardedQueue(queueOptions);
@@ -120,6 +119,8 @@ export function startWorker(deps: WorkerDeps) {
         clearInterval(sweeper);
         clearInterval(switchTimer);
         clearInterval(reportTimer);
+        // What was taken up since the last report is counted out too, else the backlog reads high until the queue is next idle.
+        if (takenUp > 0) await reporter.reportTakenUp(takenUp).catch((err: unknown) => log.debug({ err }, 'could not count the last orders taken up'));
         await sweepQueue.close();
         await reporter.close();
       }),

@@ -117,15 +117,22 @@ export function createOrderQueue(options: {
    * counted in (its count would be lost to the floor); a failed add counts them out again.
    */
   const countedAdd = async (orders: number, add: () => Promise<unknown>) => {
-    const counted = connection.incrby(counters.backlog, orders);
+    // Handled at once: the add may take longer to fail or succeed than the count (never an unhandled rejection).
+    // Not counted (Redis failed between the two): the backlog reads low until the next count.
+    const counted = connection.incrby(counters.backlog, orders).then(
+      () => true,
+      (err: unknown) => {
+        options.log.debug({ err }, 'could not count queued orders for admission control');
+        return false;
+      },
+    );
     try {
       await add();
     } catch (err) {
-      await counted.then(() => moveCounters(-orders, 0)).catch(() => undefined);
+      if (await counted) await moveCounters(-orders, 0).catch(() => undefined);
       throw err;
     }
-    // Not counted (Redis failed between the two): the backlog reads low until the next count.
-    await counted.catch((err: unknown) => options.log.debug({ err }, 'could not count queued orders for admission control'));
+    await counted;
   };
   // The shared connection already reports its own errors; this only keeps them off stderr.
   queue.on('error', (err) => options.log.debug({ err }, 'queue error'));

@@ -18,6 +18,8 @@ const JobDataSchema = v.pipe(
     orderId: v.optional(OrderId),
     /** Orders of this job already finished by an earlier delivery: a retry skips them. */
     done: v.optional(v.array(OrderId), []),
+    /** Orders of this job an earlier delivery already counted out of the admission backlog: a re-run does not count them again. */
+    counted: v.optional(v.array(OrderId), []),
     /** Resting orders of this job whose condition held: each is triggered only at the seq it was seen at. */
     triggers: v.optional(
       v.array(
@@ -65,6 +67,8 @@ export function startOrderWorker(options: {
   name: string;
   concurrency: number;
   processOrder: ProcessOrder;
+  /** Told of each order as it is taken into a slot, once per order of a job (admission control's drain). */
+  onTakenUp?: () => void;
   log: Logger;
 }) {
   const { processOrder, log } = options;
@@ -103,10 +107,18 @@ export function startOrderWorker(options: {
   const runOrders = async (job: Job, token: string | undefined, data: JobData, todo: string[], attempt: { number: number; max: number }) => {
     const orderIds = data.orderIds ?? [data.orderId!];
     const triggers = new Map(data.triggers.map((trigger) => [trigger.orderId, trigger]));
+    // Counted out once per order of the job, however often it is re-run (a chain outage, a sniper
+    // waiting for its launch re-run every second): a re-run is not more drain.
+    const countedBefore = new Set(data.counted);
+    const counted = [...data.counted];
     const results = await Promise.allSettled(
       todo.map((orderId) =>
         slots.run(() => {
           if (closing) throw new NotStarted();
+          if (!countedBefore.has(orderId)) {
+            counted.push(orderId);
+            options.onTakenUp?.();
+          }
           return processOrder(orderId, attempt, triggers.get(orderId));
         }),
       ),
@@ -136,26 +148,26 @@ export function startOrderWorker(options: {
       // Closing: what this worker has not started goes back at once, for another worker (or the
       // next start) to run; what finished is recorded so it is not run again.
       log.info({ jobId: job.id, notStarted }, 'closing: job put back with the orders not started');
-      await job.updateData({ ...data, done });
+      await job.updateData({ ...data, done, counted });
       await job.moveToDelayed(Date.now(), token);
       throw new DelayedError();
     }
     if (chainDown && fault === undefined) {
       // No attempt is spent and no fault counted: the orders wait for the chain (bounded by their deadlines).
       log.warn({ jobId: job.id, reason: chainDown.message, retryInMs: CHAIN_RETRY_MS }, 'the chain produces no slots; job put back');
-      await job.updateData({ ...data, done });
+      await job.updateData({ ...data, done, counted });
       await job.moveToDelayed(Date.now() + CHAIN_RETRY_MS, token);
       throw new DelayedError();
     }
     if (fault !== undefined) {
       const delay = Math.min(FAULT_RETRY_MAX_MS, FAULT_RETRY_MIN_MS * 2 ** data.faults);
       log.error({ jobId: job.id, faults: data.faults + 1, retryInMs: delay }, 'job put back after a fault; retrying later');
-      await job.updateData({ ...data, done, faults: data.faults + 1 });
+      await job.updateData({ ...data, done, counted, faults: data.faults + 1 });
       await job.moveToDelayed(Date.now() + delay, token);
       throw new DelayedError();
     }
     if (transient) {
-      if (done.length > data.done.length) await job.updateData({ ...data, done });
+      if (done.length > data.done.length || counted.length > data.counted.length) await job.updateData({ ...data, done, counted });
       throw transient; // BullMQ's attempts and backoff
     }
     return { orders: orderIds.length };

@@ -1,13 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BEHIND_AT_MS, createAdmission, startOverloadGuard, type OverloadGuard } from '../../../src/gateway/overload.js';
 
 const log = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, child: () => log } as never;
-const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
 
 /** An admission that has seen the workers, behind, take up 2,000 orders in the last second (2 a ms). */
 function draining(backlog: number, options: { oldestQueuedMs?: number } = {}) {
   const admission = createAdmission({ maxWaitMs: 1_000 });
   admission.observe({ backlog: 2_000, takenUp: 10_000, oldestQueuedMs: BEHIND_AT_MS }, 0);
+  admission.observe({ backlog: 2_000, takenUp: 12_000, oldestQueuedMs: BEHIND_AT_MS }, 1_000);
+  // Then, at the same moment, the backlog asked for.
   admission.observe({ backlog, takenUp: 12_000, oldestQueuedMs: options.oldestQueuedMs ?? BEHIND_AT_MS }, 1_000);
   return admission;
 }
@@ -72,17 +73,33 @@ describe('the admission rule', () => {
     expect(admission.refuse(10_000, 5_300)).not.toBeNull(); // 100 orders at 50 a second: 2 s
   });
 
-  it('lets a lower drain take over while the workers stay behind (a worker lost), and a higher one at any time', () => {
+  it('does not take the few jobs that workers back from a stall start for a capacity', () => {
+    // The workers are away for 1.5 s with three orders waiting, then start them and keep up with light traffic.
+    const admission = createAdmission({ maxWaitMs: 1_000 });
+    for (let ms = 0; ms <= 1_500; ms += 100) admission.observe({ backlog: 3, takenUp: 0, oldestQueuedMs: ms }, ms);
+    admission.observe({ backlog: 1, takenUp: 3, oldestQueuedMs: 0 }, 1_600);
+    for (let ms = 1_700; ms <= 3_000; ms += 100) admission.observe({ backlog: 1, takenUp: 3 + (ms - 1_600) / 200, oldestQueuedMs: 0 }, ms);
+    expect(admission.state(3_000).capacityPerSecond).toBe(0);
+    for (let i = 0; i < 30; i++) expect(admission.refuse(10_000, 3_000)).toBeNull();
+  });
+
+  it('follows a lower drain while the workers stay behind (a worker lost), holds no single clump, and keeps it while they keep up', () => {
     const admission = draining(2_000);
     let takenUp = 12_000;
-    // Two minutes behind at half the rate (1 a ms).
-    for (let ms = 1_100; ms <= 121_000; ms += 100) admission.observe({ backlog: 2_000, takenUp: (takenUp += 100), oldestQueuedMs: 500 }, ms);
-    const lowered = admission.state(121_000).capacityPerSecond;
-    expect(lowered).toBeGreaterThanOrEqual(1_000);
+    // Ten seconds behind at half the rate (1 a ms), in clumps: 400 orders every 400 ms.
+    for (let ms = 1_100; ms <= 11_000; ms += 100) admission.observe({ backlog: 2_000, takenUp: (takenUp += ms % 400 === 0 ? 400 : 0), oldestQueuedMs: 500 }, ms);
+    const lowered = admission.state(11_000).capacityPerSecond;
+    expect(lowered).toBeGreaterThan(900);
     expect(lowered).toBeLessThan(1_100);
-    // Keeping up at 3 a ms (nothing left waiting): the capacity is at least that.
-    for (let ms = 121_100; ms <= 124_000; ms += 100) admission.observe({ backlog: 50, takenUp: (takenUp += 300), oldestQueuedMs: 0 }, ms);
-    expect(admission.state(124_000).capacityPerSecond).toBeCloseTo(3_000, 5);
+    // Keeping up at 3 a ms (nothing left waiting): only what was offered. Once the window holds
+    // no more readings from behind, the capacity stays where it was (a little up, from the overlap).
+    let kept = 0;
+    for (let ms = 11_100; ms <= 16_000; ms += 100) {
+      admission.observe({ backlog: 50, takenUp: (takenUp += 300), oldestQueuedMs: 0 }, ms);
+      if (ms === 13_100) kept = admission.state(ms).capacityPerSecond;
+    }
+    expect(kept).toBeLessThan(1_500);
+    expect(admission.state(16_000).capacityPerSecond).toBe(kept);
   });
 
   it('takes orders before any drain was seen, starts the window again when the counter goes back, and never refuses when off', () => {
@@ -100,30 +117,45 @@ describe('the admission rule', () => {
 
 describe('the overload guard', () => {
   let guard: OverloadGuard | undefined;
-  afterEach(() => guard?.close());
-
-  it('reads the queue and refuses past the bound', async () => {
-    let now = 0;
-    let takenUp = 0;
-    guard = startOverloadGuard({
-      read: async () => ({ backlog: 40_000, takenUp: (takenUp += 5_000), oldestQueuedMs: BEHIND_AT_MS }),
-      maxWaitMs: 1_000,
-      log,
-      everyMs: 10,
-      now: () => (now += 250),
-    });
-    await new Promise((resolve) => setTimeout(resolve, 60));
-    expect(guard.state().drainPerSecond).toBeGreaterThan(0);
-    expect(guard.refuse(10_000)).not.toBeNull();
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => {
+    guard?.close();
+    vi.useRealTimers();
   });
 
-  it('never refuses while the queue cannot be read', async () => {
-    guard = startOverloadGuard({ read: async () => Promise.reject(new Error('redis down')), maxWaitMs: 1_000, log, everyMs: 60_000 });
-    await settle();
-    expect(guard.refuse(1_000)).toBeNull();
-    guard.close();
-    guard = startOverloadGuard({ read: async () => null, maxWaitMs: 1_000, log, everyMs: 60_000 });
-    await settle();
-    expect(guard.refuse(1_000)).toBeNull();
+  /** A guard reading every 100 ms a queue whose workers are behind with 40,000 orders (2 s at 20 a ms), until `down` is set. */
+  function behindGuard(state: { down?: 'throws' | 'null' }) {
+    let takenUp = 0;
+    return startOverloadGuard({
+      read: async () => {
+        if (state.down === 'throws') throw new Error('redis down');
+        if (state.down === 'null') return null;
+        return { backlog: 40_000, takenUp: (takenUp += 2_000), oldestQueuedMs: BEHIND_AT_MS };
+      },
+      maxWaitMs: 1_000,
+      log,
+      now: () => Date.now(),
+    });
+  }
+
+  it('reads the queue every 100 ms and refuses past the bound', async () => {
+    guard = behindGuard({});
+    await vi.advanceTimersByTimeAsync(1_500);
+    expect(guard.state().drainPerSecond).toBe(20_000);
+    expect(guard.refuse(10_000)).toBe(1_000);
+  });
+
+  it('stops refusing as soon as the queue cannot be read, and judges on a fresh window once it can', async () => {
+    for (const down of ['throws', 'null'] as const) {
+      const state: { down?: 'throws' | 'null' } = {};
+      guard = behindGuard(state);
+      await vi.advanceTimersByTimeAsync(1_500);
+      expect(guard.refuse(10_000)).not.toBeNull();
+      state.down = down;
+      await vi.advanceTimersByTimeAsync(200);
+      expect(guard.refuse(1_000)).toBeNull();
+      expect(guard.state().drainPerSecond).toBe(0);
+      guard.close();
+    }
   });
 });
