@@ -64,12 +64,12 @@ export async function startRedisCluster() {
       const { stdout } = await execute('redis-cli', ['-c', '-p', String(ports[0]), 'exists', key]);
       return stdout.trim() === '1';
     },
-    /** Kills a master with SIGKILL (no goodbye) and starts it again on its port, from its own data. */
     /** The string at `key`, asked of the cluster ('' when there is none). */
     async get(key: string): Promise<string> {
       const { stdout } = await execute('redis-cli', ['-c', '-p', String(ports[0]), 'get', key]);
       return stdout.trim();
     },
+    /** Kills a master with SIGKILL (no goodbye) and starts it again on its port, from its own data. */
     async killAndRestart(port: number, downMs: number): Promise<void> {
       const index = ports.indexOf(port);
       const { stdout } = await execute('redis-cli', ['-p', String(port), 'info', 'server']);
