@@ -14,7 +14,9 @@ const BEHIND_SHARE = 0.5;
 /**
  * and took up at least this many orders in it, with work still queued at its end: workers just
  * back from a stall (a restart, a Redis gap) that start the few jobs left waiting show a drain,
- * not a capacity. Below 50 orders a second the oldest job's age judges alone.
+ * not a capacity. So below 50 orders a second no capacity is measured: before one is known the
+ * oldest job's age judges alone, and once one is, workers slowing below that rate do not lower it
+ * (their growing oldest job still refuses).
  */
 export const MIN_MEASURED_ORDERS = 100;
 /**
@@ -38,8 +40,8 @@ const RETRY_MAX_MS = 10_000;
  * half the window's readings, 100 orders or more taken up, work still queued at its end) says what
  * they can do: a drain with the workers keeping up is only what was offered. Each such reading
  * moves the capacity a tenth of the way to its drain (the workers' clumps of starts smoothed, none
- * held: an earlier version kept the highest drain seen, which one clump of starts could hold above
- * what the workers drain). Between such readings the capacity is kept, through a lull too. Until
+ * held: keeping the highest drain seen instead let one clump hold it above what the workers
+ * drain, see docs/performance.md). Between such readings the capacity is kept, through a lull too. Until
  * the workers have been seen behind it is not known, and the backlog is not judged on it: a burst
  * after light traffic is not measured against the light traffic. The oldest job still
  * waiting counts as well, always: with no worker taking anything, its age grows and refuses.
