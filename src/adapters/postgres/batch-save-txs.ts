@@ -23,6 +23,8 @@ export function batchSaveTxs(sql: Sql, linger: { lingerMs: number }) {
         tx_hash: item.txHash,
         last_valid_block_height: item.lastValidBlockHeight,
       }));
+      // By `id = any(ids)`: a primary-key probe per order in any plan (see batch-start-attempts.ts).
+      const ids = items.map((item) => item.orderId);
       const rows = await sql<OrderRow[]>`
         with input as (
           select * from jsonb_to_recordset(${json(input)}) as x(id uuid, status text, previous text, tx_hash text, last_valid_block_height bigint)
@@ -30,7 +32,7 @@ export function batchSaveTxs(sql: Sql, linger: { lingerMs: number }) {
         update orders o
         set tx_hash = i.tx_hash, last_valid_block_height = i.last_valid_block_height, updated_at = now()
         from input i
-        where o.id = i.id and o.status = i.status and o.tx_hash is not distinct from i.previous
+        where o.id = any(${ids}::uuid[]) and o.id = i.id and o.status = i.status and o.tx_hash is not distinct from i.previous
         returning o.*`;
       const byId = new Map(rows.map((row) => [row.id, row]));
       return items.map((item) => {

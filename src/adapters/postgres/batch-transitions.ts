@@ -32,6 +32,8 @@ export function batchTransitions(sql: Sql, linger: { lingerMs: number }) {
       // Changes only ever set values (never back to NULL), so coalesce keeps what a change leaves out;
       // only a move back to `open` clears the route and transaction of the trigger that did not fill.
       // `resting_pair` follows the status (market orders keep it NULL: their updates stay HOT).
+      // By `id = any(ids)`: a primary-key probe per order in any plan (see batch-start-attempts.ts).
+      const ids = items.map((item) => item.orderId);
       const rows = await sql<OrderRow[]>`
         with input as (
           select * from jsonb_to_recordset(${json(input)}) as x(
@@ -61,7 +63,7 @@ export function batchTransitions(sql: Sql, linger: { lingerMs: number }) {
             last_seq = o.last_seq + case when i.via is null then 1 else 2 end,
             updated_at = now()
           from input i
-          where o.id = i.id and o.status = i.from_status and (i.expected_seq is null or o.last_seq = i.expected_seq)
+          where o.id = any(${ids}::uuid[]) and o.id = i.id and o.status = i.from_status and (i.expected_seq is null or o.last_seq = i.expected_seq)
           returning o.*
         ), events as (
           insert into order_events (order_id, seq, status, payload)
