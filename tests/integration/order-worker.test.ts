@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { startOrderWorker } from '../../src/adapters/bullmq/order-worker.js';
+import { ChainUnavailableError } from '../../src/chain/types.js';
 import type { Order } from '../../src/orders/order.js';
 
 const log = pino({ level: 'silent' });
@@ -59,5 +60,30 @@ describe('order worker on BullMQ', () => {
     await until(() => second.calls.length === 2);
     expect(second.calls.sort()).toEqual(orderIds.slice(2).sort());
     await until(async () => (await queue.getJobCounts('waiting', 'active', 'delayed')).active === 0);
+  });
+
+  it('counts each order of a job out of the admission backlog once, though the job runs again while the chain is down', async () => {
+    const queue = new Queue('chain-down', { connection, prefix });
+    closers.push(() => queue.close());
+    const orderIds = [randomUUID(), randomUUID(), randomUUID()];
+    const runs = new Map<string, number>();
+    // Each order finds the chain down on its first run, so the whole job is put back and runs again.
+    const processOrder = async (orderId: string) => {
+      const run = (runs.get(orderId) ?? 0) + 1;
+      runs.set(orderId, run);
+      if (run === 1) throw new ChainUnavailableError('no slot for a while');
+      return { id: orderId, status: 'confirmed' } as Order;
+    };
+    let takenUp = 0;
+    const worker = startOrderWorker({ connection: connection.duplicate(), prefix, name: 'chain-down', concurrency: 10, processOrder, onTakenUp: () => (takenUp += 1), log });
+    closers.push(() => worker.close(5_000));
+    await queue.add('execute', { orderIds }, { removeOnComplete: true });
+
+    await until(() => orderIds.every((orderId) => runs.get(orderId) === 2));
+    await until(async () => {
+      const counts = await queue.getJobCounts('waiting', 'active', 'delayed');
+      return counts.waiting + counts.active + counts.delayed === 0;
+    });
+    expect(takenUp).toBe(orderIds.length);
   });
 });
