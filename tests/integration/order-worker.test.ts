@@ -82,7 +82,7 @@ describe('order worker on BullMQ', () => {
     await until(() => orderIds.every((orderId) => runs.get(orderId) === 2));
     await until(async () => {
       const counts = await queue.getJobCounts('waiting', 'active', 'delayed');
-      return counts.waiting + counts.active + counts.delayed === 0;
+      return (counts.waiting ?? 0) + (counts.active ?? 0) + (counts.delayed ?? 0) === 0;
     });
     expect(takenUp).toBe(orderIds.length);
   });
