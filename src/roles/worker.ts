@@ -11,6 +11,7 @@ import type { Logger } from '../log.js';
 import { failUnqueuedOrders } from '../orders/fail-unqueued.js';
 import type { Clock } from '../orders/ports.js';
 import { createProcessOrder } from '../orders/process-order.js';
+import { startTakenUpReport } from '../orders/taken-up-report.js';
 import { randomIds } from '../adapters/os/random-ids.js';
 import type { Infrastructure, RedisKeys } from './infrastructure.js';
 import type { Chain } from '../chain/types.js';
@@ -57,20 +58,8 @@ export function startWorker(deps: WorkerDeps) {
   const queueOptions = { connection: infra.redis, shards: keys.queues, log };
   // The orders taken up in the last 100 ms are counted out of the deployment's backlog, in Redis,
   // where every gateway's admission control reads it and the drain rate.
-  let takenUp = 0;
   const reporter = createShardedQueue(queueOptions);
-  const reportTimer = setInterval(() => {
-    if (takenUp === 0) return;
-    const count = takenUp;
-    takenUp = 0;
-    // Not counted (Redis down): counted with the next report. (One that did count but whose reply
-    // was lost is counted twice: the backlog then reads low, and its floor absorbs that.)
-    reporter.reportTakenUp(count).catch((err: unknown) => {
-      takenUp += count;
-      log.debug({ err }, 'could not count the orders taken up');
-    });
-  }, TAKEN_UP_REPORT_MS);
-  reportTimer.unref();
+  const takenUp = startTakenUpReport({ send: (count) => reporter.reportTakenUp(count), everyMs: TAKEN_UP_REPORT_MS, log });
   const processOrder = createProcessOrder({
     store,
     events: createEventPublisher(infra.commands, keys.events, { lingerMs }),
@@ -88,7 +77,7 @@ export function startWorker(deps: WorkerDeps) {
   const shards = keys.queues.length;
   const shareOf = (i: number) => Math.floor(config.workerConcurrency / shards) + (i < config.workerConcurrency % shards ? 1 : 0);
   const workers = keys.queues.map((shard, i) =>
-    startOrderWorker({ connection: infra.redis, prefix: shard.prefix, name: shard.name, concurrency: shareOf(i), processOrder, onTakenUp: () => (takenUp += 1), log }),
+    startOrderWorker({ connection: infra.redis, prefix: shard.prefix, name: shard.name, concurrency: shareOf(i), processOrder, onTakenUp: () => takenUp.add(), log }),
   );
 
   const sweepQueue = createShardedQueue(queueOptions);
@@ -118,9 +107,8 @@ export function startWorker(deps: WorkerDeps) {
       closeStep('stop the unqueued-order sweep and the dead-man switches', async () => {
         clearInterval(sweeper);
         clearInterval(switchTimer);
-        clearInterval(reportTimer);
         // What was taken up since the last report is counted out too, else the backlog reads high until the queue is next idle.
-        if (takenUp > 0) await reporter.reportTakenUp(takenUp).catch((err: unknown) => log.debug({ err }, 'could not count the last orders taken up'));
+        await takenUp.flush();
         await sweepQueue.close();
         await reporter.close();
       }),
