@@ -52,7 +52,7 @@ describe('the provisioned dashboard and the Prometheus configuration', () => {
       expect(unknown).toEqual([]);
       // Each of the views is on it: throughput, latency percentiles, backlog, failures by code, execution quality.
       const all = queries.map((query) => query.expr).join('\n');
-      for (const needed of ['dex_orders_accepted_total', 'dex_ack_latency_seconds_bucket', 'dex_queue_jobs', 'dex_refusals_total', 'dex_order_failures_total', 'dex_execution_slippage_bps_bucket', 'dex="split"']) {
+      for (const needed of ['dex_orders_accepted_total', 'dex_admission_backlog_orders', 'dex_admission_capacity_orders_per_second', 'dex_ack_latency_seconds_bucket', 'dex_queue_jobs', 'dex_refusals_total', 'dex_order_failures_total', 'dex_execution_slippage_bps_bucket', 'dex="split"']) {
         expect(all).toContain(needed);
       }
     } finally {
