@@ -3,8 +3,10 @@ import * as v from 'valibot';
 import { TIMES_IN_FORCE } from './wire-types.js';
 import { amount, clientOrderId, expireAt, pair, price, reqId, side, whole } from './fields.js';
 
+/** The shortest `deadlineMs` an order may carry. */
+export const SHORTEST_DEADLINE_MS = 100;
 /** The longest time from the ack (a resting order: from its trigger) to the transaction being sent. */
-const deadlineMs = v.optional(whole(100, 60_000, 'milliseconds'), 10_000);
+const deadlineMs = v.optional(whole(SHORTEST_DEADLINE_MS, 60_000, 'milliseconds'), 10_000);
 
 /** What every submit has: an optional reqId and clientOrderId. */
 const submitEntries = { op: v.literal('submit'), reqId: v.optional(reqId), clientOrderId: v.optional(clientOrderId) } as const;

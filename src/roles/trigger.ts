@@ -12,7 +12,9 @@ import { closeStep, type ShutdownStep } from '../lifecycle.js';
 import type { Logger } from '../log.js';
 import type { Clock } from '../orders/ports.js';
 import type { SlotMarket } from '../orders/trigger-book.js';
+import { createOverdueSchedule } from '../orders/overdue-look.js';
 import { createTriggerComponent, type SlotStats } from '../orders/trigger-component.js';
+import { SHORTEST_DEADLINE_MS } from '../protocol/submit-messages.js';
 import type { PairSpec } from '../venues/types.js';
 import type { Infrastructure, RedisKeys } from './infrastructure.js';
 
@@ -22,8 +24,10 @@ const LEASE_MS = 3_000;
 const LEAD_EVERY_MS = 1_000;
 /** How often resting orders are checked for their expireAt: on the engine's clock, whether slots come or not. */
 const EXPIRE_EVERY_MS = 250;
-/** How often market orders still pending past their deadline are looked for. */
+/** How often the queue is checked for jobs that may be overdue (and the store read if so: see overdue-look.ts). */
 const OVERDUE_EVERY_MS = 1_000;
+/** The store is read for overdue orders at least this often, whatever the queue shows. */
+const OVERDUE_LOOK_AT_LEAST_EVERY_MS = 10_000;
 /** How often the book is checked against the store, for an event lost on its way (Redis failing right after a commit). */
 const RESYNC_EVERY_MS = 60_000;
 
@@ -132,13 +136,22 @@ export function startTrigger(deps: TriggerDeps) {
     () => (leading ? component.pairs() : []),
   );
 
-  let lastOverdueLook = 0;
+  let lastOverdueCheck = 0;
+  const overdueSchedule = createOverdueSchedule({ shortestDeadlineMs: SHORTEST_DEADLINE_MS, atLeastEveryMs: OVERDUE_LOOK_AT_LEAST_EVERY_MS });
+  /** Expires the overdue market orders, reading the store only when some may be (see overdue-look.ts). */
+  async function expireOverdue(): Promise<number> {
+    const oldestQueuedMs = await queue.readAdmission().then(
+      (reading) => reading.oldestQueuedMs,
+      () => Number.POSITIVE_INFINITY, // the queue could not be read: look
+    );
+    return overdueSchedule.due(clock.now(), oldestQueuedMs) ? component.expireOverdue() : 0;
+  }
   const expireTimer = setInterval(() => {
     if (!leading || expiring) return;
     expiring = true;
-    const overdue = clock.now() - lastOverdueLook >= OVERDUE_EVERY_MS;
-    if (overdue) lastOverdueLook = clock.now();
-    Promise.all([component.expireDue(), overdue ? component.expireOverdue() : 0])
+    const overdue = clock.now() - lastOverdueCheck >= OVERDUE_EVERY_MS;
+    if (overdue) lastOverdueCheck = clock.now();
+    Promise.all([component.expireDue(), overdue ? expireOverdue() : 0])
       .catch((err: unknown) => log.warn({ err }, 'could not expire orders'))
       .finally(() => (expiring = false));
   }, EXPIRE_EVERY_MS);
