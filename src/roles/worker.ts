@@ -56,10 +56,10 @@ export function startWorker(deps: WorkerDeps) {
   const lingerMs = config.workerBatchLingerMs;
   const store = observedStore(createOrderStore(infra.sql, { lingerMs }), deps.metrics.onMoved);
   const queueOptions = { connection: infra.redis, shards: keys.queues, log };
-  // The orders taken up in the last 100 ms are counted out of the deployment's backlog, in Redis,
-  // where every gateway's admission control reads it and the drain rate.
+  // The orders taken up from each shard in the last 100 ms are counted out of that shard's backlog,
+  // in Redis, where every gateway's admission control reads it (summed) and the drain rate.
   const reporter = createShardedQueue(queueOptions);
-  const takenUp = startTakenUpReport({ send: (count) => reporter.reportTakenUp(count), everyMs: TAKEN_UP_REPORT_MS, log });
+  const takenUp = keys.queues.map((_, i) => startTakenUpReport({ send: (count) => reporter.reportTakenUp(i, count), everyMs: TAKEN_UP_REPORT_MS, log }));
   const processOrder = createProcessOrder({
     store,
     events: createEventPublisher(infra.commands, keys.events, { lingerMs }),
@@ -77,7 +77,7 @@ export function startWorker(deps: WorkerDeps) {
   const shards = keys.queues.length;
   const shareOf = (i: number) => Math.floor(config.workerConcurrency / shards) + (i < config.workerConcurrency % shards ? 1 : 0);
   const workers = keys.queues.map((shard, i) =>
-    startOrderWorker({ connection: infra.redis, prefix: shard.prefix, name: shard.name, concurrency: shareOf(i), processOrder, onTakenUp: () => takenUp.add(), log }),
+    startOrderWorker({ connection: infra.redis, prefix: shard.prefix, name: shard.name, concurrency: shareOf(i), processOrder, onTakenUp: () => takenUp[i]!.add(), log }),
   );
 
   const sweepQueue = createShardedQueue(queueOptions);
@@ -108,7 +108,7 @@ export function startWorker(deps: WorkerDeps) {
         clearInterval(sweeper);
         clearInterval(switchTimer);
         // What was taken up since the last report is counted out too, else the backlog reads high until the queue is next idle.
-        await takenUp.flush();
+        await Promise.all(takenUp.map((report) => report.flush()));
         await sweepQueue.close();
         await reporter.close();
       }),

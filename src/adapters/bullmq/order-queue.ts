@@ -24,18 +24,15 @@ const JOB_OPTIONS = {
  * What admission control reads of one shard, in one round trip: when the job that has waited
  * longest was added (ms, the adder's clock; BullMQ pushes new jobs on the left of its wait list and
  * workers take them from the right, so the oldest is the last one), how many jobs wait and run, and
- * the deployment's admission counters when this shard keeps them (else 0). KEYS: the wait list, the
- * active list, then the backlog and taken-up counters (or none); ARGV: the prefix of job hashes.
+ * the shard's admission counters. KEYS: the wait list, the active list, the backlog and taken-up
+ * counters; ARGV: the prefix of job hashes.
  */
 const READ_SHARD = `
 local id = redis.call('LINDEX', KEYS[1], -1)
 local added = false
 if id then added = redis.call('HGET', ARGV[1] .. id, 'timestamp') end
-local backlog, taken = '0', '0'
-if KEYS[3] then
-  backlog = redis.call('GET', KEYS[3]) or '0'
-  taken = redis.call('GET', KEYS[4]) or '0'
-end
+local backlog = redis.call('GET', KEYS[3]) or '0'
+local taken = redis.call('GET', KEYS[4]) or '0'
 return { added, redis.call('LLEN', KEYS[1]) + redis.call('LLEN', KEYS[2]), backlog, taken }`;
 
 /**
@@ -60,13 +57,13 @@ const CLEAR_IDLE_BACKLOG = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[1], '0') end
 return 0`;
 
-/** Where the deployment's admission counters live (on one shard: every gateway and worker counts there). */
+/** Where a shard's admission counters live: under its own prefix (on a Redis Cluster, its own hash tag). */
 export interface AdmissionCounters {
   readonly backlog: string;
   readonly takenUp: string;
 }
 
-/** The admission counters of a shard (`prefix`, `name`): kept on the first shard. */
+/** The admission counters of a shard (`prefix`, `name`): the orders queued on it and taken up from it. */
 export function admissionCountersOf(prefix: string, name: string): AdmissionCounters {
   return { backlog: `${prefix}:${name}:backlog`, takenUp: `${prefix}:${name}:taken-up` };
 }
@@ -77,8 +74,9 @@ export interface ShardReading {
   readonly oldestQueuedMs: number;
   /** Its jobs waiting or running (0: idle). */
   readonly jobs: number;
-  /** The deployment's counters, when this shard keeps them (else 0). */
+  /** Its orders queued and not taken up yet. */
   readonly backlog: number;
+  /** Its orders taken up since its counter began. */
   readonly takenUp: number;
 }
 
@@ -95,8 +93,6 @@ export function createOrderQueue(options: {
   prefix: string;
   name: string;
   log: Logger;
-  /** Where the orders queued are counted in (default: this queue's own counters). */
-  counters?: AdmissionCounters;
 }): OrderQueue &
   TriggerQueue & {
     readShard(): Promise<ShardReading>;
@@ -107,9 +103,7 @@ export function createOrderQueue(options: {
   } {
   const { connection } = options;
   const queue = new Queue(options.name, { connection, prefix: options.prefix });
-  const own = admissionCountersOf(options.prefix, options.name);
-  const counters = options.counters ?? own;
-  const keepsCounters = counters.backlog === own.backlog;
+  const counters = admissionCountersOf(options.prefix, options.name);
   const base = `${options.prefix}:${options.name}:`;
   const moveCounters = (backlog: number, takenUp: number) => connection.eval(MOVE_COUNTERS, 2, counters.backlog, counters.takenUp, backlog, takenUp);
   /**
@@ -172,15 +166,15 @@ export function createOrderQueue(options: {
       return found;
     },
 
-    /** This shard's oldest wait and jobs, and the deployment's admission counters if it keeps them. */
+    /** This shard's oldest wait, jobs and admission counters. */
     async readShard(): Promise<ShardReading> {
-      const keys = [`${base}wait`, `${base}active`, ...(keepsCounters ? [counters.backlog, counters.takenUp] : [])];
+      const keys = [`${base}wait`, `${base}active`, counters.backlog, counters.takenUp];
       const [added, jobs, backlog, takenUp] = (await connection.eval(READ_SHARD, keys.length, ...keys, base)) as [string | null, number, string, string];
       const oldestQueuedMs = added === null ? 0 : Math.max(0, Date.now() - Number(added));
       return { oldestQueuedMs, jobs: Number(jobs), backlog: Number(backlog) || 0, takenUp: Number(takenUp) || 0 };
     },
 
-    /** Counts orders a worker took up out of the backlog, and into the drain rate. */
+    /** Counts orders a worker took up from this shard out of its backlog, and into the drain rate. */
     async reportTakenUp(count: number): Promise<void> {
       await moveCounters(-count, count);
     },

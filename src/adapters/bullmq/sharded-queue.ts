@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import type { Cluster, Redis as RedisNode } from 'ioredis';
 import type { Logger } from '../../log.js';
 import type { QueueReading } from '../../orders/ports.js';
-import { admissionCountersOf, createOrderQueue } from './order-queue.js';
+import { createOrderQueue } from './order-queue.js';
 
 type Redis = RedisNode | Cluster;
 
@@ -14,9 +14,11 @@ export interface QueueShard {
 
 type OrderQueueShard = ReturnType<typeof createOrderQueue>;
 
-export type ShardedQueue = Omit<OrderQueueShard, 'readShard' | 'clearIdleBacklog'> & {
+export type ShardedQueue = Omit<OrderQueueShard, 'readShard' | 'clearIdleBacklog' | 'reportTakenUp'> & {
   /** What admission control reads, across every shard (see readAdmission). */
   readAdmission(): Promise<QueueReading>;
+  /** Counts orders a worker took up from shard `shard` (its index) out of that shard's backlog. */
+  reportTakenUp(shard: number, count: number): Promise<void>;
 };
 
 /**
@@ -27,26 +29,26 @@ export type ShardedQueue = Omit<OrderQueueShard, 'readShard' | 'clearIdleBacklog
  * the shards would multiply it), and the shards take turns. Orders of one account may be
  * in different shards: the engine promises no order between orders (they run concurrently
  * anyway), only the order of each order's own events. Reads that span the queue ask every shard:
- * the admission counters are kept on the first shard and the oldest wait is the longest of any, job counts are summed, and an order is queued if any
- * shard holds it. With one shard this is the plain queue.
+ * each shard keeps its own admission counters (an order is counted in and out where it is queued,
+ * so no key is counted by every gateway and worker), and the reading sums them; the oldest wait is
+ * the longest of any, job counts are summed, and an order is queued if any shard holds it. With one
+ * shard this is the plain queue.
  */
 export function createShardedQueue(options: { connection: Redis; shards: readonly QueueShard[]; log: Logger }): ShardedQueue {
-  // Every gateway and worker counts the deployment's backlog and drain on the first shard.
-  const first = options.shards[0]!;
-  const counters = admissionCountersOf(first.prefix, first.name);
-  const queues = options.shards.map((shard) => createOrderQueue({ connection: options.connection, prefix: shard.prefix, name: shard.name, log: options.log, counters }));
+  const queues = options.shards.map((shard) => createOrderQueue({ connection: options.connection, prefix: shard.prefix, name: shard.name, log: options.log }));
   /**
-   * The backlog and the taken-up counter (kept on the first shard), and the oldest wait of any
-   * shard. A backlog read while no shard has a job waiting or running is cleared (unless it moved
+   * The backlog and the taken-up count summed over the shards, and the oldest wait of any. A
+   * shard's backlog read while it has no job waiting or running is cleared (unless it moved
    * meanwhile): what was counted in and never out cannot build up.
    */
   const readAdmission = async (): Promise<QueueReading> => {
     const shards = await Promise.all(queues.map((queue) => queue.readShard()));
-    const { backlog, takenUp } = shards[0]!;
-    if (backlog > 0 && shards.every((shard) => shard.jobs === 0)) await queues[0]!.clearIdleBacklog(backlog);
-    return { backlog, takenUp, oldestQueuedMs: Math.max(...shards.map((shard) => shard.oldestQueuedMs)) };
+    await Promise.all(shards.map((shard, i) => (shard.backlog > 0 && shard.jobs === 0 ? queues[i]!.clearIdleBacklog(shard.backlog) : undefined)));
+    const sum = (of: (shard: (typeof shards)[number]) => number) => shards.reduce((total, shard) => total + of(shard), 0);
+    return { backlog: sum((shard) => shard.backlog), takenUp: sum((shard) => shard.takenUp), oldestQueuedMs: Math.max(...shards.map((shard) => shard.oldestQueuedMs)) };
   };
-  if (queues.length === 1) return { ...queues[0]!, readAdmission };
+  const reportTakenUp = (shard: number, count: number) => queues[shard]!.reportTakenUp(count);
+  if (queues.length === 1) return { ...queues[0]!, readAdmission, reportTakenUp };
   // Each process starts at a shard of its own, so that the gateways do not all begin on the first.
   let next = randomInt(queues.length);
   let ofThisTurn: OrderQueueShard | undefined;
@@ -73,9 +75,7 @@ export function createShardedQueue(options: { connection: Redis; shards: readonl
     },
 
     readAdmission,
-
-    // Every queue counts on the first shard's counters.
-    reportTakenUp: (count) => queues[0]!.reportTakenUp(count),
+    reportTakenUp,
 
     async jobCounts() {
       const counts: Record<string, number> = {};
