@@ -1,7 +1,10 @@
 import type { Logger } from '../util/logger.js';
 
+/** How often a worker counts the orders it took up out of the backlog (for the gateways' admission control). */
+export const TAKEN_UP_REPORT_MS = 100;
+
 export interface TakenUpReportDeps {
-  /** Counts orders out of the deployment's admission backlog (in Redis). */
+  /** Counts orders out of their shard's admission backlog (in Redis). */
   readonly send: (count: number) => Promise<void>;
   readonly everyMs: number;
   readonly log: Pick<Logger, 'debug'>;

@@ -154,7 +154,7 @@ export function createTriggerComponent(deps: TriggerComponentDeps) {
    * read it (its first write carries routing) loses to the sweep, finds it expired, and sends nothing:
    * it was past its deadline either way.
    */
-  async function expireOverdue(): Promise<number> {
+  async function expireOverdue(): Promise<{ expired: number; more: boolean }> {
     const reason = 'no worker took it up within its deadline; it was never sent';
     const expireOne = async (orderId: string) => {
       const draft = expiredEvent(orderId, failureMessage('DEADLINE_EXCEEDED', reason), clock.now());
@@ -171,7 +171,8 @@ export function createTriggerComponent(deps: TriggerComponentDeps) {
       count += done.filter(Boolean).length;
     }
     if (count > 0) log.info({ count }, 'expired market orders no worker took up in time');
-    return count;
+    // A full page: more may be overdue than one look reads.
+    return { expired: count, more: overdue.length >= OVERDUE_PAGE };
   }
 
   return {

@@ -13,8 +13,10 @@ import type { Logger } from '../log.js';
 import type { Clock } from '../orders/ports.js';
 import type { SlotMarket } from '../orders/trigger-book.js';
 import { createOverdueSchedule } from '../orders/overdue-look.js';
+import { TAKEN_UP_REPORT_MS } from '../orders/taken-up-report.js';
 import { createTriggerComponent, type SlotStats } from '../orders/trigger-component.js';
 import { SHORTEST_DEADLINE_MS } from '../protocol/submit-messages.js';
+import { withTimeout } from '../util/with-timeout.js';
 import type { PairSpec } from '../venues/types.js';
 import type { Infrastructure, RedisKeys } from './infrastructure.js';
 
@@ -28,6 +30,8 @@ const EXPIRE_EVERY_MS = 250;
 const OVERDUE_EVERY_MS = 1_000;
 /** The store is read for overdue orders at least this often, whatever the queue shows. */
 const OVERDUE_LOOK_AT_LEAST_EVERY_MS = 10_000;
+/** How long the overdue check waits for the queue's reading before it reads the store anyway. */
+const QUEUE_READ_TIMEOUT_MS = 500;
 /** How often the book is checked against the store, for an event lost on its way (Redis failing right after a commit). */
 const RESYNC_EVERY_MS = 60_000;
 
@@ -137,23 +141,41 @@ export function startTrigger(deps: TriggerDeps) {
   );
 
   let lastOverdueCheck = 0;
-  const overdueSchedule = createOverdueSchedule({ shortestDeadlineMs: SHORTEST_DEADLINE_MS, atLeastEveryMs: OVERDUE_LOOK_AT_LEAST_EVERY_MS });
+  let lookingOverdue = false;
+  const overdueSchedule = createOverdueSchedule({
+    shortestDeadlineMs: SHORTEST_DEADLINE_MS,
+    slackMs: TAKEN_UP_REPORT_MS,
+    atLeastEveryMs: OVERDUE_LOOK_AT_LEAST_EVERY_MS,
+  });
   /** Expires the overdue market orders, reading the store only when some may be (see overdue-look.ts). */
-  async function expireOverdue(): Promise<number> {
-    const oldestQueuedMs = await queue.readAdmission().then(
-      (reading) => reading.oldestQueuedMs,
-      () => Number.POSITIVE_INFINITY, // the queue could not be read: look
-    );
-    return overdueSchedule.due(clock.now(), oldestQueuedMs) ? component.expireOverdue() : 0;
+  async function expireOverdue(): Promise<void> {
+    // Redis waits out an outage rather than failing a command: past the timeout, look anyway.
+    const reading = await withTimeout(queue.readAdmission(), QUEUE_READ_TIMEOUT_MS).catch(() => null);
+    if (!overdueSchedule.due(clock.now(), reading)) return;
+    try {
+      if ((await component.expireOverdue()).more) overdueSchedule.again();
+    } catch (err) {
+      overdueSchedule.again();
+      throw err;
+    }
   }
+  // Resting orders' expiries and the overdue look each run on their own: one slow does not hold up the other.
   const expireTimer = setInterval(() => {
-    if (!leading || expiring) return;
-    expiring = true;
-    const overdue = clock.now() - lastOverdueCheck >= OVERDUE_EVERY_MS;
-    if (overdue) lastOverdueCheck = clock.now();
-    Promise.all([component.expireDue(), overdue ? expireOverdue() : 0])
-      .catch((err: unknown) => log.warn({ err }, 'could not expire orders'))
-      .finally(() => (expiring = false));
+    if (!leading) return;
+    if (!expiring) {
+      expiring = true;
+      component
+        .expireDue()
+        .catch((err: unknown) => log.warn({ err }, 'could not expire orders'))
+        .finally(() => (expiring = false));
+    }
+    if (!lookingOverdue && clock.now() - lastOverdueCheck >= OVERDUE_EVERY_MS) {
+      lastOverdueCheck = clock.now();
+      lookingOverdue = true;
+      expireOverdue()
+        .catch((err: unknown) => log.warn({ err }, 'could not expire overdue market orders'))
+        .finally(() => (lookingOverdue = false));
+    }
   }, EXPIRE_EVERY_MS);
   const resyncTimer = setInterval(() => {
     if (!leading || resyncing) return;

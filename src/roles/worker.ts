@@ -11,7 +11,7 @@ import type { Logger } from '../log.js';
 import { failUnqueuedOrders } from '../orders/fail-unqueued.js';
 import type { Clock } from '../orders/ports.js';
 import { createProcessOrder } from '../orders/process-order.js';
-import { startTakenUpReport } from '../orders/taken-up-report.js';
+import { startTakenUpReport, TAKEN_UP_REPORT_MS } from '../orders/taken-up-report.js';
 import { randomIds } from '../adapters/os/random-ids.js';
 import type { Infrastructure, RedisKeys } from './infrastructure.js';
 import type { Chain } from '../chain/types.js';
@@ -21,9 +21,6 @@ import type { EngineMetrics } from '../adapters/prometheus/engine-metrics.js';
 
 /** How often a worker looks for dead-man switches that are due (they fire within this of their time). */
 const SWITCH_CHECK_EVERY_MS = 250;
-
-/** How often a worker counts the orders it took up out of the backlog (for the gateways' admission control). */
-const TAKEN_UP_REPORT_MS = 100;
 
 /** How often a worker looks for orders a gateway stored but never queued. */
 const UNQUEUED_SWEEP_EVERY_MS = 30_000;

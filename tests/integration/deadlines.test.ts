@@ -55,4 +55,20 @@ describe('market order deadlines', () => {
     expect(client.updatesOf(slow.orderId as string).at(-1)!.status).not.toBe('confirmed');
     expect((await client.settle(slow.orderId as string)).at(-1)!.status).toBe('confirmed');
   });
+
+  it('expires on time an order a worker holds while its one slot is busy', async () => {
+    // Sent in one turn, the two orders travel in one job: the worker holds the quick one, waiting
+    // for its slot, while the slow one quotes for 4 s. Nothing waits in the queue meanwhile.
+    fixture = await openEngine({ env: { WORKER_CONCURRENCY: '1', MOCK_QUOTE_LATENCY_MS: '4000', MOCK_EXEC_LATENCY_MS: '0' } });
+    const { client } = fixture;
+    client.send({ op: 'submit', reqId: 'slow', type: 'market', side: 'buy', pair: 'SOL/USDC', amount: '1' });
+    client.send({ op: 'submit', reqId: 'quick', type: 'market', side: 'buy', pair: 'SOL/USDC', amount: '1', deadlineMs: 500 });
+    const slow = await client.waitFor((m) => m.type === 'ack' && m.reqId === 'slow');
+    const quick = await client.waitFor((m) => m.type === 'ack' && m.reqId === 'quick');
+    const expired = await client.waitFor((m) => m.type === 'order' && m.orderId === quick.orderId && m.status === 'expired', 15_000);
+    expect(expired).toMatchObject({ seq: 2, error: { code: 'DEADLINE_EXCEEDED' } });
+    // On time (the sweep looks once a second while the backlog does not drain), not when the slot came free (about 4 s).
+    expect((expired.ts as number) - (quick.ts as number)).toBeLessThan(3_000);
+    expect((await client.settle(slow.orderId as string)).at(-1)!.status).toBe('confirmed');
+  });
 });

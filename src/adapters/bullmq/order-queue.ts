@@ -49,12 +49,15 @@ if tonumber(ARGV[2]) > 0 then redis.call('INCRBY', KEYS[2], ARGV[2]) end
 return backlog`;
 
 /**
- * Sets the backlog to 0 if it still holds ARGV[1]: the queue was seen with no job waiting or
- * running, so an order counted in but never out (a gateway that died between its count and its
- * add) is not counted for ever. KEYS: the backlog.
+ * Sets the shard's backlog to 0 if it still holds ARGV[1] and the shard still has no job waiting
+ * or running (checked again here, in the same step): an order counted in but never out (a gateway
+ * that died between its count and its add) is not counted for ever. KEYS: the backlog, the wait
+ * list, the active list (one shard's, so one hash tag).
  */
 const CLEAR_IDLE_BACKLOG = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[1], '0') end
+if redis.call('GET', KEYS[1]) == ARGV[1] and redis.call('LLEN', KEYS[2]) + redis.call('LLEN', KEYS[3]) == 0 then
+  redis.call('SET', KEYS[1], '0')
+end
 return 0`;
 
 /** Where a shard's admission counters live: under its own prefix (on a Redis Cluster, its own hash tag). */
@@ -179,9 +182,9 @@ export function createOrderQueue(options: {
       await moveCounters(-count, count);
     },
 
-    /** The queue was seen idle with this backlog: clears it unless it moved since. */
+    /** The shard was seen idle with this backlog: clears it unless it moved or a job came since. */
     async clearIdleBacklog(backlog: number): Promise<void> {
-      await connection.eval(CLEAR_IDLE_BACKLOG, 1, counters.backlog, backlog);
+      await connection.eval(CLEAR_IDLE_BACKLOG, 3, counters.backlog, `${base}wait`, `${base}active`, backlog);
     },
 
     /** The queue's jobs by state (a job carries one batch of orders). */

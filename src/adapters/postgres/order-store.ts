@@ -153,12 +153,13 @@ export function createOrderStore(sql: Sql, options: { lingerMs?: number; followe
     },
 
     async overduePending(limit) {
-      // Deadlines are at most 60 s, so the last 70 s of orders hold every order that has just become
-      // overdue (a range the BRIN index on created_at finds). One still pending after that (this
-      // component was down for longer) is expired by the worker that takes it up.
+      // Deadlines are at most 60 s and the trigger looks at least every 10 s (overdue-look.ts), so
+      // the last 80 s of orders hold every order that has become overdue since its last look (a
+      // range the BRIN index on created_at finds). One still pending after that (this component
+      // was down for longer) is expired by the worker that takes it up.
       const rows = await sql<{ id: string }[]>`
         select id from orders
-        where created_at > now() - interval '70 seconds'
+        where created_at > now() - interval '80 seconds'
           and status = 'pending' and type = 'market' and deadline_ms is not null
           and created_at + deadline_ms * interval '1 millisecond' < now()
         order by created_at
