@@ -41,7 +41,11 @@ const RETRY_MAX_MS = 10_000;
  * they can do: a drain with the workers keeping up is only what was offered. Each such reading
  * moves the capacity a tenth of the way to its drain (the workers' clumps of starts smoothed, none
  * held: keeping the highest drain seen instead let one clump hold it above what the workers
- * drain, see docs/performance.md). Between such readings the capacity is kept, through a lull too. Until
+ * drain, see docs/performance.md). A known capacity below the window's drain moves up the same way
+ * whether or not the workers were behind: they drained that much, so they can (in realistic mode
+ * the oldest job waits 100 ms half the time while the workers keep up, so a capacity measured
+ * then is only the rate offered then, and would otherwise hold the intake there). Between such
+ * readings the capacity is kept, through a lull too. Until
  * the workers have been seen behind it is not known, and the backlog is not judged on it: a burst
  * after light traffic is not measured against the light traffic. The oldest job still
  * waiting counts as well, always: with no worker taking anything, its age grows and refuses.
@@ -75,8 +79,13 @@ export function createAdmission(options: { readonly maxWaitMs: number }) {
       const spanMs = nowMs - firstAt;
       drainPerMs = spanMs > 0 ? (reading.takenUp - firstTaken) / spanMs : 0;
       const behind = samples.filter((sample) => sample[2]).length;
+      // A known capacity below what the workers drain is too low, behind or not: what they drain they can.
+      const drainsMore = capacityPerMs > 0 && drainPerMs > capacityPerMs;
       const measuresCapacity =
-        spanMs >= DRAIN_WINDOW_MS / 2 && behind >= samples.length * BEHIND_SHARE && reading.takenUp - firstTaken >= MIN_MEASURED_ORDERS && reading.backlog > 0;
+        spanMs >= DRAIN_WINDOW_MS / 2 &&
+        (behind >= samples.length * BEHIND_SHARE || drainsMore) &&
+        reading.takenUp - firstTaken >= MIN_MEASURED_ORDERS &&
+        reading.backlog > 0;
       if (measuresCapacity) capacityPerMs = capacityPerMs > 0 ? capacityPerMs + CAPACITY_SMOOTHING * (drainPerMs - capacityPerMs) : drainPerMs;
       backlog = Math.max(0, reading.backlog);
       oldestQueuedMs = Math.max(0, reading.oldestQueuedMs);
