@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
 import { createDexClient, type DexClient, type OrderUpdate } from '../../web/dex-client.js';
 import type { LoadOptions } from './options.js';
-import { summarize, type LatencySummary } from './stats.js';
+import { steadyRate, summarize, type LatencySummary } from './stats.js';
 
 interface Track {
   readonly clientOrderId: string;
@@ -237,21 +237,11 @@ export async function runLoad(options: LoadOptions, onProgress: (progress: Progr
     sendWindowS,
     ackedPerS: acked / sendWindowS,
     confirmedPerS: confirmed / Math.max(0.001, (lastTerminal - start) / 1000),
-    confirmedPerSSteady: steadyRate([...timeline.values()].map((entry) => entry.confirmed)),
+    confirmedPerSSteady: steadyRate(all.flatMap((t) => (t.terminal?.status === 'confirmed' ? [t.terminal.at] : []))),
     connectionsOpened: sockets.length,
     connectionsHeld,
     timeline: [...timeline.entries()].sort(([a], [b]) => a - b).map(([second, entry]) => ({ second, ...entry })),
   };
-}
-
-function steadyRate(perSecond: number[]): number {
-  const first = perSecond.findIndex((count) => count > 0);
-  const last = perSecond.length - 1 - [...perSecond].reverse().findIndex((count) => count > 0);
-  if (first < 0) return 0;
-  const span = perSecond.slice(first, last + 1);
-  const trim = Math.floor(span.length * 0.1);
-  const middle = span.slice(trim, span.length - trim);
-  return middle.reduce((sum, count) => sum + count, 0) / Math.max(1, middle.length);
 }
 
 /** One client per connection, opened 200 at a time (thousands at once would overflow the listen backlog). */

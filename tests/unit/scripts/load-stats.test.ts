@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { histogram, summarize } from '../../../scripts/load/stats.js';
+import { histogram, steadyRate, summarize } from '../../../scripts/load/stats.js';
 
 describe('load-test figures', () => {
   it('takes nearest-rank percentiles', () => {
@@ -14,5 +14,29 @@ describe('load-test figures', () => {
     expect(bins.reduce((sum, bin) => sum + bin.count, 0)).toBe(198_000);
     expect(bins[0]!.from).toBeCloseTo(0.5, 9);
     expect(bins.at(-1)!.to).toBeCloseTo(100.4, 6);
+  });
+
+  it('reads the steady confirmed rate from whole slots: 1,000/s landing 400 at a time every 400 ms, with a ramp of seconds', () => {
+    // Sent at 1,000/s for 15 s with latencies of 2.2 to 3.7 s, landing at the slot after.
+    const times: number[] = [];
+    for (let i = 0; i < 15_000; i++) {
+      const latency = 2_200 + ((i * 7_919) % 1_500);
+      times.push(Math.ceil((i + latency) / 400) * 400 + (i % 5));
+    }
+    expect(steadyRate(times)).toBeGreaterThan(990);
+    expect(steadyRate(times)).toBeLessThan(1_010);
+    // Per-second counts of the same run alternate between two and three slots.
+    const perSecond = new Map<number, number>();
+    for (const t of times) perSecond.set(Math.floor(t / 1_000), (perSecond.get(Math.floor(t / 1_000)) ?? 0) + 1);
+    expect(new Set([...perSecond.values()].slice(4, 12)).size).toBeGreaterThan(1);
+  });
+
+  it('reads the rate of a stream without bursts, and of an engine that falls behind, from its confirmations', () => {
+    // 2,000 a second, evenly: no gaps to align on.
+    expect(steadyRate(Array.from({ length: 20_000 }, (_, i) => i / 2))).toBeCloseTo(2_000, 0);
+    // Offered 2,000/s but confirmed at 1,500/s (a backlog): the rate is what was confirmed.
+    expect(steadyRate(Array.from({ length: 20_000 }, (_, i) => (i * 1_000) / 1_500))).toBeCloseTo(1_500, 0);
+    expect(steadyRate([])).toBe(0);
+    expect(steadyRate([5])).toBe(0);
   });
 });
