@@ -24,6 +24,13 @@ export const MIN_MEASURED_ORDERS = 100;
  * the workers' clumps of starts are smoothed over a few seconds, and no single clump is held.
  */
 const CAPACITY_SMOOTHING = 0.1;
+/**
+ * A known capacity rises toward a higher drain, behind or not, only when that drain held over this
+ * long (the workers' clumps and a late report averaged out) and this gateway refused on the
+ * backlog in it while no job waited past the bound: a capacity too low only matters when it turns
+ * orders away.
+ */
+export const RISE_WINDOW_MS = 5_000;
 /** The bounds of the retryAfterMs an OVERLOADED refusal suggests. */
 const RETRY_MIN_MS = 250;
 const RETRY_MAX_MS = 10_000;
@@ -41,10 +48,14 @@ const RETRY_MAX_MS = 10_000;
  * they can do: a drain with the workers keeping up is only what was offered. Each such reading
  * moves the capacity a tenth of the way to its drain (the workers' clumps of starts smoothed, none
  * held: keeping the highest drain seen instead let one clump hold it above what the workers
- * drain, see docs/performance.md). A known capacity below the window's drain moves up the same way
- * whether or not the workers were behind: they drained that much, so they can (in realistic mode
- * the oldest job waits 100 ms half the time while the workers keep up, so a capacity measured
- * then is only the rate offered then, and would otherwise hold the intake there). Between such
+ * drain, see docs/performance.md). A known capacity below the drain of the last 5 s moves up
+ * toward that drain the same way whether or not the workers were behind, if this gateway refused
+ * on the backlog over the capacity in those 5 s while no job waited past the bound: the workers
+ * drained that much, so they can, and the capacity was turning orders away. (In realistic mode
+ * the oldest job waits 100 ms half the time while the workers keep up, so a capacity measured then
+ * is only the rate offered then, and held the intake there.) The 5 s average out the workers'
+ * clumps and a late report, and a rise needs refusals, so a capacity does not creep up on noise
+ * while the workers keep up. Between such
  * readings the capacity is kept, through a lull too. Until
  * the workers have been seen behind it is not known, and the backlog is not judged on it: a burst
  * after light traffic is not measured against the light traffic. The oldest job still
@@ -59,6 +70,8 @@ export function createAdmission(options: { readonly maxWaitMs: number }) {
   let capacityPerMs = 0;
   let oldestQueuedMs = 0;
   let admittedSince = 0;
+  /** When this gateway last refused on the backlog over the capacity while no job waited past the bound. */
+  let blockedAt = Number.NEGATIVE_INFINITY;
 
   /** The backlog now: as read, plus what this gateway admitted since, less what drained since. */
   const backlogAt = (nowMs: number) => Math.max(0, backlog + admittedSince - drainPerMs * Math.max(0, nowMs - measuredAt));
@@ -74,19 +87,27 @@ export function createAdmission(options: { readonly maxWaitMs: number }) {
       // A counter that went back (Redis lost it) starts the window again.
       if (last && reading.takenUp < last[1]) samples.length = 0;
       samples.push([nowMs, reading.takenUp, reading.oldestQueuedMs >= BEHIND_AT_MS]);
-      while (samples.length > 2 && samples[1]![0] <= nowMs - DRAIN_WINDOW_MS) samples.shift();
-      const [firstAt, firstTaken] = samples[0]!;
+      while (samples.length > 2 && samples[1]![0] <= nowMs - RISE_WINDOW_MS) samples.shift();
+      // The drain window: the readings of the last 2 s (and the one just before them).
+      let first = samples.findIndex((sample) => sample[0] > nowMs - DRAIN_WINDOW_MS);
+      first = Math.max(0, first - 1);
+      const recent = samples.slice(first);
+      const [firstAt, firstTaken] = recent[0]!;
       const spanMs = nowMs - firstAt;
       drainPerMs = spanMs > 0 ? (reading.takenUp - firstTaken) / spanMs : 0;
-      const behind = samples.filter((sample) => sample[2]).length;
-      // A known capacity below what the workers drain is too low, behind or not: what they drain they can.
-      const drainsMore = capacityPerMs > 0 && drainPerMs > capacityPerMs;
-      const measuresCapacity =
-        spanMs >= DRAIN_WINDOW_MS / 2 &&
-        (behind >= samples.length * BEHIND_SHARE || drainsMore) &&
-        reading.takenUp - firstTaken >= MIN_MEASURED_ORDERS &&
-        reading.backlog > 0;
-      if (measuresCapacity) capacityPerMs = capacityPerMs > 0 ? capacityPerMs + CAPACITY_SMOOTHING * (drainPerMs - capacityPerMs) : drainPerMs;
+      const behind = recent.filter((sample) => sample[2]).length;
+      // A known capacity below what the workers drained over the longer window is too low, behind
+      // or not, and matters if it turned orders away: what they drain they can.
+      const [riseFromAt, riseFromTaken] = samples[0]!;
+      const riseSpanMs = nowMs - riseFromAt;
+      const longDrainPerMs = riseSpanMs >= RISE_WINDOW_MS * 0.9 ? (reading.takenUp - riseFromTaken) / riseSpanMs : 0;
+      const drainsMore = capacityPerMs > 0 && longDrainPerMs > capacityPerMs && blockedAt > nowMs - RISE_WINDOW_MS;
+      const enough = spanMs >= DRAIN_WINDOW_MS / 2 && reading.takenUp - firstTaken >= MIN_MEASURED_ORDERS && reading.backlog > 0;
+      if (enough && behind >= recent.length * BEHIND_SHARE) {
+        capacityPerMs = capacityPerMs > 0 ? capacityPerMs + CAPACITY_SMOOTHING * (drainPerMs - capacityPerMs) : drainPerMs;
+      } else if (enough && drainsMore) {
+        capacityPerMs += CAPACITY_SMOOTHING * (longDrainPerMs - capacityPerMs);
+      }
       backlog = Math.max(0, reading.backlog);
       oldestQueuedMs = Math.max(0, reading.oldestQueuedMs);
       measuredAt = nowMs;
@@ -109,6 +130,7 @@ export function createAdmission(options: { readonly maxWaitMs: number }) {
         admittedSince += 1;
         return null;
       }
+      if (oldestQueuedMs <= bound) blockedAt = nowMs; // refused on the backlog over the capacity alone
       return Math.round(Math.min(RETRY_MAX_MS, Math.max(RETRY_MIN_MS, waitMs - bound)));
     },
     /** What the last reading and the admissions since give, for the metrics (capacity 0: not measured yet). */

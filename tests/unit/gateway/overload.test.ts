@@ -98,15 +98,46 @@ describe('the admission rule', () => {
     const lowered = admission.state(11_000).capacityPerSecond;
     expect(lowered).toBeGreaterThan(900);
     expect(lowered).toBeLessThan(1_100);
-    // Keeping up at 3 a ms (nothing waiting long): the workers drain more than the capacity held,
-    // so they can; it rises to that drain, smoothed.
-    for (let ms = 11_100; ms <= 16_000; ms += 100) admission.observe({ backlog: 50, takenUp: (takenUp += 300), oldestQueuedMs: 0 }, ms);
-    expect(admission.state(16_000).capacityPerSecond).toBeGreaterThan(2_900);
-    expect(admission.state(16_000).capacityPerSecond).toBeLessThanOrEqual(3_000);
+    // Keeping up at 3 a ms (nothing waiting long) with nothing refused: the capacity held turns no
+    // order away, so it stays where it was (a little up, from the overlap with the readings behind).
+    let kept = 0;
+    for (let ms = 11_100; ms <= 16_000; ms += 100) {
+      admission.observe({ backlog: 50, takenUp: (takenUp += 300), oldestQueuedMs: 0 }, ms);
+      if (ms === 13_100) kept = admission.state(ms).capacityPerSecond;
+    }
+    expect(kept).toBeLessThan(1_500);
+    expect(admission.state(16_000).capacityPerSecond).toBe(kept);
+    // Still draining 3 a ms, but with a backlog the capacity held calls 1.5 s and more: submits are
+    // refused on it while no job waits. The workers drained that much for 5 s, so they can: the
+    // capacity rises toward it, smoothed.
+    for (let ms = 16_100; ms <= 26_000; ms += 100) {
+      admission.observe({ backlog: 4_000, takenUp: (takenUp += 300), oldestQueuedMs: 0 }, ms);
+      admission.refuse(10_000, ms);
+    }
+    expect(admission.state(26_000).capacityPerSecond).toBeGreaterThan(2_900);
+    expect(admission.state(26_000).capacityPerSecond).toBeLessThanOrEqual(3_000);
     // Then keeping up with less (1 a ms offered): only what was offered, not the capacity; it is kept.
-    const raised = admission.state(16_000).capacityPerSecond;
-    for (let ms = 16_100; ms <= 20_000; ms += 100) admission.observe({ backlog: 50, takenUp: (takenUp += 100), oldestQueuedMs: 0 }, ms);
-    expect(admission.state(20_000).capacityPerSecond).toBe(raised);
+    const raised = admission.state(26_000).capacityPerSecond;
+    for (let ms = 26_100; ms <= 30_000; ms += 100) admission.observe({ backlog: 50, takenUp: (takenUp += 100), oldestQueuedMs: 0 }, ms);
+    expect(admission.state(30_000).capacityPerSecond).toBe(raised);
+  });
+
+  it('does not raise the capacity on the workers\' clumps or a late report while they keep up', () => {
+    const admission = draining(0); // a capacity of 2 a ms, measured behind
+    let takenUp = 12_000;
+    // Keeping up at 2 a ms in 400 ms clumps, with a report 2 s late then caught up, and refusing
+    // nothing (the backlog small): the capacity does not creep up. (It moves a little first, from
+    // the window's overlap with the readings behind.)
+    let settled = 0;
+    for (let ms = 1_100; ms <= 20_000; ms += 100) {
+      const late = ms > 5_000 && ms <= 7_000;
+      if (ms % 400 === 0 && !late) takenUp += ms === 7_200 ? 800 + 4_000 : 800;
+      admission.observe({ backlog: 200, takenUp, oldestQueuedMs: 0 }, ms);
+      expect(admission.refuse(10_000, ms)).toBeNull();
+      if (ms === 3_200) settled = admission.state(ms).capacityPerSecond;
+    }
+    expect(settled).toBeLessThan(2_100);
+    expect(admission.state(20_000).capacityPerSecond).toBe(settled);
   });
 
   it('takes orders before any drain was seen, starts the window again when the counter goes back, and never refuses when off', () => {
