@@ -40,6 +40,11 @@ export function histogram(samples: readonly number[], buckets = 40): Array<{ fro
 
 /** A confirmation this long or more after the one before starts a burst (a slot's landings). */
 const BURST_GAP_MS = 50;
+/** How far past each percentile a burst start is looked for (two slots): further, the stream has no bursts there. */
+const BURST_SEARCH_MS = 800;
+/** Below this many confirmations or this span, the whole run's mean rate is the best there is. */
+const MIN_STEADY_COUNT = 20;
+const MIN_STEADY_SPAN_MS = 2_000;
 /** The share of confirmations left out at each end (the ramp up and the drain). */
 const STEADY_TRIM = 0.1;
 
@@ -47,16 +52,21 @@ const STEADY_TRIM = 0.1;
  * The confirmed rate once the pipeline is full, per second: the confirmations between the 10th
  * and the 90th percentile of their times (ms), over the time between those two. The chain lands
  * a slot's transactions together, so confirmations come in bursts, one a slot: each end is moved
- * on to the start of a burst (a confirmation after a gap of 50 ms or more), so the interval holds
- * whole bursts and no slot is counted at one end without its time. Per-second counts would
- * alternate with two or three slots a second and, with latencies spread over seconds (realistic
- * mode), count a ramp second inside a trimmed middle.
+ * on to the start of a burst (a confirmation after a gap of 50 ms or more) found within 800 ms,
+ * so the interval holds whole bursts and no slot is counted at one end without its time. Per-second
+ * counts would alternate with two or three slots a second and, with latencies spread over seconds
+ * (realistic mode), count a ramp second inside a trimmed middle. A run too short for that (under
+ * 20 confirmations or 2 s) gets its mean rate.
  */
 export function steadyRate(confirmedAtMs: readonly number[]): number {
   const times = [...confirmedAtMs].sort((a, b) => a - b);
   if (times.length < 2) return 0;
+  const wholeSpanMs = times.at(-1)! - times[0]!;
+  if (times.length < MIN_STEADY_COUNT || wholeSpanMs < MIN_STEADY_SPAN_MS) return wholeSpanMs > 0 ? ((times.length - 1) * 1000) / wholeSpanMs : 0;
   const burstFrom = (index: number) => {
-    for (let i = Math.max(1, index); i < times.length; i++) if (times[i]! - times[i - 1]! >= BURST_GAP_MS) return i;
+    for (let i = Math.max(1, index); i < times.length && times[i]! - times[index]! <= BURST_SEARCH_MS; i++) {
+      if (times[i]! - times[i - 1]! >= BURST_GAP_MS) return i;
+    }
     return -1;
   };
   let from = Math.floor(times.length * STEADY_TRIM);

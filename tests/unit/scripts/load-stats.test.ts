@@ -39,4 +39,27 @@ describe('load-test figures', () => {
     expect(steadyRate([])).toBe(0);
     expect(steadyRate([5])).toBe(0);
   });
+
+  it('does not skip a stall in a stream without bursts to count the catch-up after it', () => {
+    // 1,000/s evenly for 20 s, except that seconds 8-9 confirm nothing and second 10 twice as
+    // many; the tail has stragglers 100 ms apart.
+    const times: number[] = [];
+    for (let i = 0; i < 20_000; i++) {
+      const at = i;
+      if (at >= 8_000 && at < 9_000) times.push(10_000 + (at - 8_000) / 2);
+      else if (at >= 9_000 && at < 10_000) times.push(10_500 + (at - 9_000) / 2);
+      else times.push(at);
+    }
+    for (let k = 1; k <= 5; k++) times.push(20_000 + k * 100);
+    const rate = steadyRate(times);
+    expect(rate).toBeGreaterThan(950);
+    expect(rate).toBeLessThan(1_050);
+  });
+
+  it('gives a short run its mean rate: too few slots to trim', () => {
+    // Two slots of 400, 400 ms apart, and one of 400 alone.
+    const twoSlots = [...Array.from({ length: 400 }, () => 0), ...Array.from({ length: 400 }, () => 400)];
+    expect(steadyRate(twoSlots)).toBeCloseTo(799 * 2.5, 5);
+    expect(steadyRate(Array.from({ length: 400 }, () => 1_000))).toBe(0);
+  });
 });
