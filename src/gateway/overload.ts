@@ -55,14 +55,13 @@ const RETRY_MAX_MS = 10_000;
  * the oldest job waits 100 ms half the time while the workers keep up, so a capacity measured then
  * is only the rate offered then, and held the intake there.) The 5 s average out the workers'
  * clumps and a late report, and a rise needs refusals, so a capacity does not creep up on noise
- * while the workers keep up. Between such
- * readings the capacity is kept, through a lull too. Until
- * the workers have been seen behind it is not known, and the backlog is not judged on it: a burst
- * after light traffic is not measured against the light traffic. The oldest job still
+ * while the workers keep up. Between such readings the capacity is kept, through a lull too.
+ * Until the workers have been seen behind it is not known, and the backlog is not judged on it: a
+ * burst after light traffic is not measured against the light traffic. The oldest job still
  * waiting counts as well, always: with no worker taking anything, its age grows and refuses.
  */
 export function createAdmission(options: { readonly maxWaitMs: number }) {
-  // Readings over the drain window: [time, takenUp, the workers were behind].
+  // Readings over the rise window (5 s; the drain window is its last 2 s): [time, takenUp, the workers were behind].
   const samples: Array<[number, number, boolean]> = [];
   let backlog = 0;
   let measuredAt = 0;
@@ -88,10 +87,8 @@ export function createAdmission(options: { readonly maxWaitMs: number }) {
       if (last && reading.takenUp < last[1]) samples.length = 0;
       samples.push([nowMs, reading.takenUp, reading.oldestQueuedMs >= BEHIND_AT_MS]);
       while (samples.length > 2 && samples[1]![0] <= nowMs - RISE_WINDOW_MS) samples.shift();
-      // The drain window: the readings of the last 2 s (and the one just before them).
-      let first = samples.findIndex((sample) => sample[0] > nowMs - DRAIN_WINDOW_MS);
-      first = Math.max(0, first - 1);
-      const recent = samples.slice(first);
+      // The drain window: the readings of the last 2 s, and the one just before them.
+      const recent = samples.slice(Math.max(0, samples.findIndex((sample) => sample[0] > nowMs - DRAIN_WINDOW_MS) - 1));
       const [firstAt, firstTaken] = recent[0]!;
       const spanMs = nowMs - firstAt;
       drainPerMs = spanMs > 0 ? (reading.takenUp - firstTaken) / spanMs : 0;
