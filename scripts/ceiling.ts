@@ -38,7 +38,7 @@ const uws = loadUws();
 const steps: ShutdownStep[] = [];
 const stop = handleShutdown({ log, budgetMs: SHUTDOWN_BUDGET_MS, shutdown: () => runShutdown(steps, SHUTDOWN_BUDGET_MS, log) });
 
-const sql = connectPostgres(config.databaseUrl, log, 10);
+const sql = connectPostgres(config.databaseUrl, log, 'dex-ceiling', 10);
 steps.unshift(closeStep('close the PostgreSQL pool', (ms) => sql.end({ timeout: ms / 1000 })));
 await ensureCeilingSchema(sql);
 const thread = await startWorkerThread((code) => {

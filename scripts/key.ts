@@ -35,7 +35,7 @@ async function main(): Promise<number> {
   const config = loadConfig({ LOG_LEVEL: 'warn', ...process.env });
   const log = createLogger(config.logLevel);
   const { url, close } = await database(config.databaseUrl, resolve(config.dataDir, 'postgres'), log);
-  const sql = connectPostgres(url, log, 2);
+  const sql = connectPostgres(url, log, 'dex-key', 2);
   try {
     await migrate(sql, resolve(appRoot(), 'sql'), log);
     const store = createAccountStore(sql);

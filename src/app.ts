@@ -72,7 +72,7 @@ export async function startApp(options: AppOptions) {
 
   // The thread that serves HTTP also exports the process's own metrics (CPU, memory, event loop).
   const metrics = createEngineMetrics({ processMetrics: options.serveHttp !== false });
-  const infra = await startInfrastructure({ databaseUrl: options.databaseUrl, redisUrl: options.redisUrl, rootDir: options.rootDir, keys, log, metrics, history: config.history });
+  const infra = await startInfrastructure({ name: `dex-${[...parts].join('+')}`, databaseUrl: options.databaseUrl, redisUrl: options.redisUrl, rootDir: options.rootDir, keys, log, metrics, history: config.history });
   if (parts.has('gateway') || parts.has('worker') || parts.has('trigger')) await checkQueueShards(infra, keys, config.queueShards, log);
   // The chain first: workers and gateways read its slots.
   const chain = parts.has('chain') ? startChain({ config, redis: infra.commands, keys, clock, log }) : null;

@@ -14,7 +14,7 @@ async function run(): Promise<void> {
   const config = loadCeilingConfig();
   const log = createLogger(config.logLevel).child({ part: 'ceiling', thread: 'worker' });
   niceThisThread(config.workerThreadNice, log);
-  const sql = connectPostgres(config.databaseUrl, log, 10);
+  const sql = connectPostgres(config.databaseUrl, log, 'dex-ceiling-worker', 10);
   const connection = connectRedis(config.redisUrl, log, 'ceiling:worker');
   const commands = connectRedis(config.redisUrl, log, 'ceiling:commands', { autoPipelining: true });
   const worker = startOrderWorker({ sql, connection, commands, keys: config.keys, statusGroups: config.statusGroups, lingerMs: config.lingerMs, concurrency: config.workerConcurrency, log });

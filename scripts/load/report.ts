@@ -23,6 +23,7 @@ export function formatTable(result: LoadResult): string {
     ['orders on connections the server closed', String(result.disconnected)],
     ['ack latency p50 / p90 / p99 / max', [result.ackLatencyMs.p50, result.ackLatencyMs.p90, result.ackLatencyMs.p99, result.ackLatencyMs.max].map(ms).join(' / ')],
     ['answer latency (acks and refusals) p50 / p99', [result.answerLatencyMs.p50, result.answerLatencyMs.p99].map(ms).join(' / ')],
+    ['refusal latency p50 / p99', result.refusalLatencyMs.count === 0 ? 'none refused' : [result.refusalLatencyMs.p50, result.refusalLatencyMs.p99].map(ms).join(' / ')],
     ['submit→confirmed p50 / p99', [result.confirmLatencyMs.p50, result.confirmLatencyMs.p99].map(ms).join(' / ')],
     ['offered rate', `${result.options.rate}/s for ${result.sendWindowS.toFixed(1)} s`],
     ['achieved acked/s', result.ackedPerS.toFixed(1)],

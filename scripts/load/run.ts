@@ -52,6 +52,8 @@ export interface LoadResult {
   readonly ackLatencyMs: LatencySummary;
   /** Time to the first answer, an ack or a refusal (OVERLOADED and any other): what a client waits for either way. */
   readonly answerLatencyMs: LatencySummary;
+  /** Time to a refusal alone (OVERLOADED and any other): how fast the "not now" comes. */
+  readonly refusalLatencyMs: LatencySummary;
   readonly confirmLatencyMs: LatencySummary;
   readonly ackLatencySamples: number[];
   readonly confirmLatencySamples: number[];
@@ -211,6 +213,7 @@ export async function runLoad(options: LoadOptions, onProgress: (progress: Progr
   }
   const ackSamples = all.filter((t) => t.ackAt !== undefined).map((t) => t.ackAt! - t.sentAt);
   const answerSamples = all.flatMap((t) => (t.ackAt !== undefined ? [t.ackAt - t.sentAt] : t.rejectedAt !== undefined ? [t.rejectedAt - t.sentAt] : []));
+  const refusalSamples = all.flatMap((t) => (t.ackAt === undefined && t.rejectedAt !== undefined ? [t.rejectedAt - t.sentAt] : []));
   const confirmSamples = all.filter((t) => t.terminal?.status === 'confirmed').map((t) => t.terminal!.at - t.sentAt);
   const sendWindowS = Math.max(0.001, (sendEnd - start) / 1000);
   const { key: _key, ...shown } = options;
@@ -231,6 +234,7 @@ export async function runLoad(options: LoadOptions, onProgress: (progress: Progr
     disconnected: all.filter((t) => !t.terminal && !t.rejected && dropped.has(t.socket)).length,
     ackLatencyMs: summarize(ackSamples),
     answerLatencyMs: summarize(answerSamples),
+    refusalLatencyMs: summarize(refusalSamples),
     confirmLatencyMs: summarize(confirmSamples),
     ackLatencySamples: ackSamples,
     confirmLatencySamples: confirmSamples,

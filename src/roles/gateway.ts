@@ -72,7 +72,7 @@ export async function startGateway(deps: GatewayDeps) {
   const { config, keys, clock, log } = deps;
   let accepting = true;
   // The gateway's own pool: acks wait for their insert, never behind a worker's batch.
-  const sql = connectPostgres(deps.databaseUrl, log, GATEWAY_POOL_SIZE);
+  const sql = connectPostgres(deps.databaseUrl, log, 'dex-gateway-submits', GATEWAY_POOL_SIZE);
   const { metrics } = deps;
   // This gateway's id: the orders it takes, and those a client subscribes to here, name it among
   // their followers, and their events come to its inbox (a new one each start: nothing stale in it).

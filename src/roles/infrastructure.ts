@@ -55,9 +55,9 @@ const PING_EVERY_MS = 5_000;
  * The connections every role shares: a migrated PostgreSQL pool, BullMQ's Redis connection, and a
  * pipelined one for our own commands (event stream, chain ledger). Closed last, after every role.
  */
-export async function startInfrastructure(options: { databaseUrl: string; redisUrl: string; rootDir: string; keys: RedisKeys; log: Logger; metrics: EngineMetrics; history: HistoryPolicy }) {
+export async function startInfrastructure(options: { name: string; databaseUrl: string; redisUrl: string; rootDir: string; keys: RedisKeys; log: Logger; metrics: EngineMetrics; history: HistoryPolicy }) {
   const { log, keys } = options;
-  const sql: Sql = connectPostgres(options.databaseUrl, log);
+  const sql: Sql = connectPostgres(options.databaseUrl, log, options.name);
   await migrate(sql, join(options.rootDir, 'sql'), log);
   // Today's partition of the history and the next week's exist before anything writes (then hourly).
   const history = startHistoryMaintenance(sql, options.history, log);

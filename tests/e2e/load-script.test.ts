@@ -34,6 +34,7 @@ describe('the load-test script, CI-sized (correctness, not speed)', () => {
     expect(figures.ackLatencyMs.count).toBe(500);
     // Every order answered by an ack here: the answers are the acks.
     expect(figures.answerLatencyMs).toEqual(figures.ackLatencyMs);
+    expect(figures.refusalLatencyMs.count).toBe(0);
     expect(figures.timeline.reduce((sum: number, s: { sent: number }) => sum + s.sent, 0)).toBe(500);
     // Each second's slowest ack is one of the measured acks: none above the max, the max among them.
     const slowest = figures.timeline.map((s: { ackMaxMs: number }) => s.ackMaxMs);
@@ -61,6 +62,7 @@ describe('the load-test script, CI-sized (correctness, not speed)', () => {
       expect(figures.acked + refused).toBe(200);
       expect(figures.ackLatencyMs.count).toBe(figures.acked);
       expect(figures.answerLatencyMs.count).toBe(200);
+      expect(figures.refusalLatencyMs.count).toBe(refused);
     } finally {
       await small.close();
     }

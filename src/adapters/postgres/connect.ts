@@ -1,13 +1,17 @@
 import postgres, { type Sql } from 'postgres';
 import type { Logger } from '../../log.js';
 
-/** Opens the pool; notices (e.g. "relation already exists, skipping") go to debug logs, not stdout. */
-export function connectPostgres(url: string, log: Logger, max = 20): Sql {
+/**
+ * Opens the pool; notices (e.g. "relation already exists, skipping") go to debug logs, not stdout.
+ * `name` is the pool's application_name: who a backend works for, in pg_stat_activity.
+ */
+export function connectPostgres(url: string, log: Logger, name: string, max = 20): Sql {
   return postgres(url, {
     max,
     idle_timeout: 30,
     connect_timeout: 10,
     connection: {
+      application_name: name,
       // No statement may hold a connection (and the batches behind it) for ever.
       statement_timeout: 15_000,
       // Every statement here finds its rows by an index. Statements are prepared, and PostgreSQL
