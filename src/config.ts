@@ -59,7 +59,7 @@ const EnvSchema = v.object({
   WORKER_THREADS: v.optional(intString(0, 16), '1'),
   WORKER_BATCH_LINGER_MS: v.optional(intString(0, 100), '3'),
   ADMISSION_MAX_WAIT_MS: v.optional(intString(0, 60_000), '1000'),
-  WORKER_THREAD_NICE: v.optional(intString(0, 19), '10'),
+  WORKER_THREAD_NICE: v.optional(intString(0, 19), '2'),
   LOG_LEVEL: v.optional(
     v.picklist(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'must be a pino level (fatal … trace, silent)'),
     'info',

@@ -26,7 +26,7 @@ const EnvSchema = v.object({
   /** Jobs (each one gateway batch of orders) the worker runs at once. */
   CEILING_WORKER_CONCURRENCY: v.optional(intString(1, 10_000), '1000'),
   /** The engine's WORKER_THREAD_NICE: the worker thread yields to the gateway's acks. */
-  CEILING_WORKER_THREAD_NICE: v.optional(intString(0, 19), '10'),
+  CEILING_WORKER_THREAD_NICE: v.optional(intString(0, 19), '2'),
   LOG_LEVEL: v.optional(v.picklist(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'must be a pino level'), 'info'),
 });
 

@@ -15,7 +15,7 @@ describe('loadConfig', () => {
       workerThreads: 1,
       workerBatchLingerMs: 3,
       admissionMaxWaitMs: 1000,
-      workerThreadNice: 10,
+      workerThreadNice: 2,
       logLevel: 'info',
       dataDir: './.data',
       mockQuoteLatencyMs: { min: 150, max: 250 },
