@@ -130,7 +130,7 @@ const ConfigSchema = v.pipe(
     /** How long a worker's writes (status changes, events) gather before they go out as one batch. */
     workerBatchLingerMs: env.WORKER_BATCH_LINGER_MS,
     admissionMaxWaitMs: env.ADMISSION_MAX_WAIT_MS,
-    /** Nice value of worker threads (Linux), so the gateway thread's acks come first on a busy machine. */
+    /** Nice value of worker threads (Linux): the gateway thread's acks get the larger share of a busy machine. */
     workerThreadNice: env.WORKER_THREAD_NICE,
     logLevel: env.LOG_LEVEL,
     dataDir: env.DATA_DIR,

@@ -25,7 +25,7 @@ const EnvSchema = v.object({
   CEILING_LINGER_MS: v.optional(intString(0, 100), '3'),
   /** Jobs (each one gateway batch of orders) the worker runs at once. */
   CEILING_WORKER_CONCURRENCY: v.optional(intString(1, 10_000), '1000'),
-  /** The engine's WORKER_THREAD_NICE: the worker thread yields to the gateway's acks. */
+  /** The engine's WORKER_THREAD_NICE: the gateway's acks get the larger share of a busy machine. */
   CEILING_WORKER_THREAD_NICE: v.optional(intString(0, 19), '2'),
   LOG_LEVEL: v.optional(v.picklist(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'must be a pino level'), 'info'),
 });

@@ -10,14 +10,15 @@ import type { FromWorkerThread, ToWorkerThread, WorkerThreadData } from './messa
  * ROLE=chain, without HTTP.
  * The gateway keeps the main thread's event loop to itself, so acks never wait behind order
  * processing, and the engine's JavaScript runs on two cores instead of one. The thread runs at a
- * lower CPU priority (WORKER_THREAD_NICE), so on a busy machine the gateway's acks come first.
+ * lower CPU priority (WORKER_THREAD_NICE), so on a busy machine the gateway's acks get the larger
+ * share of the cores (not all of it: at nice 10 the workers starved, see docs/performance.md).
  */
 async function run(): Promise<void> {
   const port = parentPort!;
   const { parts, databaseUrl, redisUrl, rootDir, index } = workerData as WorkerThreadData;
   const config = { ...loadConfig(), role: 'worker' as const };
   const log = createLogger(config.logLevel).child({ thread: `worker-${index}` });
-  // Order processing yields to the gateway's acks; the chain's slots keep their time.
+  // Order processing gives the gateway's acks the larger share; the chain's slots keep their time.
   if (parts.includes('worker') || parts.includes('trigger')) niceThisThread(config.workerThreadNice, log);
   const app = await startApp({ config, log, databaseUrl, redisUrl, rootDir, parts, serveHttp: false });
   port.on('message', (message: ToWorkerThread) => {

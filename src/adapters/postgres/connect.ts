@@ -3,7 +3,8 @@ import type { Logger } from '../../log.js';
 
 /**
  * Opens the pool; notices (e.g. "relation already exists, skipping") go to debug logs, not stdout.
- * `name` is the pool's application_name: who a backend works for, in pg_stat_activity.
+ * `name` is the pool's application_name: who a backend works for, in pg_stat_activity (it takes the
+ * place of PGAPPNAME; an `application_name` in the URL still wins).
  */
 export function connectPostgres(url: string, log: Logger, name: string, max = 20): Sql {
   return postgres(url, {
