@@ -240,7 +240,9 @@ if [ "$only" = realistic-capacity ]; then
     const { resolve } = require("node:path");
     const read = (name) => { try { return require(resolve(process.argv[1], name + ".json")); } catch { return null; } };
     const [engine, realistic] = [read("capacity-engine")?.capacity ?? null, read("capacity-realistic")?.capacity ?? null];
-    const share = engine && realistic !== null ? (100 * realistic / engine).toFixed(1) + " %" : "n/a";
+    // One decimal, so that a share at the line of a target is not rounded across it.
+    const percent = (fraction) => (100 * fraction).toFixed(1) + " %";
+    const share = engine && realistic !== null ? percent(realistic / engine) : "n/a";
     console.log("== realistic-capacity: C engine mode " + engine + "/s, realistic mode " + realistic + "/s: " + share);
     const ratios = [];
     for (let round = 1; round <= Number(process.argv[2]); round++) {
@@ -251,11 +253,11 @@ if [ "$only" = realistic-capacity ]; then
       if (!(e.confirmedPerSSteady > 0)) continue;
       ratios.push(r.confirmedPerSSteady / e.confirmedPerSSteady);
       console.log("== realistic-capacity: round " + round + " at " + process.argv[3] + "/s offered: confirmed/s steady engine mode " + e.confirmedPerSSteady.toFixed(0) +
-        ", realistic mode " + r.confirmedPerSSteady.toFixed(0) + ": " + (100 * ratios.at(-1)).toFixed(1) + " % (expired " + expired + ", lost " + lost + ")");
+        ", realistic mode " + r.confirmedPerSSteady.toFixed(0) + ": " + percent(ratios.at(-1)) + " (expired " + expired + ", lost " + lost + ")");
     }
     const sorted = [...ratios].sort((a, b) => a - b);
     const middle = sorted.length % 2 === 1 ? sorted[(sorted.length - 1) / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
-    if (sorted.length > 0) console.log("== realistic-capacity: median of " + sorted.length + " rounds " + (100 * middle).toFixed(1) + " % (range " + (100 * sorted[0]).toFixed(1) + "-" + (100 * sorted.at(-1)).toFixed(1) + " %; target >= 85 %)");
+    if (sorted.length > 0) console.log("== realistic-capacity: median of " + sorted.length + " rounds " + percent(middle) + " (range " + percent(sorted[0]) + " to " + percent(sorted.at(-1)) + "; target >= 85 %)");
   ' "$out" "$rounds" "$over"
 fi
 if [ "$only" = ceiling ]; then
@@ -295,14 +297,16 @@ if [ "$only" = ceiling ]; then
     const [cAtC, cHalf, eHalf, e2c] = ["ceiling-at-c", "ceiling-at-half-c", "ceiling-engine-at-half-c", "ceiling-engine-at-2c"].map(read);
     const rate = (found) => (found && found.capacity !== null ? found.capacity + "/s" : "n/a");
     const p99 = (run) => (run ? run.ackLatencyMs.p99.toFixed(1) + " ms" : "n/a");
-    const share = cc && ec && cc.capacity && ec.capacity !== null ? (100 * ec.capacity / cc.capacity).toFixed(1) + " %" : "n/a";
+    // One decimal, so that a share at the line of a target is not rounded across it.
+    const percent = (fraction) => (100 * fraction).toFixed(1) + " %";
+    const share = cc && ec && cc.capacity && ec.capacity !== null ? percent(ec.capacity / cc.capacity) : "n/a";
     console.log("== ceiling: capacity C: ceiling " + rate(cc) + ", engine " + rate(ec) + "; the engine reaches " + share + " of the ceiling");
     console.log("== ceiling: ack p99 at 1,000/s for 30 s: ceiling " + p99(c1) + ", engine " + p99(e1));
     if (ec && ec.capacity && cAtC && e2c && cHalf && eHalf) {
       const ratio = (a, b) => (a / b).toFixed(2) + " x";
       const refused = Object.values(e2c.rejected).reduce((sum, n) => sum + n, 0);
       const expired = Object.values(e2c.expired).reduce((sum, n) => sum + n, 0);
-      console.log("== ceiling: at 2 x C (" + 2 * ec.capacity + "/s, 60 s) the engine confirmed " + e2c.confirmedPerSSteady.toFixed(0) + "/s steady (" + (100 * e2c.confirmedPerSSteady / ec.capacity).toFixed(1) + " % of C), refused " + refused + ", expired " + expired + ", lost " + e2c.lost +
+      console.log("== ceiling: at 2 x C (" + 2 * ec.capacity + "/s, 60 s) the engine confirmed " + e2c.confirmedPerSSteady.toFixed(0) + "/s steady (" + percent(e2c.confirmedPerSSteady / ec.capacity) + " of C), refused " + refused + ", expired " + expired + ", lost " + e2c.lost +
         "; answer p99 " + e2c.answerLatencyMs.p99.toFixed(1) + " ms against the ceiling ack p99 at C " + p99(cAtC) + ": " + ratio(e2c.answerLatencyMs.p99, cAtC.ackLatencyMs.p99) + " (target <= 1.5 x)");
       console.log("== ceiling: at C/2 (" + Math.floor(ec.capacity / 2) + "/s) ack p99 engine " + p99(eHalf) + ", ceiling " + p99(cHalf) + ": " + ratio(eHalf.ackLatencyMs.p99, cHalf.ackLatencyMs.p99) + " (target <= 1.5 x)");
     }
